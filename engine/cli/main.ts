@@ -1,0 +1,265 @@
+/**
+ * The command line (DESIGN.md's contract):
+ *   list | <pipeline> [step] [flags] | db url|psql|stop | sandbox zoho|nutshell --port N
+ * Logs go to stderr; `--json` prints one summary object on stdout. Exit: 0 done, 1 failed,
+ * 2 usage, 3 stopped at a gate that needs a person.
+ */
+import { parseArgs } from 'node:util';
+import { spawnSync } from 'node:child_process';
+import { z } from 'zod';
+import { resolveDatabaseUrl, openDb, redactUrl, embeddedHome, type Db } from '../db/connection.ts';
+import { stopEmbeddedServer } from '../db/embedded.ts';
+import { migrateToLatest } from '../db/migrate.ts';
+import { CliError, EXIT, UsageError } from '../errors.ts';
+import type { PipelineDefinition } from '../pipeline.ts';
+import type { Destination } from '../destination.ts';
+import { startRun, finishRun } from '../runs.ts';
+import { steps, allSteps, stepHelp } from '../steps/index.ts';
+import type { StepContext, StepFlags } from '../steps/context.ts';
+import { redactSecrets } from '../secrets.ts';
+
+export interface SandboxCommand {
+  (args: { databaseUrl: string; port: number; host: string }): Promise<{ url: string; close(): Promise<void> }>;
+}
+
+export interface CliRegistry {
+  pipelines: PipelineDefinition[];
+  sandboxes: Record<string, SandboxCommand>;
+}
+
+const USAGE = `Usage:
+  tsx pipelines/run.ts list                          pipelines and their steps
+  tsx pipelines/run.ts <pipeline>                    all steps on the defaults
+  tsx pipelines/run.ts <pipeline> <step> [flags]
+  tsx pipelines/run.ts db url|psql|stop              the staging database
+  tsx pipelines/run.ts sandbox zoho|nutshell --port N   run a sandbox API standalone
+
+Flags:
+  --input DIR             export folder (default: the source's bundled sample exports)
+  --json                  print one JSON summary object on stdout (logs go to stderr)
+  --encoding utf8|windows1252, --delimiter C   force what extract would detect
+  --force                 re-land files even when unchanged
+  --fallback-owner EMAIL  owner for records whose owner has no destination user
+  --select MODEL[+]       transform only MODEL (and, with +, everything downstream)
+  --strict-gates          stop at gates even on the sandbox
+  --out DIR               where reports and hand-off documents go (default out/<pipeline>)
+  -h, --help              this text
+
+Environment: DATABASE_URL; ZOHO_CLIENT_ID, ZOHO_CLIENT_SECRET, ZOHO_REFRESH_TOKEN, ZOHO_ACCOUNTS_URL,
+ZOHO_API_DOMAIN; NUTSHELL_USERNAME, NUTSHELL_API_KEY, NUTSHELL_API_URL.
+Exit codes: 0 done, 1 failed, 2 usage error, 3 stopped at a gate that needs a person.`;
+
+const flagSchema = z.object({
+  input: z.string().min(1).optional(),
+  json: z.boolean().default(false),
+  encoding: z.enum(['utf8', 'windows1252']).optional(),
+  delimiter: z
+    .string()
+    .transform((d) => (d === '\\t' || d === 'tab' ? '\t' : d))
+    .refine((d) => d.length === 1, 'must be one character (or "tab")')
+    .optional(),
+  force: z.boolean().default(false),
+  'fallback-owner': z.string().email().optional(),
+  select: z.array(z.string()).optional(),
+  'strict-gates': z.boolean().default(false),
+  out: z.string().optional(),
+  port: z.coerce.number().int().min(0).max(65535).optional(),
+  host: z.string().optional(),
+});
+
+export async function main(argv: string[], registry: CliRegistry): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        input: { type: 'string' },
+        json: { type: 'boolean' },
+        encoding: { type: 'string' },
+        delimiter: { type: 'string' },
+        force: { type: 'boolean' },
+        'fallback-owner': { type: 'string' },
+        select: { type: 'string', multiple: true },
+        'strict-gates': { type: 'boolean' },
+        out: { type: 'string' },
+        port: { type: 'string' },
+        host: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n\n${USAGE}\n`);
+    return EXIT.usage;
+  }
+  const { positionals, values } = parsed;
+  if (values.help || positionals.length === 0) {
+    (values.help ? process.stdout : process.stderr).write(USAGE + '\n');
+    return values.help ? EXIT.ok : EXIT.usage;
+  }
+  const flagsParsed = flagSchema.safeParse(values);
+  if (!flagsParsed.success) {
+    const msg = flagsParsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('\n');
+    process.stderr.write(`${msg}\n\n${USAGE}\n`);
+    return EXIT.usage;
+  }
+  const f = flagsParsed.data;
+  const flags: StepFlags = {
+    input: f.input,
+    json: f.json,
+    encoding: f.encoding,
+    delimiter: f.delimiter,
+    force: f.force,
+    fallbackOwner: f['fallback-owner']?.toLowerCase(),
+    select: f.select,
+    strictGates: f['strict-gates'],
+    out: f.out,
+  };
+  const [command, sub, ...rest] = positionals;
+  try {
+    if (command === 'list') return list(registry, flags);
+    if (command === 'db') return await dbCommand(sub);
+    if (command === 'sandbox') return await sandboxCommand(registry, sub, f.port ?? 0, f.host ?? '127.0.0.1');
+    const pipeline = registry.pipelines.find((p) => p.name === command);
+    if (!pipeline) throw new UsageError(`unknown pipeline or command "${command}". Pipelines: ${registry.pipelines.map((p) => p.name).join(', ')}`);
+    if (rest.length) throw new UsageError(`unexpected argument(s): ${rest.join(' ')}`);
+    if (sub && !steps[sub]) throw new UsageError(`unknown step "${sub}". Steps: ${Object.keys(steps).join(', ')}`);
+    return await runPipeline(pipeline, sub ? [sub] : allSteps, flags);
+  } catch (err) {
+    return reportError(err, flags.json);
+  }
+}
+
+function reportError(err: unknown, json: boolean): number {
+  const e = err as Error & { code?: string; exitCode?: number };
+  const code = err instanceof CliError ? err.code : 'UNEXPECTED';
+  const exitCode = err instanceof CliError ? err.exitCode : EXIT.failed;
+  const message = redactSecrets(e.message ?? String(err));
+  process.stderr.write(`error [${code}]: ${message}\n`);
+  if (!(err instanceof CliError) && process.env.CRM_MIGRATE_DEBUG) process.stderr.write(redactSecrets(String(e.stack)) + '\n');
+  if (json) process.stdout.write(JSON.stringify({ status: exitCode === EXIT.gate ? 'stopped' : 'failed', error: { code, message } }) + '\n');
+  return exitCode;
+}
+
+function list(registry: CliRegistry, flags: StepFlags): number {
+  const data = registry.pipelines.map((p) => ({ pipeline: p.name, source: p.source.title, destination: p.destination.name, objects: p.objects.map((o) => o.name) }));
+  if (flags.json) {
+    process.stdout.write(JSON.stringify({ pipelines: data, steps: Object.keys(steps) }) + '\n');
+    return EXIT.ok;
+  }
+  process.stdout.write('Pipelines:\n');
+  for (const d of data) process.stdout.write(`  ${d.pipeline.padEnd(26)} ${d.source} -> ${d.destination}  (${d.objects.join(', ')})\n`);
+  process.stdout.write('\nSteps (run in this order when none is named):\n');
+  for (const s of Object.keys(steps)) process.stdout.write(`  ${s.padEnd(10)} ${stepHelp[s] ?? ''}\n`);
+  return EXIT.ok;
+}
+
+async function dbCommand(sub: string | undefined): Promise<number> {
+  if (sub === 'stop') {
+    if (process.env.DATABASE_URL) throw new UsageError('db stop only stops the embedded server; DATABASE_URL is set.');
+    await stopEmbeddedServer(embeddedHome());
+    process.stderr.write('embedded PostgreSQL stopped\n');
+    return EXIT.ok;
+  }
+  const url = await resolveDatabaseUrl();
+  const db = openDb(url, 2);
+  try {
+    await migrateToLatest(db.kysely);
+  } finally {
+    await db.close();
+  }
+  if (sub === 'url') {
+    process.stdout.write(url + '\n');
+    return EXIT.ok;
+  }
+  if (sub === 'psql') {
+    const r = spawnSync('psql', [url], { stdio: 'inherit' });
+    if (r.error) throw new CliError('PSQL_NOT_FOUND', `could not start psql (${r.error.message}); connect any SQL client to: ${redactUrl(url)}`);
+    return r.status ?? EXIT.failed;
+  }
+  throw new UsageError('db takes one of: url, psql, stop');
+}
+
+async function sandboxCommand(registry: CliRegistry, which: string | undefined, port: number, host: string): Promise<number> {
+  const start = which ? registry.sandboxes[which] : undefined;
+  if (!start) throw new UsageError(`sandbox takes one of: ${Object.keys(registry.sandboxes).join(', ')}`);
+  const databaseUrl = await resolveDatabaseUrl();
+  const db = openDb(databaseUrl, 2);
+  await migrateToLatest(db.kysely);
+  await db.close();
+  const sb = await start({ databaseUrl, port, host });
+  process.stderr.write(`sandbox ${which} listening at ${sb.url} (Ctrl-C to stop)\n`);
+  process.stdout.write(sb.url + '\n');
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await sb.close();
+  return EXIT.ok;
+}
+
+async function runPipeline(pipeline: PipelineDefinition, stepNames: string[], flags: StepFlags): Promise<number> {
+  const log = (msg: string) => process.stderr.write(redactSecrets(msg) + '\n');
+  const databaseUrl = await resolveDatabaseUrl();
+  const db: Db = openDb(databaseUrl);
+  let destination: Destination | undefined;
+  let runId: number | undefined;
+  const summary: Record<string, unknown> = {};
+  try {
+    await migrateToLatest(db.kysely);
+    runId = await startRun(db, pipeline.name, stepNames.length === 1 ? stepNames[0]! : 'all', { ...flags });
+    log(`${pipeline.name}: run ${runId} (${stepNames.join(' -> ')}) on ${redactUrl(databaseUrl)}`);
+    const ctx: StepContext = {
+      db,
+      pipeline,
+      flags,
+      runId,
+      input: flags.input ?? pipeline.source.sampleDir,
+      log,
+      summary,
+      async destination() {
+        destination ??= await pipeline.destination.connect({ databaseUrl, env: process.env, log });
+        return destination;
+      },
+    };
+    for (const name of stepNames) await steps[name]!(ctx);
+    await finishRun(db, runId, 'done', summary);
+    printSummary(pipeline, runId, 'done', summary, flags);
+    return EXIT.ok;
+  } catch (err) {
+    const gate = err instanceof CliError && err.exitCode === EXIT.gate;
+    if (runId !== undefined) await finishRun(db, runId, gate ? 'stopped' : 'failed', summary, redactSecrets((err as Error).message)).catch(() => {});
+    if (flags.json && runId !== undefined) {
+      process.stderr.write(`error [${err instanceof CliError ? err.code : 'UNEXPECTED'}]: ${redactSecrets((err as Error).message)}\n`);
+      printSummary(pipeline, runId, gate ? 'stopped' : 'failed', { ...summary, error: { code: err instanceof CliError ? err.code : 'UNEXPECTED', message: redactSecrets((err as Error).message) } }, flags);
+      return err instanceof CliError ? err.exitCode : EXIT.failed;
+    }
+    throw err;
+  } finally {
+    await destination?.close().catch(() => {});
+    await db.close();
+  }
+}
+
+function printSummary(pipeline: PipelineDefinition, runId: number, status: string, summary: Record<string, unknown>, flags: StepFlags) {
+  const objects = (summary.objects as { object: string }[] | undefined) ?? [];
+  const out = {
+    pipeline: pipeline.name,
+    run_id: runId,
+    status,
+    objects: Object.fromEntries(objects.map(({ object, ...counts }) => [object, counts])),
+    ...Object.fromEntries(Object.entries(summary).filter(([k]) => k !== 'objects')),
+  };
+  if (flags.json) {
+    process.stdout.write(redactSecrets(JSON.stringify(out)) + '\n');
+    return;
+  }
+  process.stdout.write(`\n${pipeline.name} run ${runId}: ${status}\n`);
+  if (objects.length) {
+    const cols = ['extracted', 'loaded', 'already_loaded', 'rejected', 'queued', 'skipped'] as const;
+    process.stdout.write(`  ${'object'.padEnd(20)}${cols.map((c) => c.padStart(16)).join('')}\n`);
+    for (const o of objects as unknown as Record<string, number | string>[])
+      process.stdout.write(`  ${String(o.object).padEnd(20)}${cols.map((c) => String(o[c] ?? 0).padStart(16)).join('')}\n`);
+  }
+}

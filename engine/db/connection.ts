@@ -1,0 +1,70 @@
+/**
+ * Where the staging database is: `DATABASE_URL` when set, else the embedded default.
+ */
+import path from 'node:path';
+import pg from 'pg';
+import { Kysely, PostgresDialect } from 'kysely';
+import { ensureEmbeddedServer } from './embedded.ts';
+import type { Database } from './schema.ts';
+import { projectRoot } from '../paths.ts';
+
+export const EMBEDDED_DB_NAME = 'crm_migrate';
+
+/** The folder holding the embedded server's data (git-ignored). */
+export function embeddedHome(): string {
+  return process.env.CRM_MIGRATE_HOME ?? path.join(projectRoot, '.crm-migrate');
+}
+
+/**
+ * Resolve the connection string: `DATABASE_URL` as given, or the embedded server (started if
+ * needed) with its `crm_migrate` database (created if needed).
+ */
+export async function resolveDatabaseUrl(env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  if (env.DATABASE_URL) return env.DATABASE_URL;
+  const srv = await ensureEmbeddedServer(embeddedHome());
+  const admin = new pg.Client({ connectionString: srv.adminUrl });
+  await admin.connect();
+  try {
+    const { rowCount } = await admin.query('select 1 from pg_database where datname = $1', [EMBEDDED_DB_NAME]);
+    if (!rowCount) await admin.query(`create database ${EMBEDDED_DB_NAME}`);
+  } finally {
+    await admin.end();
+  }
+  return srv.adminUrl.replace(/\/postgres$/, `/${EMBEDDED_DB_NAME}`);
+}
+
+/** Redact the password of a connection string for logs and errors. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '<unparseable connection string>';
+  }
+}
+
+export interface Db {
+  url: string;
+  pool: pg.Pool;
+  kysely: Kysely<Database>;
+  close(): Promise<void>;
+}
+
+// Postgres bigint (int8) and numeric come back as strings by default; counts fit in a JS number.
+pg.types.setTypeParser(20, (v) => Number(v));
+
+export function openDb(url: string, max = 10): Db {
+  const pool = new pg.Pool({ connectionString: url, max });
+  // An idle client's error (server restart) must not crash the process; the next query reports it.
+  pool.on('error', () => {});
+  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    url,
+    pool,
+    kysely,
+    async close() {
+      await kysely.destroy();
+    },
+  };
+}

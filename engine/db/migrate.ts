@@ -1,0 +1,29 @@
+/** Applies the staging-schema migrations (Kysely's Migrator) before anything else runs. */
+import { Migrator, sql, type Kysely } from 'kysely';
+import { migrations } from '../../staging-schema/index.ts';
+
+export async function migrateToLatest(db: Kysely<any>): Promise<void> {
+  // Two processes starting at once must not both apply the same migration.
+  await db.connection().execute(async (conn) => {
+  await sql`select pg_advisory_lock(hashtext('crm-migrate:staging-schema'))`.execute(conn);
+  try {
+    const migrator = new Migrator({
+      db,
+      migrationTableSchema: 'public',
+      migrationTableName: 'crm_migrate_schema_migrations',
+      migrationLockTableName: 'crm_migrate_schema_migrations_lock',
+      provider: { getMigrations: async () => migrations },
+    });
+    const { error, results } = await migrator.migrateToLatest();
+    if (error) {
+      const failed = results?.find((r) => r.status === 'Error');
+      throw new Error(
+        `DB_MIGRATION: staging-schema migration ${failed?.migrationName ?? '(unknown)'} failed: ${(error as Error).message ?? error}`,
+        { cause: error },
+      );
+    }
+  } finally {
+    await sql`select pg_advisory_unlock(hashtext('crm-migrate:staging-schema'))`.execute(conn);
+  }
+  });
+}

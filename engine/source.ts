@@ -1,0 +1,49 @@
+/**
+ * What a source connector declares: its export files and their columns, as data.
+ * The extract engine reads any source from this description alone.
+ */
+export interface ColumnSpec {
+  /** Column name in the raw table (snake_case). */
+  name: string;
+  /** Header as EXPORTS.md writes it. */
+  header: string;
+  /** Other headers real exports use for the same column. */
+  aliases?: string[];
+  required?: boolean;
+}
+
+export interface FileSpec {
+  /** Raw table name, also the object name (`leads` → raw_<source>.leads). */
+  name: string;
+  /** File name in the export folder (matched case-insensitively). */
+  file: string;
+  /** The source's main object file: extract fails without it. */
+  required?: boolean;
+  columns: ColumnSpec[];
+  /** Alternatives where one of several column sets must be present, e.g. Name or Last Name. */
+  requireOneOf?: string[][];
+  /** Column holding the record's id in the source (for source_key and duplicate checks). */
+  idColumn?: string;
+}
+
+export interface SourceConnector {
+  name: string;
+  /** Human name, e.g. "Leadtrekker Lead Management". */
+  title: string;
+  files: FileSpec[];
+  /** Whether ambiguous nn/nn/yyyy dates are day-first. */
+  dayFirst: boolean;
+  /** Time zone of times written without an offset. */
+  timezone: string;
+  /** Default country for phone numbers (ISO 3166 alpha-2). */
+  defaultCountry: string;
+  /** Folder with the bundled sample export. */
+  sampleDir: string;
+  /** Folder with attachment bodies, relative to the export folder, if the source has one. */
+  filesDir?: string;
+}
+
+/** Raw schema name for a source. */
+export const rawSchema = (source: string) => `raw_${source}`;
+export const stgSchema = (source: string) => `stg_${source}`;
+export const dqSchema = (name: string) => `dq_${name.replace(/-/g, '_')}`;

@@ -1,0 +1,19 @@
+/** The steps a pipeline runs, by CLI name, and the order `<pipeline>` (all steps) runs them in. */
+import type { Step } from './context.ts';
+import { extract } from './extract.ts';
+import { transform } from './transform.ts';
+import { users } from './users.ts';
+import { load } from './load.ts';
+
+export const steps: Record<string, Step> = { extract, transform, users, load };
+
+/** Steps run by `tsx pipelines/run.ts <pipeline>` with no step named. */
+export const allSteps = ['extract', 'transform', 'users', 'load'];
+
+/** One line of help per step. */
+export const stepHelp: Record<string, string> = {
+  extract: 'land the export files in raw_<source> (--input DIR, --encoding, --delimiter, --force)',
+  transform: 'load value maps and build the SQL models (--select model[+])',
+  users: 'match source users to destination users by email',
+  load: 'write the destination-shaped views to the destination (--fallback-owner EMAIL)',
+};

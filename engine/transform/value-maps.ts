@@ -1,0 +1,71 @@
+/**
+ * Value maps are data a consultant edits: CSV files beside a pipeline definition
+ * (pipelines/<name>/maps/<map>.csv), loaded as tables <pipeline_schema>.map_<map> with text
+ * columns named from the header, and joined in SQL.
+ */
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import type { Db } from '../db/connection.ts';
+import { CliError } from '../errors.ts';
+import { columnNameFor, ident } from '../extract/headers.ts';
+
+export interface LoadedMap {
+  table: string;
+  rows: number;
+}
+
+export function mapFiles(mapsDir: string): string[] {
+  if (!existsSync(mapsDir)) return [];
+  return readdirSync(mapsDir)
+    .filter((f) => f.endsWith('.csv'))
+    .sort()
+    .map((f) => path.join(mapsDir, f));
+}
+
+/** Hash of every value map's content (an approval is tied to it). */
+export function mapsHash(mapsDir: string): string {
+  const h = createHash('sha256');
+  for (const f of mapFiles(mapsDir)) h.update(path.basename(f)).update('\0').update(readFileSync(f));
+  return h.digest('hex');
+}
+
+export async function loadValueMaps(db: Db, schema: string, mapsDir: string): Promise<LoadedMap[]> {
+  const out: LoadedMap[] = [];
+  await db.pool.query(`create schema if not exists ${ident(schema)}`);
+  for (const file of mapFiles(mapsDir)) {
+    const name = `map_${columnNameFor(path.basename(file, '.csv'))}`;
+    let records: string[][];
+    try {
+      records = parse(readFileSync(file, 'utf8'), { bom: true, skip_empty_lines: true, trim: true, comment: '#' }) as string[][];
+    } catch (err) {
+      throw new CliError('VALUE_MAP_UNREADABLE', `${file}: ${(err as Error).message}`, { cause: err });
+    }
+    const [header, ...rows] = records;
+    if (!header) throw new CliError('VALUE_MAP_EMPTY', `${file}: value map has no header line.`);
+    const cols = header.map(columnNameFor);
+    const client = await db.pool.connect();
+    try {
+      await client.query('begin');
+      await client.query(`drop table if exists ${ident(schema)}.${ident(name)} cascade`);
+      await client.query(`create table ${ident(schema)}.${ident(name)} (${cols.map((c) => `${ident(c)} text`).join(', ')})`);
+      for (const [i, r] of rows.entries()) {
+        if (r.length !== cols.length)
+          throw new CliError('VALUE_MAP_ROW', `${file}, line ${i + 2}: ${r.length} fields where the header has ${cols.length}.`);
+        await client.query(
+          `insert into ${ident(schema)}.${ident(name)} values (${r.map((_, j) => `$${j + 1}`).join(', ')})`,
+          r.map((v) => (v === '' ? null : v)),
+        );
+      }
+      await client.query('commit');
+    } catch (err) {
+      await client.query('rollback').catch(() => {});
+      throw err;
+    } finally {
+      client.release();
+    }
+    out.push({ table: `${schema}.${name}`, rows: rows.length });
+  }
+  return out;
+}

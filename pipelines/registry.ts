@@ -1,0 +1,14 @@
+/** Every pipeline the CLI knows, and the sandboxes it can run standalone. */
+import type { CliRegistry } from '../engine/cli/main.ts';
+import { leadtrekkerToZoho } from './leadtrekker-to-zoho/pipeline.ts';
+import { startZohoSandbox } from '../connectors/destinations/zoho/sandbox/server.ts';
+
+export const registry: CliRegistry = {
+  pipelines: [leadtrekkerToZoho],
+  sandboxes: {
+    async zoho({ databaseUrl, port, host }) {
+      const sb = await startZohoSandbox({ databaseUrl, port, host });
+      return { url: sb.apiDomain, close: () => sb.close() };
+    },
+  },
+};

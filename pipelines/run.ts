@@ -1,0 +1,9 @@
+/**
+ * Entry point: `tsx pipelines/run.ts <pipeline> [step] [flags]` (see `--help`).
+ */
+import { main } from '../engine/cli/main.ts';
+import { registry } from './registry.ts';
+
+const code = await main(process.argv.slice(2), registry);
+// Exit explicitly: an idle pool or a library's exit hook must not decide the exit code.
+process.exit(code);

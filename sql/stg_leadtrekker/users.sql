@@ -1,0 +1,10 @@
+-- Leadtrekker users, one row per email.
+select distinct on (lib.clean_email(email))
+  lib.clean_email(email)           as email,
+  lib.squish(name)                 as name,
+  lower(btrim(active)) in ('yes', 'y', 'true', '1', 'active') as active,
+  lib.squish(role)                 as role,
+  btrim(user_id)                   as user_id
+from raw_leadtrekker.users
+where lib.clean_email(email) is not null
+order by lib.clean_email(email), _line
