@@ -4,6 +4,7 @@
  */
 import type { SourceConnector } from './source.ts';
 import type { DestinationFactory } from './destination.ts';
+import type { Step } from './steps/context.ts';
 
 export interface LoadObject {
   /** Object name used in etl tables and reports (e.g. `leads`, `call_tasks`). */
@@ -31,6 +32,36 @@ export interface PipelineDefinition {
   /** Folder of the definition (value maps live in maps/ under it). */
   dir: string;
   objects: LoadObject[];
+  /** What the destination must have before data moves (created by `setup` or checklisted). */
+  schema?: SchemaRequirements;
+  /** Steps only this pipeline has (e.g. leadtrekker-to-zoho's optional `convert`). */
+  steps?: Record<string, Step>;
+}
+
+export type FieldType =
+  | 'text' | 'textarea' | 'integer' | 'bigint' | 'double' | 'currency' | 'percent' | 'date' | 'datetime'
+  | 'boolean' | 'picklist' | 'multiselectpicklist' | 'email' | 'phone' | 'website' | 'lookup';
+
+/** A field the destination must have. */
+export interface FieldRequirement {
+  module: string;
+  /** API name as the loader writes it (the view's column name). */
+  field: string;
+  label: string;
+  type: FieldType;
+  length?: number;
+  /** Picklists: SQL returning one text column: every value the data uses (all must exist). */
+  valuesFrom?: string;
+  lookupModule?: string;
+}
+
+export interface SchemaRequirements {
+  /** Custom fields to create (or verify) before the load. */
+  fields?: FieldRequirement[];
+  /** Standard picklists to extend with every value the data uses. */
+  picklists?: { module: string; field: string; valuesFrom: string }[];
+  /** Custom modules that must exist (created through the API where allowed, else checklisted). */
+  modules?: { apiName: string; label: string; fields: FieldRequirement[] }[];
 }
 
 /** Schema of a pipeline's destination-shaped views: `leadtrekker-to-zoho` -> `leadtrekker_to_zoho`. */

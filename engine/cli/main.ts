@@ -124,7 +124,8 @@ export async function main(argv: string[], registry: CliRegistry): Promise<numbe
     const pipeline = registry.pipelines.find((p) => p.name === command);
     if (!pipeline) throw new UsageError(`unknown pipeline or command "${command}". Pipelines: ${registry.pipelines.map((p) => p.name).join(', ')}`);
     if (rest.length) throw new UsageError(`unexpected argument(s): ${rest.join(' ')}`);
-    if (sub && !steps[sub]) throw new UsageError(`unknown step "${sub}". Steps: ${Object.keys(steps).join(', ')}`);
+    const known = { ...steps, ...(pipeline.steps ?? {}) };
+    if (sub && !known[sub]) throw new UsageError(`unknown step "${sub}". Steps: ${Object.keys(known).join(', ')}`);
     return await runPipeline(pipeline, sub ? [sub] : allSteps, flags);
   } catch (err) {
     return reportError(err, flags.json);
@@ -223,7 +224,7 @@ async function runPipeline(pipeline: PipelineDefinition, stepNames: string[], fl
         return destination;
       },
     };
-    for (const name of stepNames) await steps[name]!(ctx);
+    for (const name of stepNames) await (pipeline.steps?.[name] ?? steps[name])!(ctx);
     await finishRun(db, runId, 'done', summary);
     printSummary(pipeline, runId, 'done', summary, flags);
     return EXIT.ok;

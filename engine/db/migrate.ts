@@ -13,6 +13,9 @@ export async function migrateToLatest(db: Kysely<any>): Promise<void> {
       migrationTableName: 'crm_migrate_schema_migrations',
       migrationLockTableName: 'crm_migrate_schema_migrations_lock',
       provider: { getMigrations: async () => migrations },
+      // Numbers are reserved per area (0010 extract, 0020 transform, 0030 load, 0040 lifecycle…),
+      // so a later-numbered file may land before an earlier one.
+      allowUnorderedMigrations: true,
     });
     const { error, results } = await migrator.migrateToLatest();
     if (error) {

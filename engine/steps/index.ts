@@ -7,8 +7,12 @@ import { load } from './load.ts';
 
 export const steps: Record<string, Step> = { extract, transform, users, load };
 
-/** Steps run by `tsx pipelines/run.ts <pipeline>` with no step named. */
-export const allSteps = ['extract', 'transform', 'users', 'load'];
+/**
+ * Steps run by `tsx pipelines/run.ts <pipeline>` with no step named, in this order
+ * (those registered above; DESIGN.md's list is the contract).
+ */
+export const STEP_ORDER = ['extract', 'discover', 'transform', 'test', 'report', 'setup', 'users', 'sample', 'verify', 'load', 'handoff'];
+export const allSteps = STEP_ORDER.filter((s) => s in steps);
 
 /** One line of help per step. */
 export const stepHelp: Record<string, string> = {
