@@ -129,7 +129,7 @@ begin
     return r;
   end if;
   -- All-caps or all-lower names are re-cased; mixed case is kept as the person wrote it.
-  recase := s = upper(s) or s = lower(s);
+  recase := (s = upper(s) or s = lower(s)) and s !~ '@';
 
   -- Comma forms. Trailing comma parts that are suffixes ("Smith, John, Jr.", "John Smith, PhD")
   -- come off first; a single remaining comma means "Last, First".

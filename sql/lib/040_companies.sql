@@ -33,6 +33,9 @@ begin
   if s is null then return null; end if;
   -- web addresses written as the company: www.acme.co.za -> acme
   s := regexp_replace(s, '^(https?://)?(www\.)?([a-z0-9-]+)\.(com|net|org|biz|io|co|ca|us|uk|za|de|fr|nl)(\.[a-z]{2})?/?$', '\3');
+  -- HTML entities left by web exports ("Smith &amp; Sons", "O&#39;Neil")
+  s := regexp_replace(s, '&amp;?', '&', 'g');
+  s := regexp_replace(s, '&#0*39;|&apos;', '''', 'g');
   s := replace(s, '&', ' and ');
   s := replace(s, '+', ' and ');
   -- dots and apostrophes join letters (L.L.C. -> llc, O'Neil -> oneil); other punctuation splits
