@@ -13,6 +13,8 @@ export interface RecordOutcome {
   field?: string;
   /** Worth trying again later (throttled, transient). */
   retryable?: boolean;
+  /** Upserts: what the destination did with the record. */
+  action?: string;
 }
 
 export interface DestinationUser {
@@ -48,6 +50,62 @@ export interface Destination {
   get(module: string, id: string): Promise<Payload | null>;
   listUsers(): Promise<DestinationUser[]>;
   close(): Promise<void>;
+
+  // ---- Optional members. The engine works without each one; the fallback is named. ----
+
+  /**
+   * Idempotent write keyed on `idempotencyField` (which holds the source_key): a record whose key
+   * already exists is updated, never duplicated. Used for first writes so that a retry after an
+   * ambiguous failure (connection dropped after the server may have written) cannot duplicate.
+   * Absent: the engine inserts, and the destination's `insert` must dedupe itself (Nutshell
+   * searches by email before creating people).
+   */
+  upsert?(module: string, records: Payload[]): Promise<RecordOutcome[]>;
+  /** Field (unique, created by `setup`) that carries the source_key on every written record. */
+  idempotencyField?: string;
+  /** Metadata calls `setup` uses. Absent: `setup` can only write the admin checklist. */
+  schema?: DestinationSchema;
+  /** Largest attachment the destination takes, in bytes. Absent: 20 MB. */
+  maxAttachmentBytes?: number;
+  /** Upload one file to a record. Absent: attachment objects are queued for manual hand-off. */
+  uploadAttachment?(module: string, parentId: string, file: { name: string; contentType: string; data: Buffer }): Promise<RecordOutcome>;
+  /** Attachments already on a record (to find out whether an interrupted upload happened). */
+  listAttachments?(module: string, parentId: string): Promise<{ id: string; name: string; size?: number }[]>;
+  /**
+   * Large-object path (Zoho Bulk Write): write many records in one asynchronous job. The engine
+   * uses it for objects with at least `bulkThreshold` records to write. Absent: batches.
+   */
+  bulkUpsert?(module: string, records: Payload[]): Promise<RecordOutcome[]>;
+  bulkThreshold?: number;
+  /** Calls made and records sent by write calls so far (for the batching report). */
+  stats?(): { writeCalls: number; recordsWritten: number; retries: number };
+}
+
+export interface DestinationField {
+  id?: string;
+  apiName: string;
+  label?: string;
+  type: string;
+  custom?: boolean;
+  unique?: boolean;
+  /** Picklists: the values the field offers. */
+  picklistValues?: string[];
+}
+
+export interface DestinationModule {
+  apiName: string;
+  label?: string;
+  custom?: boolean;
+}
+
+/** Schema (metadata) operations the `setup` step performs. */
+export interface DestinationSchema {
+  listModules(): Promise<DestinationModule[]>;
+  /** Create a custom module; `{ ok: false, code: 'NOT_SUPPORTED' }` when the API cannot (edition). */
+  createModule?(module: { apiName: string; label: string }): Promise<RecordOutcome>;
+  listFields(module: string): Promise<DestinationField[]>;
+  createFields(module: string, fields: { apiName: string; label: string; type: string; length?: number; unique?: boolean; picklistValues?: string[]; lookupModule?: string }[]): Promise<RecordOutcome[]>;
+  addPicklistValues(module: string, field: DestinationField, values: string[]): Promise<RecordOutcome>;
 }
 
 /** How a pipeline obtains its destination: the real service with credentials, else the sandbox. */

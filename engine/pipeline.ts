@@ -22,6 +22,12 @@ export interface LoadObject {
   owner?: string;
   /** Raw table / stg model counted as "extracted" for this object's conservation check. */
   sourceCount?: string;
+  /**
+   * An attachments object: each row is one file under the export folder's files/ dir, uploaded
+   * to the record its `parent` lookup field names (a key of `lookups`). Files above the
+   * destination's limit are queued (kind 'attachment_oversize') for manual hand-off.
+   */
+  attachment?: { pathColumn: string; fileNameColumn: string; contentTypeColumn?: string; parent: string };
 }
 
 export interface PipelineDefinition {

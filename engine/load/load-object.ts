@@ -1,17 +1,26 @@
 /**
- * Streams one destination-shaped view into the destination. SQL has shaped each record; this
- * resolves lookups and owners, batches, sends, and records every outcome in etl.
+ * Streams one destination-shaped view (or one key range of it: a chunk) into the destination.
+ * SQL has shaped each record; this resolves lookups, owners and custom fields, batches, sends,
+ * and records every outcome in etl.
  *
  * Per row: unchanged since the last write (same payload hash in etl.id_map) -> already loaded;
- * never written -> insert; written with another hash -> update of the changed fields only.
+ * never written -> upsert keyed on the destination's idempotency field (insert when the
+ * destination has no upsert); written with another hash -> update of the changed fields only.
  * Meta columns a view may carry: `_reject_reason`, `_queue_reason`, `_skip_reason` (the SQL's
- * verdict for rows that must not be written).
+ * verdict for rows that must not be written) and `_custom` (jsonb of custom-field values).
+ *
+ * Every row ends in exactly one of loaded / already_loaded / rejected / queued / skipped, and
+ * the counts are checked (CONSERVATION) before returning.
  */
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/connection.ts';
 import type { Destination, LookupRef, Payload, RecordOutcome } from '../destination.ts';
 import { viewOf, type LoadObject, type PipelineDefinition } from '../pipeline.ts';
 import { ident } from '../extract/headers.ts';
+import { CliError } from '../errors.ts';
+import type { CustomFieldMapping } from '../custom-fields.ts';
+import { convertCustomValue } from './custom-values.ts';
+import { loadAttachmentRow, type AttachmentRow } from './attachments.ts';
 
 export interface ObjectCounts {
   object: string;
@@ -38,9 +47,28 @@ export interface LoadContext {
   onlyKeys?: Set<string>;
   log?: (msg: string) => void;
   onProgress?: (done: number, total: number) => void;
+  /** Confirmed custom-field mappings (rows of custom-fields.csv with confirmed = yes). */
+  customFields?: CustomFieldMapping[];
+  /** Export folder (attachments are read from its files/ dir). */
+  input?: string;
 }
 
-const PAGE = 1000;
+export const emptyCounts = (object: string): ObjectCounts => ({ object, extracted: 0, loaded: 0, inserted: 0, updated: 0, already_loaded: 0, rejected: 0, queued: 0, skipped: 0 });
+
+export function addCounts(a: ObjectCounts, b: Partial<ObjectCounts>): ObjectCounts {
+  for (const k of ['extracted', 'loaded', 'inserted', 'updated', 'already_loaded', 'rejected', 'queued', 'skipped'] as const) a[k] += b[k] ?? 0;
+  return a;
+}
+
+/** extracted = loaded + already_loaded + rejected + queued + skipped, or a loud failure. */
+export function checkConservation(c: ObjectCounts, where: string): void {
+  const accounted = c.loaded + c.already_loaded + c.rejected + c.queued + c.skipped;
+  if (accounted !== c.extracted)
+    throw new CliError(
+      'CONSERVATION',
+      `${where}: ${c.extracted} records extracted but ${accounted} accounted for (loaded ${c.loaded}, already loaded ${c.already_loaded}, rejected ${c.rejected}, queued ${c.queued}, skipped ${c.skipped}); see etl.load_log`,
+    );
+}
 
 /** Stable JSON (sorted keys) so the same payload always hashes the same. */
 export function stableStringify(v: unknown): string {
@@ -63,102 +91,153 @@ function jsonValue(v: unknown): unknown {
 
 interface Pending {
   sourceKey: string;
-  fields: Payload;
   hash: string;
   shaped: Payload;
   existing?: { dest_id: string; payload: Payload | null };
 }
 
-export async function loadObject(ctx: LoadContext, obj: LoadObject): Promise<ObjectCounts> {
-  const { db, pipeline, destination, runId } = ctx;
-  const view = viewOf(pipeline, obj);
-  const [vs, vn] = view.split('.');
-  const counts: ObjectCounts = { object: obj.name, extracted: 0, loaded: 0, inserted: 0, updated: 0, already_loaded: 0, rejected: 0, queued: 0, skipped: 0 };
-  const total = (await db.pool.query(`select count(*)::int as n from ${ident(vs!)}.${ident(vn!)}`)).rows[0].n as number;
+type LogRow = { sourceKey: string; destId?: string | null; action: string; reason?: string | null; message?: string | null; before?: unknown };
 
-  const users = new Map<string, string | null>(
-    (await db.pool.query('select source_email, dest_user_id from etl.user_map where pipeline = $1', [pipeline.name])).rows.map((r) => [r.source_email, r.dest_user_id]),
-  );
+/** Per-record outcomes the destination calls worth another try (locked, throttled) get this many. */
+const RECORD_RETRIES = 3;
 
-  const log = async (rows: { sourceKey: string; destId?: string | null; action: string; reason?: string | null; message?: string | null; before?: unknown }[]) => {
+export class ObjectLoader {
+  readonly counts: ObjectCounts;
+  private users?: Map<string, string | null>;
+  private readonly lookupObjects: (readonly [string, string[]])[];
+  private readonly mappings: CustomFieldMapping[];
+  constructor(
+    private readonly ctx: LoadContext,
+    private readonly obj: LoadObject,
+  ) {
+    this.counts = emptyCounts(obj.name);
+    this.lookupObjects = Object.entries(obj.lookups ?? {}).map(([field, o]) => [field, Array.isArray(o) ? o : [o]] as const);
+    this.mappings = (ctx.customFields ?? []).filter((m) => m.confirmed && m.module === obj.module && m.field);
+  }
+
+  get view(): string {
+    return viewOf(this.ctx.pipeline, this.obj);
+  }
+
+  async log(rows: LogRow[]): Promise<void> {
     if (!rows.length) return;
+    const { db, pipeline, runId } = this.ctx;
     await db.pool.query(
       `insert into etl.load_log (run_id, pipeline, object, source_key, dest_module, dest_id, action, reason_code, message, before)
        select $1, $2, $3, r.source_key, $4, r.dest_id, r.action, r.reason, r.message, r.before
          from jsonb_to_recordset($5::jsonb) as r(source_key text, dest_id text, action text, reason text, message text, before jsonb)`,
-      [runId, pipeline.name, obj.name, obj.module, JSON.stringify(rows.map((r) => ({ source_key: r.sourceKey, dest_id: r.destId ?? null, action: r.action, reason: r.reason ?? null, message: r.message ?? null, before: r.before ?? null })))],
+      [runId, pipeline.name, this.obj.name, this.obj.module, JSON.stringify(rows.map((r) => ({ source_key: r.sourceKey, dest_id: r.destId ?? null, action: r.action, reason: r.reason ?? null, message: r.message ?? null, before: r.before ?? null })))],
     );
-  };
-  const reject = async (sourceKey: string, reason: string, message: string, field?: string) => {
-    counts.rejected++;
-    await db.pool.query(
+  }
+
+  async reject(sourceKey: string, reason: string, message: string, field?: string): Promise<void> {
+    this.counts.rejected++;
+    await this.ctx.db.pool.query(
       `insert into etl.rejects (run_id, pipeline, stage, object, source_key, field, reason_code, message) values ($1,$2,'load',$3,$4,$5,$6,$7)`,
-      [runId, pipeline.name, obj.name, sourceKey, field ?? null, reason, message],
+      [this.ctx.runId, this.ctx.pipeline.name, this.obj.name, sourceKey, field ?? null, reason, message],
     );
-    await log([{ sourceKey, action: 'reject', reason, message }]);
-  };
-  const queue = async (sourceKey: string, kind: string, key: string, detail: string) => {
-    counts.queued++;
-    await db.pool.query(
+    await this.log([{ sourceKey, action: 'reject', reason, message }]);
+  }
+
+  async queue(sourceKey: string, kind: string, key: string, detail: string): Promise<void> {
+    this.counts.queued++;
+    await this.ctx.db.pool.query(
       `insert into etl.reconciliation_queue (pipeline, kind, key, detail, records) values ($1,$2,$3,$4,$5::jsonb)
        on conflict (pipeline, kind, key) do update
          set records = case when etl.reconciliation_queue.records @> $5::jsonb then etl.reconciliation_queue.records
                             else etl.reconciliation_queue.records || $5::jsonb end,
              status = 'open', resolved_at = null`,
-      [pipeline.name, kind, key, detail, JSON.stringify([{ object: obj.name, source_key: sourceKey }])],
+      [this.ctx.pipeline.name, kind, key, detail, JSON.stringify([{ object: this.obj.name, source_key: sourceKey }])],
     );
-    await log([{ sourceKey, action: 'queue', reason: kind.toUpperCase(), message: detail }]);
-  };
+    await this.log([{ sourceKey, action: 'queue', reason: kind.toUpperCase(), message: detail }]);
+  }
 
-  const lookupObjects = Object.entries(obj.lookups ?? {}).map(([field, o]) => [field, Array.isArray(o) ? o : [o]] as const);
-  let after = '';
-  for (;;) {
-    const page = await db.pool.query(`select * from ${ident(vs!)}.${ident(vn!)} where source_key > $1 order by source_key limit ${PAGE}`, [after]);
-    if (!page.rows.length) break;
-    after = page.rows[page.rows.length - 1].source_key;
-    const rows = ctx.onlyKeys ? page.rows.filter((r) => ctx.onlyKeys!.has(r.source_key)) : page.rows;
+  async skip(sourceKey: string, reason: string, message: string): Promise<void> {
+    this.counts.skipped++;
+    await this.log([{ sourceKey, action: 'skip', reason, message }]);
+  }
+
+  private async userMap(): Promise<Map<string, string | null>> {
+    this.users ??= new Map(
+      (await this.ctx.db.pool.query('select source_email, dest_user_id from etl.user_map where pipeline = $1', [this.ctx.pipeline.name])).rows.map((r) => [r.source_email, r.dest_user_id]),
+    );
+    return this.users;
+  }
+
+  /** Rows of the view with lo < source_key <= hi (hi null: to the end), in key order. */
+  async rows(lo: string, hi: string | null, limit?: number): Promise<Record<string, unknown>[]> {
+    const [vs, vn] = this.view.split('.');
+    const params: unknown[] = [lo];
+    let where = 'source_key > $1';
+    if (hi !== null) {
+      params.push(hi);
+      where += ' and source_key <= $2';
+    }
+    const res = await this.ctx.db.pool.query(`select * from ${ident(vs!)}.${ident(vn!)} where ${where} order by source_key${limit ? ` limit ${limit}` : ''}`, params);
+    return res.rows;
+  }
+
+  /** Load these rows (one chunk or one page); counts accumulate in this.counts. */
+  async process(rows: Record<string, unknown>[]): Promise<void> {
+    const { db, pipeline, destination } = this.ctx;
+    const obj = this.obj;
+    const counts = this.counts;
     counts.extracted += rows.length;
+    if (!rows.length) return;
     const keys = rows.map((r) => r.source_key as string);
     const existing = new Map(
       (
-        await db.pool.query('select source_key, dest_id, payload_hash, payload from etl.id_map where pipeline = $1 and object = $2 and source_key = any($3)', [
-          pipeline.name,
-          obj.name,
-          keys,
-        ])
+        await db.pool.query('select source_key, dest_id, payload_hash, payload from etl.id_map where pipeline = $1 and object = $2 and source_key = any($3)', [pipeline.name, obj.name, keys])
       ).rows.map((r) => [r.source_key as string, r]),
     );
-    // Lookups of this page, resolved in one query per referenced object set.
+    // Lookups of these rows, resolved in one query per referenced object set.
     const refs = new Map<string, LookupRef>();
-    for (const [field, objects] of lookupObjects) {
+    for (const [field, objects] of this.lookupObjects) {
       const wanted = rows.map((r) => r[field]).filter((v) => v !== null && v !== undefined).map(String);
       if (!wanted.length) continue;
-      const res = await db.pool.query(
-        'select object, source_key, dest_id, dest_module from etl.id_map where pipeline = $1 and object = any($2) and source_key = any($3)',
-        [pipeline.name, objects, wanted],
-      );
+      const res = await db.pool.query('select object, source_key, dest_id, dest_module from etl.id_map where pipeline = $1 and object = any($2) and source_key = any($3)', [pipeline.name, objects, wanted]);
       for (const r of res.rows) refs.set(`${field}\0${r.source_key}`, { id: r.dest_id, module: r.dest_module });
     }
+    const users = obj.owner ? await this.userMap() : new Map<string, string | null>();
+    const keyField = destination.upsert && destination.idempotencyField ? destination.idempotencyField : undefined;
 
     const inserts: Pending[] = [];
     const updates: Pending[] = [];
     for (const row of rows) {
       const sourceKey = row.source_key as string;
       if (row._reject_reason) {
-        await reject(sourceKey, String(row._reject_reason).split(':')[0]!, String(row._reject_reason));
+        await this.reject(sourceKey, String(row._reject_reason).split(':')[0]!, String(row._reject_reason));
         continue;
       }
       if (row._queue_reason) {
-        await queue(sourceKey, 'record', sourceKey, String(row._queue_reason));
+        await this.queue(sourceKey, 'record', sourceKey, String(row._queue_reason));
         continue;
       }
       if (row._skip_reason) {
-        counts.skipped++;
-        await log([{ sourceKey, action: 'skip', reason: 'RULE', message: String(row._skip_reason) }]);
+        await this.skip(sourceKey, 'RULE', String(row._skip_reason));
         continue;
       }
       const fields: Payload = {};
       for (const [k, v] of Object.entries(row)) if (k !== 'source_key' && !k.startsWith('_')) fields[k] = jsonValue(v);
+
+      // Custom fields: each confirmed mapping's value, typed; a value that does not convert is a reject.
+      if (this.mappings.length && row._custom && typeof row._custom === 'object') {
+        const custom = row._custom as Record<string, unknown>;
+        let bad: { field: string; message: string } | undefined;
+        for (const m of this.mappings) {
+          if (!(m.source_column in custom)) continue;
+          const r = convertCustomValue(custom[m.source_column], m.field_type || m.inferred_type);
+          if (!r.ok) {
+            bad = { field: m.field, message: `${obj.name} ${sourceKey}: custom column ${m.source_column} -> ${m.module}.${m.field} (${m.field_type}): ${r.message}` };
+            break;
+          }
+          if (r.value !== null) fields[m.field] = r.value;
+        }
+        if (bad) {
+          await this.reject(sourceKey, 'CUSTOM_FIELD_INVALID', bad.message, bad.field);
+          continue;
+        }
+      }
 
       // Owner: the source email, matched in the users step.
       let ownerId: string | undefined;
@@ -168,17 +247,17 @@ export async function loadObject(ctx: LoadContext, obj: LoadObject): Promise<Obj
         if (email) {
           const id = users.get(email);
           if (id) ownerId = id;
-          else if (ctx.fallbackOwner) ownerId = ctx.fallbackOwner;
+          else if (this.ctx.fallbackOwner) ownerId = this.ctx.fallbackOwner;
           else {
-            await queue(sourceKey, 'owner', email, `owner ${email} has no destination user`);
+            await this.queue(sourceKey, 'user', email, `owner ${email} has no destination user`);
             continue;
           }
-        } else if (ctx.fallbackOwner) ownerId = ctx.fallbackOwner;
+        } else if (this.ctx.fallbackOwner) ownerId = this.ctx.fallbackOwner;
       }
       const hashInput = { ...fields, __owner: ownerId ?? null };
       const lookups: Record<string, LookupRef> = {};
       let unresolved: string | undefined;
-      for (const [field] of lookupObjects) {
+      for (const [field] of this.lookupObjects) {
         const v = fields[field];
         delete fields[field];
         if (v === null || v === undefined) continue;
@@ -190,72 +269,132 @@ export async function loadObject(ctx: LoadContext, obj: LoadObject): Promise<Obj
         lookups[field] = ref;
       }
       if (unresolved) {
-        await reject(sourceKey, 'LOOKUP_UNRESOLVED', `${obj.name} ${sourceKey}: referenced record not loaded (${unresolved})`);
+        await this.reject(sourceKey, 'LOOKUP_UNRESOLVED', `${obj.name} ${sourceKey}: referenced record not loaded (${unresolved})`);
+        continue;
+      }
+      const prev = existing.get(sourceKey);
+      if (obj.attachment) {
+        const r = await loadAttachmentRow(this, { sourceKey, row: row as AttachmentRow, lookups, prev, input: this.ctx.input });
+        if (r) await this.recordOk([{ p: { sourceKey, hash: r.hash, shaped: r.payload }, id: r.id, action: 'insert', reason: r.reason }]);
         continue;
       }
       const hash = payloadHash(hashInput);
-      const prev = existing.get(sourceKey);
       if (prev && prev.payload_hash === hash) {
         counts.already_loaded++;
         continue;
       }
       const shaped = destination.shape(obj.module, fields, lookups, ownerId);
-      const pending: Pending = { sourceKey, fields: shaped, hash, shaped };
+      if (keyField) shaped[keyField] = sourceKey;
+      const pending: Pending = { sourceKey, hash, shaped };
       if (prev) {
         pending.existing = { dest_id: prev.dest_id, payload: prev.payload };
         updates.push(pending);
       } else inserts.push(pending);
     }
 
-    for (let i = 0; i < inserts.length; i += destination.maxBatch) {
-      const batch = inserts.slice(i, i + destination.maxBatch);
-      const outcomes = await destination.insert(obj.module, batch.map((p) => p.shaped));
-      await record(ctx, obj, batch, outcomes, 'insert', counts, reject, log);
+    if (inserts.length && destination.bulkUpsert && keyField && inserts.length >= (destination.bulkThreshold ?? Infinity)) {
+      this.ctx.log?.(`  ${obj.name}: ${inserts.length} records through the bulk write API`);
+      const outcomes = await destination.bulkUpsert(obj.module, inserts.map((p) => p.shaped));
+      const again = await this.record(inserts, outcomes, 'insert', RECORD_RETRIES);
+      if (again.length) await this.sendInserts(again, keyField);
+    } else await this.sendInserts(inserts, keyField);
+
+    let todo = updates;
+    for (let round = 0; todo.length; round++) {
+      const next: Pending[] = [];
+      for (let i = 0; i < todo.length; i += destination.maxBatch) {
+        const batch = todo.slice(i, i + destination.maxBatch);
+        const changed = batch.map((p) => {
+          const before = (p.existing!.payload ?? {}) as Payload;
+          const diff: Payload = {};
+          for (const [k, v] of Object.entries(p.shaped)) if (stableStringify(before[k]) !== stableStringify(v)) diff[k] = v;
+          return { id: p.existing!.dest_id, fields: diff };
+        });
+        const outcomes = await destination.update(obj.module, changed);
+        next.push(...(await this.record(batch, outcomes, 'update', RECORD_RETRIES - round)));
+      }
+      todo = next;
+      if (todo.length) await new Promise((r) => setTimeout(r, 250 * 2 ** round));
     }
-    for (let i = 0; i < updates.length; i += destination.maxBatch) {
-      const batch = updates.slice(i, i + destination.maxBatch);
-      const changed = batch.map((p) => {
-        const before = (p.existing!.payload ?? {}) as Payload;
-        const diff: Payload = {};
-        for (const [k, v] of Object.entries(p.shaped)) if (stableStringify(before[k]) !== stableStringify(v)) diff[k] = v;
-        return { id: p.existing!.dest_id, fields: diff };
-      });
-      const outcomes = await destination.update(obj.module, changed);
-      await record(ctx, obj, batch, outcomes, 'update', counts, reject, log);
-    }
-    ctx.onProgress?.(counts.extracted, total);
   }
-  return counts;
+
+  private async sendInserts(inserts: Pending[], keyField: string | undefined): Promise<void> {
+    const { destination } = this.ctx;
+    let todo = inserts;
+    for (let round = 0; todo.length; round++) {
+      const next: Pending[] = [];
+      for (let i = 0; i < todo.length; i += destination.maxBatch) {
+        const batch = todo.slice(i, i + destination.maxBatch);
+        const records = batch.map((p) => p.shaped);
+        const outcomes = keyField ? await destination.upsert!(this.obj.module, records) : await destination.insert(this.obj.module, records);
+        next.push(...(await this.record(batch, outcomes, 'insert', RECORD_RETRIES - round)));
+      }
+      todo = next;
+      if (todo.length) await new Promise((r) => setTimeout(r, 250 * 2 ** round));
+    }
+  }
+
+  /** Record one call's outcomes; returns the records to send again (retryable, retries left). */
+  private async record(batch: Pending[], outcomes: RecordOutcome[], action: 'insert' | 'update', retriesLeft: number): Promise<Pending[]> {
+    const ok: { p: Pending; id: string; action: 'insert' | 'update'; reason?: string }[] = [];
+    const again: Pending[] = [];
+    for (const [i, p] of batch.entries()) {
+      const o = outcomes[i];
+      if (o?.ok && (o.id || p.existing)) {
+        // An upsert that updated a record we meant to create: an earlier attempt (dropped
+        // connection, killed run) did write it. Counted as loaded once, never duplicated.
+        ok.push({ p, id: o.id || p.existing!.dest_id, action, reason: action === 'insert' && o.action === 'update' ? 'FOUND_BY_KEY' : undefined });
+      } else if (o?.retryable && retriesLeft > 0) again.push(p);
+      else await this.reject(p.sourceKey, o?.code ?? 'NO_RESULT', `${o?.code ?? 'NO_RESULT'}: ${o?.message ?? 'no result for this record'}${o?.field ? ` (field ${o.field})` : ''}`, o?.field);
+    }
+    await this.recordOk(ok);
+    return again;
+  }
+
+  async recordOk(ok: { p: Pending; id: string; action: 'insert' | 'update'; reason?: string }[]): Promise<void> {
+    if (!ok.length) return;
+    const { db, pipeline, runId } = this.ctx;
+    await db.pool.query(
+      `insert into etl.id_map (pipeline, object, source_key, dest_module, dest_id, payload_hash, payload, run_id)
+       select $1, $2, r.source_key, $3, r.dest_id, r.hash, r.payload, $4
+         from jsonb_to_recordset($5::jsonb) as r(source_key text, dest_id text, hash text, payload jsonb)
+       on conflict (pipeline, object, source_key) do update
+         set dest_id = excluded.dest_id, payload_hash = excluded.payload_hash, payload = excluded.payload,
+             run_id = excluded.run_id, updated_at = now()`,
+      [pipeline.name, this.obj.name, this.obj.module, runId, JSON.stringify(ok.map(({ p, id }) => ({ source_key: p.sourceKey, dest_id: id, hash: p.hash, payload: p.shaped })))],
+    );
+    await this.log(ok.map(({ p, id, action, reason }) => ({ sourceKey: p.sourceKey, destId: id, action, reason: reason ?? null, before: action === 'update' ? p.existing!.payload : null })));
+    for (const o of ok) {
+      if (o.action === 'insert') this.counts.inserted++;
+      else this.counts.updated++;
+      this.counts.loaded++;
+    }
+  }
 }
 
-async function record(
-  ctx: LoadContext,
-  obj: LoadObject,
-  batch: Pending[],
-  outcomes: RecordOutcome[],
-  action: 'insert' | 'update',
-  counts: ObjectCounts,
-  reject: (k: string, reason: string, message: string, field?: string) => Promise<void>,
-  log: (rows: { sourceKey: string; destId?: string | null; action: string; reason?: string | null; message?: string | null; before?: unknown }[]) => Promise<void>,
-) {
-  const ok: { p: Pending; id: string }[] = [];
-  for (const [i, p] of batch.entries()) {
-    const o = outcomes[i];
-    if (o?.ok && (o.id || p.existing)) ok.push({ p, id: o.id || p.existing!.dest_id });
-    else await reject(p.sourceKey, o?.code ?? 'NO_RESULT', `${o?.code ?? 'NO_RESULT'}: ${o?.message ?? 'no result for this record'}${o?.field ? ` (field ${o.field})` : ''}`, o?.field);
+/** Load the whole view (or only `onlyKeys`) in this process, page by page. */
+export async function loadObject(ctx: LoadContext, obj: LoadObject): Promise<ObjectCounts> {
+  const loader = new ObjectLoader(ctx, obj);
+  const [vs, vn] = loader.view.split('.');
+  const total = ctx.onlyKeys ? ctx.onlyKeys.size : ((await ctx.db.pool.query(`select count(*)::int as n from ${ident(vs!)}.${ident(vn!)}`)).rows[0].n as number);
+  let after = '';
+  for (;;) {
+    const page = await loader.rows(after, null, 1000);
+    if (!page.length) break;
+    after = page[page.length - 1]!.source_key as string;
+    await loader.process(ctx.onlyKeys ? page.filter((r) => ctx.onlyKeys!.has(r.source_key as string)) : page);
+    ctx.onProgress?.(loader.counts.extracted, total);
   }
-  if (!ok.length) return;
-  await ctx.db.pool.query(
-    `insert into etl.id_map (pipeline, object, source_key, dest_module, dest_id, payload_hash, payload, run_id)
-     select $1, $2, r.source_key, $3, r.dest_id, r.hash, r.payload, $4
-       from jsonb_to_recordset($5::jsonb) as r(source_key text, dest_id text, hash text, payload jsonb)
-     on conflict (pipeline, object, source_key) do update
-       set dest_id = excluded.dest_id, payload_hash = excluded.payload_hash, payload = excluded.payload,
-           run_id = excluded.run_id, updated_at = now()`,
-    [ctx.pipeline.name, obj.name, obj.module, ctx.runId, JSON.stringify(ok.map(({ p, id }) => ({ source_key: p.sourceKey, dest_id: id, hash: p.hash, payload: p.shaped })))],
-  );
-  await log(ok.map(({ p, id }) => ({ sourceKey: p.sourceKey, destId: id, action, before: action === 'update' ? p.existing!.payload : null })));
-  if (action === 'insert') counts.inserted += ok.length;
-  else counts.updated += ok.length;
-  counts.loaded += ok.length;
+  checkConservation(loader.counts, `load ${obj.name}`);
+  return loader.counts;
 }
+
+/** Load the rows lo < source_key <= hi (one chunk). */
+export async function loadChunk(ctx: LoadContext, obj: LoadObject, lo: string, hi: string): Promise<ObjectCounts> {
+  const loader = new ObjectLoader(ctx, obj);
+  await loader.process(await loader.rows(lo, hi));
+  checkConservation(loader.counts, `load ${obj.name} chunk (${lo || 'start'}, ${hi}]`);
+  return loader.counts;
+}
+
+export type { Pending };

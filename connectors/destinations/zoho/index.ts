@@ -1,16 +1,26 @@
 /**
  * Zoho CRM as a destination: the real org when ZOHO_CLIENT_ID / ZOHO_CLIENT_SECRET /
  * ZOHO_REFRESH_TOKEN are set, else the sandbox emulator started in-process.
+ *
+ * Idempotency: every module the pipeline writes gets a unique custom field CRM_Migrate_Key
+ * (created by `setup`) holding the record's source_key, and first writes are upserts with
+ * duplicate_check_fields = ['CRM_Migrate_Key']. Repeating such a write after a dropped
+ * connection finds the record the first attempt created and updates it: never a duplicate.
  */
-import type { Destination, DestinationFactory, LookupRef, Payload, RecordOutcome } from '../../../engine/destination.ts';
+import pg from 'pg';
+import type { Destination, DestinationFactory, DestinationField, LookupRef, Payload, RecordOutcome } from '../../../engine/destination.ts';
 import { CliError } from '../../../engine/errors.ts';
-import { ZohoClient, ZOHO_MAX_BATCH } from './client.ts';
+import { CreditBudget } from '../../../engine/load/credits.ts';
+import { ZohoClient, ZOHO_MAX_BATCH, bulkUpsertViaJob } from './client.ts';
 import { startZohoSandbox, type ZohoSandboxSeed } from './sandbox/server.ts';
 
 export interface ZohoDestinationOptions {
   /** Users and other state the sandbox org starts with (for rehearsals on sample data). */
   sandboxSeed?: ZohoSandboxSeed;
 }
+
+/** The unique field that carries the source_key on every record the pipeline writes. */
+export const ZOHO_KEY_FIELD = 'CRM_Migrate_Key';
 
 /** Zoho lookups are `{ "id": ... }`; multi-module What_Id also needs `$se_module`. */
 export function shapeZohoRecord(fields: Payload, lookups: Record<string, LookupRef>, owner?: string): Payload {
@@ -26,38 +36,96 @@ export function shapeZohoRecord(fields: Payload, lookups: Record<string, LookupR
   return out;
 }
 
+/** Zoho field data_type for a requirement type (setup). */
+function zohoFieldBody(f: { apiName: string; label: string; type: string; length?: number; unique?: boolean; picklistValues?: string[]; lookupModule?: string }): Record<string, unknown> {
+  const t = f.type === 'long_text' ? 'textarea' : f.type === 'number' ? 'double' : f.type === 'checkbox' ? 'boolean' : f.type;
+  const body: Record<string, unknown> = { field_label: f.label, api_name: f.apiName, data_type: t };
+  if (t === 'text') body.length = f.length ?? 255;
+  if (t === 'textarea') body.textarea = { type: 'large' };
+  if (t === 'double' || t === 'currency') {
+    body.length = 16;
+    body.decimal_place = 2;
+  }
+  if (t === 'integer') body.length = 9;
+  if (t === 'email') body.length = 100;
+  if (t === 'phone') body.length = 30;
+  if (t === 'website') body.length = 255;
+  if (t === 'picklist' || t === 'multiselectpicklist') body.pick_list_values = (f.picklistValues?.length ? f.picklistValues : ['-None-']).map((v) => ({ display_value: v, actual_value: v }));
+  if (t === 'lookup' && f.lookupModule) body.lookup = { module: { api_name: f.lookupModule } };
+  if (f.unique) body.unique = { case_sensitive: true };
+  return body;
+}
+
 export function zohoDestination(opts: ZohoDestinationOptions = {}): DestinationFactory {
   return {
     name: 'zoho',
-    async connect({ databaseUrl, env }) {
+    async connect({ databaseUrl, env, log }) {
       const haveCreds = env.ZOHO_CLIENT_ID || env.ZOHO_CLIENT_SECRET || env.ZOHO_REFRESH_TOKEN;
+      const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+      pool.on('error', () => {});
+      const budget = CreditBudget.fromEnv(pool, haveCreds ? `zoho:${env.ZOHO_API_DOMAIN ?? 'www.zohoapis.com'}` : 'zoho:sandbox', env);
+      const common = {
+        concurrency: env.ZOHO_CONCURRENCY ? Number(env.ZOHO_CONCURRENCY) : 10,
+        credits: budget,
+        baseDelayMs: env.CRM_RETRY_BASE_MS ? Number(env.CRM_RETRY_BASE_MS) : undefined,
+        maxAttempts: env.CRM_RETRY_ATTEMPTS ? Number(env.CRM_RETRY_ATTEMPTS) : undefined,
+        log: env.CRM_MIGRATE_DEBUG ? log : undefined,
+      };
       let client: ZohoClient;
       let target: string;
       let closeSandbox: (() => Promise<void>) | undefined;
       if (haveCreds) {
         const missing = ['ZOHO_CLIENT_ID', 'ZOHO_CLIENT_SECRET', 'ZOHO_REFRESH_TOKEN'].filter((k) => !env[k]);
-        if (missing.length) throw new CliError('ZOHO_CREDENTIALS', `Zoho credentials incomplete: set ${missing.join(', ')} (or none of them to use the sandbox).`, { exitCode: 2 });
+        if (missing.length) {
+          await pool.end();
+          throw new CliError('ZOHO_CREDENTIALS', `Zoho credentials incomplete: set ${missing.join(', ')} (or none of them to use the sandbox).`, { exitCode: 2 });
+        }
         const accountsUrl = env.ZOHO_ACCOUNTS_URL ?? 'https://accounts.zoho.com';
         const apiDomain = env.ZOHO_API_DOMAIN ?? 'https://www.zohoapis.com';
+        // The file host of the same data centre (www.zohoapis.<tld> -> content.zohoapis.<tld>).
+        const uploadUrl = env.ZOHO_UPLOAD_URL ?? apiDomain.replace('://www.', '://content.');
         client = new ZohoClient({
+          ...common,
           accountsUrl,
           apiDomain,
+          uploadUrl,
           credentials: { clientId: env.ZOHO_CLIENT_ID!, clientSecret: env.ZOHO_CLIENT_SECRET!, refreshToken: env.ZOHO_REFRESH_TOKEN! },
         });
         target = `Zoho CRM at ${apiDomain}`;
       } else {
         const sb = await startZohoSandbox({ databaseUrl, seed: opts.sandboxSeed });
-        client = new ZohoClient({ accountsUrl: env.ZOHO_ACCOUNTS_URL ?? sb.accountsUrl, apiDomain: env.ZOHO_API_DOMAIN ?? sb.apiDomain, credentials: sb.credentials });
+        const sbx = sb as typeof sb & { uploadUrl?: string };
+        client = new ZohoClient({
+          ...common,
+          accountsUrl: env.ZOHO_ACCOUNTS_URL ?? sb.accountsUrl,
+          apiDomain: env.ZOHO_API_DOMAIN ?? sb.apiDomain,
+          uploadUrl: sbx.uploadUrl ?? sb.apiDomain,
+          credentials: sb.credentials,
+        });
         target = `sandbox Zoho CRM at ${sb.apiDomain}`;
         closeSandbox = () => sb.close();
       }
+      const toField = (f: Awaited<ReturnType<ZohoClient['fields']>>[number]): DestinationField => ({
+        id: f.id,
+        apiName: f.api_name,
+        label: f.field_label,
+        type: f.data_type,
+        custom: f.custom_field,
+        unique: !!f.unique && typeof f.unique === 'object' && Object.keys(f.unique as object).length > 0,
+        picklistValues: f.pick_list_values?.map((v) => v.display_value),
+      });
       const dest: Destination = {
         name: 'zoho',
         target,
         isSandbox: !haveCreds,
         maxBatch: ZOHO_MAX_BATCH,
+        idempotencyField: ZOHO_KEY_FIELD,
+        maxAttachmentBytes: env.ZOHO_MAX_ATTACHMENT_BYTES ? Number(env.ZOHO_MAX_ATTACHMENT_BYTES) : 20 * 1024 * 1024,
+        bulkThreshold: env.ZOHO_BULK_THRESHOLD ? Number(env.ZOHO_BULK_THRESHOLD) : 5000,
         shape: (_module, fields, lookups, owner) => shapeZohoRecord(fields, lookups, owner),
         insert: (module, records) => client.insert(module, records),
+        upsert: (module, records) => client.upsert(module, records, [ZOHO_KEY_FIELD]),
+        bulkUpsert: (module, records) => bulkUpsertViaJob(client, module, records, ZOHO_KEY_FIELD),
         update: (module, records) => client.update(module, records.map((r) => ({ ...r.fields, id: r.id }))),
         delete: (module, ids): Promise<RecordOutcome[]> => client.delete(module, ids),
         get: (module, id) => client.get(module, id),
@@ -65,8 +133,30 @@ export function zohoDestination(opts: ZohoDestinationOptions = {}): DestinationF
           const users = await client.users();
           return users.map((u) => ({ id: u.id, email: u.email.toLowerCase(), name: u.full_name, active: (u.status ?? 'active') === 'active' }));
         },
+        uploadAttachment: (module, parentId, file) => client.uploadAttachment(module, parentId, file),
+        listAttachments: (module, parentId) => client.listAttachments(module, parentId),
+        schema: {
+          async listModules() {
+            return (await client.modules()).map((m) => ({ apiName: m.api_name, label: m.plural_label ?? m.module_name, custom: m.generated_type === 'custom' }));
+          },
+          async createModule(m) {
+            const profiles = await client.profiles();
+            const admin = profiles.find((p) => /administrator/i.test(p.name)) ?? profiles[0];
+            return client.createModule({ ...m, profileIds: admin ? [admin.id] : [] });
+          },
+          async listFields(module) {
+            return (await client.fields(module)).map(toField);
+          },
+          createFields: (module, fields) => client.createFields(module, fields.map(zohoFieldBody)),
+          async addPicklistValues(module, field, values) {
+            if (!field.id) return { ok: false, code: 'NO_FIELD_ID', message: `${module}.${field.apiName} has no id in the fields metadata` };
+            return client.addPicklistValues(module, field.id, values);
+          },
+        },
+        stats: () => ({ writeCalls: client.stats.writeCalls, recordsWritten: client.stats.recordsWritten, retries: client.stats.retries }),
         async close() {
           await closeSandbox?.();
+          await pool.end().catch(() => {});
         },
       };
       return dest;
