@@ -2,6 +2,7 @@
 import type { CliRegistry } from '../engine/cli/main.ts';
 import { leadtrekkerToZoho } from './leadtrekker-to-zoho/pipeline.ts';
 import { startZohoSandbox } from '../connectors/destinations/zoho/sandbox/server.ts';
+import { startNutshellSandbox } from '../connectors/destinations/nutshell/sandbox/server.ts';
 
 export const registry: CliRegistry = {
   pipelines: [leadtrekkerToZoho],
@@ -9,6 +10,10 @@ export const registry: CliRegistry = {
     async zoho({ databaseUrl, port, host }) {
       const sb = await startZohoSandbox({ databaseUrl, port, host });
       return { url: sb.apiDomain, close: () => sb.close() };
+    },
+    async nutshell({ databaseUrl, port, host }) {
+      const sb = await startNutshellSandbox({ databaseUrl, port, host });
+      return { url: sb.apiUrl, close: () => sb.close() };
     },
   },
 };

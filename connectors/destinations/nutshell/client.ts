@@ -1,0 +1,296 @@
+/**
+ * Nutshell JSON-RPC client: HTTP Basic (username + API key), endpoint discovery
+ * (getApiForUsername, cached; NUTSHELL_API_URL skips it), a fresh id per call, every response
+ * validated with zod, JSON-RPC errors mapped to stable codes, rev handling on edits and deletes.
+ * See ../shared/reference/nutshell-api.md sections 2, 4 and 5.
+ *
+ * Retries (reference 5.2: no published limits, back off on 429/5xx/timeouts):
+ *   delay(n) = min(maxDelay, base * 2^n) * (0.5 + random() / 2)     n = 0, 1, 2, ...
+ * with base = CRM_RETRY_BASE_MS (500), maxDelay 30 s, at most CRM_RETRY_ATTEMPTS (5) attempts.
+ * A 429 never reached the method, so every call is retried on it. Reads are retried on 5xx and
+ * lost connections too; writes are not, because the write may have happened (the caller decides:
+ * see `NutshellError.ambiguous`).
+ */
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+
+export interface NutshellClientOptions {
+  username: string;
+  apiKey: string;
+  /** JSON-RPC endpoint; when absent it is discovered through `discoveryUrl`. */
+  apiUrl?: string;
+  /** Discovery service (default https://api.nutshell.com/v1/json). */
+  discoveryUrl?: string;
+  fetch?: typeof fetch;
+  timeoutMs?: number;
+  maxAttempts?: number;
+  baseDelayMs?: number;
+  log?: (msg: string) => void;
+}
+
+export const NUTSHELL_DISCOVERY_URL = 'https://api.nutshell.com/v1/json';
+
+const rpcError = z.object({ code: z.number(), message: z.string(), data: z.unknown().optional() });
+const envelope = z.object({
+  result: z.unknown().optional(),
+  error: rpcError.nullable().optional(),
+  id: z.union([z.string(), z.number(), z.null()]).optional(),
+  jsonrpc: z.string().optional(),
+});
+
+/** What every entity render carries (reference 2.5); the rest passes through. */
+export const entitySchema = z.looseObject({
+  id: z.number().int(),
+  entityType: z.string(),
+  rev: z.union([z.string(), z.number()]).transform(String),
+  deletedTime: z.string().nullable().optional(),
+});
+export type NutshellEntity = z.infer<typeof entitySchema>;
+export const userStubSchema = z.looseObject({
+  id: z.number().int(),
+  entityType: z.literal('Users'),
+  name: z.string().optional(),
+  emails: z.array(z.string()).default([]),
+  isEnabled: z.boolean().default(true),
+});
+const searchByEmailSchema = z.looseObject({ contacts: z.array(entitySchema).default([]), accounts: z.array(entitySchema).default([]) });
+const discoverySchema = z.looseObject({ api: z.string().min(1) });
+
+/** Stable codes for what went wrong with one call (listed in docs/errors.md as NUTSHELL_*). */
+export type NutshellErrorCode =
+  | 'AUTH'
+  | 'METHOD_NOT_FOUND'
+  | 'STALE_REV'
+  | 'NOT_FOUND'
+  | 'THROTTLED'
+  | 'SERVER_ERROR'
+  | 'INVALID_REQUEST'
+  | 'INVALID_DATA'
+  | 'CONNECTION_LOST'
+  | 'BAD_RESPONSE'
+  | 'DISCOVERY';
+
+export class NutshellError extends Error {
+  constructor(
+    readonly code: NutshellErrorCode,
+    message: string,
+    readonly httpStatus?: number,
+    readonly rpcCode?: number,
+    /** A write whose outcome is unknown: the server may have applied it. */
+    readonly ambiguous = false,
+    opts?: { cause?: unknown },
+  ) {
+    super(message, opts);
+  }
+  get retryable(): boolean {
+    return this.code === 'THROTTLED' || this.code === 'SERVER_ERROR' || this.code === 'CONNECTION_LOST';
+  }
+}
+
+/** JSON-RPC error object (and HTTP status) -> our code. Body first, status as fallback (reference 5.1). */
+export function mapError(httpStatus: number, err?: { code: number; message: string }): NutshellErrorCode {
+  const c = err?.code;
+  if (c === 401 || c === 403 || (!err && (httpStatus === 401 || httpStatus === 403))) return 'AUTH';
+  if (c === -32601) return 'METHOD_NOT_FOUND';
+  if (c === 409 || /rev key is out-of-date/i.test(err?.message ?? '')) return 'STALE_REV';
+  if (c === 404 || (!err && httpStatus === 404)) return 'NOT_FOUND';
+  if (c === 429 || httpStatus === 429) return 'THROTTLED';
+  if ((c !== undefined && c >= 500 && c < 600) || httpStatus >= 500) return 'SERVER_ERROR';
+  if (c === -32700 || c === -32600 || c === -32602) return 'INVALID_REQUEST';
+  return 'INVALID_DATA';
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const READ = /^(get|find|search|instanceData|getUpdateTimes)/;
+
+export class NutshellClient {
+  private readonly f: typeof fetch;
+  private endpoint?: { url: string; until: number };
+  private readonly idPrefix = randomBytes(3).toString('hex');
+  private seq = 0;
+  readonly counters = { calls: 0, writeCalls: 0, retries: 0 };
+
+  constructor(private readonly opts: NutshellClientOptions) {
+    this.f = opts.fetch ?? fetch;
+  }
+
+  private get authHeader() {
+    return 'Basic ' + Buffer.from(`${this.opts.username}:${this.opts.apiKey}`).toString('base64');
+  }
+
+  backoffMs(attempt: number): number {
+    const base = this.opts.baseDelayMs ?? 500;
+    return Math.min(30_000, base * 2 ** attempt) * (0.5 + Math.random() / 2);
+  }
+
+  /** The JSON-RPC endpoint: configured, or discovered and cached for 30 minutes (docs: 10-90). */
+  async apiUrl(): Promise<string> {
+    if (this.opts.apiUrl) return this.opts.apiUrl;
+    if (this.endpoint && this.endpoint.until > Date.now()) return this.endpoint.url;
+    const discovery = this.opts.discoveryUrl ?? NUTSHELL_DISCOVERY_URL;
+    const res = await this.post(discovery, 'getApiForUsername', { username: this.opts.username }, false).catch((err) => {
+      throw new NutshellError('DISCOVERY', `Nutshell endpoint discovery at ${discovery} failed: ${(err as Error).message}. Set NUTSHELL_API_URL to skip discovery.`, undefined, undefined, false, { cause: err });
+    });
+    const host = discoverySchema.safeParse(res);
+    if (!host.success) throw new NutshellError('DISCOVERY', `Nutshell endpoint discovery at ${discovery} answered without an api host`);
+    // Same scheme as the discovery service: https in production, http for a local sandbox.
+    const url = `${new URL(discovery).protocol}//${host.data.api}/api/v1/json`;
+    this.endpoint = { url, until: Date.now() + 30 * 60_000 };
+    return url;
+  }
+
+  /** One HTTP round trip; throws NutshellError; returns the validated `result`. */
+  private async post(url: string, method: string, params: Record<string, unknown>, auth = true): Promise<unknown> {
+    const id = `${this.idPrefix}-${++this.seq}`;
+    this.counters.calls++;
+    let res: Response;
+    try {
+      res = await this.f(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(auth ? { authorization: this.authHeader } : {}) },
+        body: JSON.stringify({ jsonrpc: '2.0', id, method, params }),
+        signal: AbortSignal.timeout(this.opts.timeoutMs ?? 60_000),
+      });
+    } catch (err) {
+      throw new NutshellError('CONNECTION_LOST', `Nutshell ${method}: connection lost (${(err as Error).message})`, undefined, undefined, !READ.test(method), { cause: err });
+    }
+    let text: string;
+    try {
+      text = await res.text();
+    } catch (err) {
+      throw new NutshellError('CONNECTION_LOST', `Nutshell ${method}: connection lost while reading the answer`, res.status, undefined, !READ.test(method), { cause: err });
+    }
+    let json: unknown;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
+    const env = envelope.safeParse(json);
+    if (!env.success || (env.data.error == null && res.status !== 200) || (env.data.error == null && !('result' in (json as object)))) {
+      const code = res.status === 200 ? 'BAD_RESPONSE' : mapError(res.status);
+      throw new NutshellError(code, `Nutshell ${method}: HTTP ${res.status}${env.success ? '' : ' with a body that is not a JSON-RPC response'}`, res.status, undefined, code === 'SERVER_ERROR' && !READ.test(method));
+    }
+    if (env.data.id !== undefined && env.data.id !== null && String(env.data.id) !== id)
+      throw new NutshellError('BAD_RESPONSE', `Nutshell ${method}: response id ${String(env.data.id)} does not match request id ${id}`, res.status);
+    if (env.data.error) {
+      const code = mapError(res.status, env.data.error);
+      throw new NutshellError(code, `Nutshell ${method}: ${env.data.error.message} (code ${env.data.error.code}, HTTP ${res.status})`, res.status, env.data.error.code, code === 'SERVER_ERROR' && !READ.test(method));
+    }
+    return env.data.result;
+  }
+
+  /** One JSON-RPC call with the retry policy in the header; `schema` validates the result. */
+  async call<T>(method: string, params: Record<string, unknown>, schema: z.ZodType<T>): Promise<T> {
+    const attempts = this.opts.maxAttempts ?? 5;
+    const write = !READ.test(method);
+    if (write) this.counters.writeCalls++;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const result = await this.post(await this.apiUrl(), method, params);
+        const parsed = schema.safeParse(result);
+        if (!parsed.success)
+          throw new NutshellError('BAD_RESPONSE', `Nutshell ${method}: unexpected result shape (${parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')})`);
+        return parsed.data;
+      } catch (err) {
+        if (!(err instanceof NutshellError)) throw err;
+        const again = err.code === 'THROTTLED' || (err.retryable && !err.ambiguous);
+        if (!again || attempt + 1 >= attempts) throw err;
+        this.counters.retries++;
+        const wait = this.backoffMs(attempt);
+        this.opts.log?.(`nutshell: ${method} ${err.code}; retry ${attempt + 1} in ${Math.round(wait)} ms`);
+        await sleep(wait);
+      }
+    }
+  }
+
+  // ---- Entity helpers (reference 4.2-4.7) ----
+
+  create(entityType: string, entity: Record<string, unknown>): Promise<NutshellEntity> {
+    const noun = NOUNS[entityType];
+    if (!noun || entityType === 'Notes') throw new Error(`no newX method for ${entityType}`);
+    return this.call(`new${noun}`, { [noun.toLowerCase()]: entity }, entitySchema);
+  }
+
+  newNote(entity: { entityType: string; id: number }, note: string): Promise<NutshellEntity> {
+    return this.call('newNote', { entity, note }, entitySchema);
+  }
+
+  /** The full entity, or null when it does not exist. Deleted entities come back with deletedTime. */
+  async get(entityType: string, id: number): Promise<NutshellEntity | null> {
+    const noun = NOUNS[entityType]!;
+    try {
+      return await this.call(`get${noun}`, { [`${noun.toLowerCase()}Id`]: id }, entitySchema.nullable());
+    } catch (err) {
+      if (err instanceof NutshellError && err.code === 'NOT_FOUND') return null;
+      throw err;
+    }
+  }
+
+  /**
+   * Rev-guarded edit: read the current rev, edit, and on a stale rev (someone wrote in between)
+   * read again and retry once (reference 8.2).
+   */
+  async edit(entityType: string, id: number, changes: Record<string, unknown>, rev?: string): Promise<NutshellEntity> {
+    const noun = NOUNS[entityType]!;
+    const key = noun.toLowerCase();
+    for (let attempt = 0; ; attempt++) {
+      const current = rev ?? (await this.get(entityType, id))?.rev;
+      if (current === undefined) throw new NutshellError('NOT_FOUND', `${entityType} ${id} does not exist`);
+      try {
+        return await this.call(`edit${noun}`, { [`${key}Id`]: id, rev: current, [key]: changes }, entitySchema);
+      } catch (err) {
+        if (err instanceof NutshellError && err.code === 'STALE_REV' && attempt === 0) {
+          rev = undefined;
+          continue;
+        }
+        throw err;
+      }
+    }
+  }
+
+  /** Delete with the current rev (retried once on a stale rev). Already deleted counts as done. */
+  async delete(entityType: string, id: number): Promise<'deleted' | 'already-deleted'> {
+    const noun = NOUNS[entityType]!;
+    for (let attempt = 0; ; attempt++) {
+      const current = await this.get(entityType, id);
+      if (!current) throw new NutshellError('NOT_FOUND', `${entityType} ${id} does not exist`);
+      if (current.deletedTime) return 'already-deleted';
+      try {
+        await this.call(`delete${noun}`, { [`${noun.toLowerCase()}Id`]: id, rev: current.rev }, z.literal(true));
+        return 'deleted';
+      } catch (err) {
+        // A lost answer or a concurrent edit: the next round reads the truth.
+        if (err instanceof NutshellError && (err.code === 'STALE_REV' || err.ambiguous) && attempt === 0) continue;
+        throw err;
+      }
+    }
+  }
+
+  searchByEmail(email: string) {
+    return this.call('searchByEmail', { emailAddressString: email }, searchByEmailSchema);
+  }
+
+  /** Every page of a find* call (1-based pages; stop at a short page). */
+  async findAll<T>(method: string, schema: z.ZodType<T>, params: Record<string, unknown> = {}, limit = 100): Promise<T[]> {
+    const out: T[] = [];
+    for (let page = 1; ; page++) {
+      const rows = await this.call(method, { ...params, limit, page }, z.array(schema));
+      out.push(...rows);
+      if (rows.length < limit) return out;
+    }
+  }
+
+  users() {
+    return this.findAll('findUsers', userStubSchema, { orderBy: 'id' });
+  }
+}
+
+export const NOUNS: Record<string, string> = {
+  Contacts: 'Contact',
+  Accounts: 'Account',
+  Leads: 'Lead',
+  Activities: 'Activity',
+  Tasks: 'Task',
+  Notes: 'Note',
+};
