@@ -1,18 +1,31 @@
 -- Zoho CRM Leads, one row per Leadtrekker lead (seed 000, "Lead -> Lead").
 select
   'leads:' || l.lead_id                                   as source_key,
+  l.salutation                                            as "Salutation",
   l.first_name                                            as "First_Name",
-  coalesce(l.last_name, '(unknown)')                      as "Last_Name",
+  l.last_name                                             as "Last_Name",
+  -- duplicate emails load as they are (Zoho Leads do not enforce unique email); dq lists them
   case when l.email_valid then l.email end                as "Email",
   l.phone                                                 as "Phone",
   l.mobile                                                as "Mobile",
   l.company                                               as "Company",
-  coalesce(m.zoho_lead_status, l.status)                  as "Lead_Status",
-  l.source                                                as "Lead_Source",
-  -- the Leadtrekker label, kept as it was (seed: ltk_original_status__c)
+  -- mapped when Zoho has an equivalent; else the Leadtrekker label (picklist extended in setup)
+  coalesce(ms.zoho_lead_status, l.status)                 as "Lead_Status",
+  coalesce(mo.zoho_lead_source, l.source)                 as "Lead_Source",
+  -- seed: ltk_original_status__c -> Zoho custom field LTK_Original_Status
   l.status                                                as "LTK_Original_Status",
+  st.probability                                          as "LTK_Status_Probability",
   -- Created_Time is read-only in Zoho: the original creation time goes to a custom field
   lib.zoho_datetime(l.created_at)                         as "LTK_Created_Time",
-  l.owner                                                 as "Owner"
+  l.lead_id                                               as "LTK_Lead_ID",
+  case when l.email_raw is not null and not l.email_valid
+       then 'Leadtrekker email (not a valid address, not loaded as Email): ' || l.email_raw end as "Description",
+  -- owner: an email, a user's name resolved to their email, or the value as written (queued)
+  coalesce(l.owner_email, lower(l.owner_raw))             as "Owner",
+  l.custom                                                as "_custom",
+  case when l.last_name is null
+       then 'MISSING_LAST_NAME: lead ' || l.lead_id || ' has no name; Last_Name is mandatory in Zoho' end as "_reject_reason"
 from stg_leadtrekker.leads l
-left join leadtrekker_to_zoho.map_lead_status m on lower(m.leadtrekker_status) = lower(l.status)
+left join leadtrekker_to_zoho.map_lead_status ms on lower(ms.leadtrekker_status) = lower(l.status)
+left join leadtrekker_to_zoho.map_lead_source mo on lower(mo.leadtrekker_source) = lower(l.source)
+left join stg_leadtrekker.statuses st on st.status_key = lower(l.status)
