@@ -1,11 +1,12 @@
 /** Every pipeline the CLI knows, and the sandboxes it can run standalone. */
 import type { CliRegistry } from '../engine/cli/main.ts';
 import { leadtrekkerToZoho } from './leadtrekker-to-zoho/pipeline.ts';
+import { servicetrackerToZoho } from './servicetracker-to-zoho/pipeline.ts';
 import { startZohoSandbox } from '../connectors/destinations/zoho/sandbox/server.ts';
 import { startNutshellSandbox } from '../connectors/destinations/nutshell/sandbox/server.ts';
 
 export const registry: CliRegistry = {
-  pipelines: [leadtrekkerToZoho],
+  pipelines: [leadtrekkerToZoho, servicetrackerToZoho],
   sandboxes: {
     async zoho({ databaseUrl, port, host }) {
       const sb = await startZohoSandbox({ databaseUrl, port, host });
