@@ -21,6 +21,8 @@ export interface NutshellClientOptions {
   apiUrl?: string;
   /** Discovery service (default https://api.nutshell.com/v1/json). */
   discoveryUrl?: string;
+  /** REST base (default: the JSON-RPC host + /rest). */
+  restUrl?: string;
   fetch?: typeof fetch;
   timeoutMs?: number;
   maxAttempts?: number;
@@ -283,6 +285,30 @@ export class NutshellClient {
 
   users() {
     return this.findAll('findUsers', userStubSchema, { orderBy: 'id' });
+  }
+
+  /**
+   * The REST API beside the JSON-RPC endpoint (same host, same Basic auth), for what JSON-RPC
+   * cannot do: creating custom fields (reference 3.11). Returns status and parsed JSON body.
+   */
+  async rest(method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+    const base = this.opts.restUrl ?? (await this.apiUrl()).replace(/\/api\/v1\/json$/, '/rest');
+    this.counters.calls++;
+    const res = await this.f(`${base}${path}`, {
+      method,
+      headers: { authorization: this.authHeader, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(this.opts.timeoutMs ?? 60_000),
+    });
+    const text = await res.text();
+    let json: unknown = null;
+    try {
+      json = text ? JSON.parse(text) : null;
+    } catch {
+      json = null;
+    }
+    if (res.status === 401) throw new NutshellError('AUTH', `Nutshell REST ${method} ${path}: HTTP 401 (check NUTSHELL_USERNAME and NUTSHELL_API_KEY)`, 401);
+    return { status: res.status, json };
   }
 }
 

@@ -1,0 +1,325 @@
+/**
+ * Nutshell as a destination: the real instance when NUTSHELL_USERNAME and NUTSHELL_API_KEY are
+ * set, else the sandbox emulator started in-process. Modules are Nutshell entity types:
+ * Contacts (people), Accounts (companies), Leads, Activities, Notes, Tasks.
+ *
+ * JSON-RPC has no batch write and no idempotency key (reference 5.3, 6), so each record is one
+ * call, and duplicates are avoided by looking before creating: a Contact with an e-mail is
+ * searched by e-mail first (an existing one is reused), and after a write whose answer was lost
+ * the adapter checks whether the record exists before sending it again. See README.md.
+ */
+import { z } from 'zod';
+import type { Destination, DestinationFactory, DestinationField, Payload, RecordOutcome } from '../../../engine/destination.ts';
+import { CliError } from '../../../engine/errors.ts';
+import { entitySchema, NutshellClient, NutshellError, type NutshellEntity } from './client.ts';
+import { NUTSHELL_MODULES, shapeNutshellRecord } from './shape.ts';
+import { startNutshellSandbox, type FaultConfig, type NutshellSandboxSeed } from './sandbox/server.ts';
+
+export { shapeNutshellRecord, NUTSHELL_MODULES } from './shape.ts';
+
+export interface NutshellDestinationOptions {
+  /** Users and other state the sandbox instance starts with. */
+  sandboxSeed?: NutshellSandboxSeed;
+  /** Sandbox fault injection (else CRM_SANDBOX_FAULTS). */
+  sandboxFaults?: FaultConfig;
+}
+
+/** Records the engine hands to one insert/update call; each is still one API call. */
+export const NUTSHELL_MAX_BATCH = 50;
+
+/** Errors that are about the connection as a whole, not one record: the run stops. */
+const FATAL = new Set(['AUTH', 'DISCOVERY', 'METHOD_NOT_FOUND', 'BAD_RESPONSE']);
+
+const fail = (err: unknown): RecordOutcome => {
+  if (err instanceof NutshellError) {
+    if (FATAL.has(err.code)) throw new CliError(`NUTSHELL_${err.code}`, err.message, { cause: err });
+    return { ok: false, code: err.code, message: err.message, retryable: err.retryable };
+  }
+  if (err instanceof CliError) throw err;
+  return { ok: false, code: 'INVALID_DATA', message: (err as Error).message };
+};
+
+/** How an entity is recognised after a lost answer, per module (what the record was sent with). */
+function sameRecord(module: string, sent: Payload, got: Record<string, any>): boolean {
+  switch (module) {
+    case 'Accounts':
+      return String(got.name ?? '') === String(sent.name ?? '');
+    case 'Leads':
+      return String(got.description ?? '') === String(sent.description ?? '');
+    case 'Activities':
+      return String(got.name ?? '') === String(sent.name ?? '') && Date.parse(String(got.startTime).replace(/([+-]\d{2})(\d{2})$/, '$1:$2')) === Date.parse(String(sent.startTime));
+    case 'Tasks':
+      return String(got.title ?? '') === String(sent.title ?? '');
+    case 'Contacts': {
+      const n = sent.name as any;
+      const display = typeof n === 'string' ? n : n?.displayName;
+      return String(got.name?.displayName ?? '') === String(display ?? '');
+    }
+    default:
+      return false;
+  }
+}
+
+const REST_TYPE: Record<string, { type: string; leadsType?: string; choices?: string[]; multiple?: boolean }> = {
+  text: { type: 'Text' },
+  textarea: { type: 'LongText' },
+  currency: { type: 'Currency' },
+  date: { type: 'Date' },
+  datetime: { type: 'Date' },
+  picklist: { type: 'Decision' },
+  multiselectpicklist: { type: 'Decision', multiple: true },
+  boolean: { type: 'Decision', choices: ['Yes', 'No'] },
+  email: { type: 'Text', leadsType: 'Email' },
+  phone: { type: 'Text', leadsType: 'Phone' },
+  website: { type: 'Text', leadsType: 'URL' },
+  // Nutshell custom fields have no number type (reference 3.11): numbers are written as text.
+  integer: { type: 'Text' },
+  bigint: { type: 'Text' },
+  double: { type: 'Text' },
+  percent: { type: 'Text' },
+};
+
+export function createNutshellAdapter(client: NutshellClient, target: string, isSandbox: boolean, close: () => Promise<void>): Destination {
+  const cache = {
+    sources: new Map<string, number>(),
+    tags: undefined as Record<string, string[]> | undefined,
+    named: new Map<string, Map<string, number>>(),
+  };
+  let recordsWritten = 0;
+
+  const byName = async (method: string, label: string) => {
+    let m = cache.named.get(method);
+    if (!m) {
+      const rows = await client.findAll(method, z.looseObject({ id: z.number(), name: z.string().optional(), description: z.string().optional() }));
+      m = new Map(rows.map((r) => [String(r.name ?? r.description ?? '').toLowerCase(), r.id]));
+      cache.named.set(method, m);
+    }
+    return (name: string) => {
+      const id = m!.get(name.toLowerCase());
+      if (id === undefined) throw new Error(`${label} "${name}" does not exist in Nutshell (known: ${[...m!.keys()].join(', ')})`);
+      return id;
+    };
+  };
+
+  /** Names -> ids for what the API references by id; tags created when missing (reference 3.10, 8.6). */
+  async function resolve(module: string, rec: Payload): Promise<Payload> {
+    const out: Payload = { ...rec };
+    if (Array.isArray(out.sources)) {
+      const ids = [];
+      for (const name of out.sources as unknown[]) {
+        if (typeof name === 'object' && name) {
+          ids.push(name);
+          continue;
+        }
+        const key = String(name).toLowerCase();
+        let id = cache.sources.get(key);
+        if (id === undefined) {
+          id = (await client.call('newSource', { name: String(name) }, z.looseObject({ id: z.number() }))).id;
+          cache.sources.set(key, id);
+        }
+        ids.push({ id });
+      }
+      out.sources = ids;
+    }
+    if (Array.isArray(out.tags) && out.tags.length) {
+      cache.tags ??= await client.call('findTags', {}, z.record(z.string(), z.array(z.string())));
+      const have = (cache.tags[module] ??= []);
+      for (const t of out.tags as string[]) {
+        if (have.some((h) => h.toLowerCase() === t.toLowerCase())) continue;
+        try {
+          await client.call('newTag', { tag: { name: t, entityType: module } }, z.unknown());
+        } catch (err) {
+          // Another writer created it in between: "already exists" is success (reference 3.10).
+          if (!(err instanceof NutshellError && /already exists/i.test(err.message))) throw err;
+        }
+        have.push(t);
+      }
+    }
+    if (typeof out.activityType === 'string') {
+      out.activityTypeId = (await byName('findActivityTypes', 'Activity type'))(out.activityType);
+      delete out.activityType;
+    }
+    if (typeof out.milestone === 'string') {
+      out.milestoneId = (await byName('findMilestones', 'Milestone'))(out.milestone);
+      delete out.milestone;
+    }
+    if (typeof out.outcome === 'string') {
+      out.outcome = { entityType: 'Lead_Outcomes', id: (await byName('findLead_Outcomes', 'Lead outcome'))(out.outcome) };
+    }
+    return out;
+  }
+
+  const emailsOf = (rec: Payload): string[] => {
+    const e = rec.email;
+    const list = Array.isArray(e) ? e : e && typeof e === 'object' ? Object.values(e) : e ? [e] : [];
+    return list.map((x) => String(x).trim().toLowerCase()).filter(Boolean);
+  };
+
+  /** After a lost answer: did the create land? Look at the newest records of the module. */
+  async function findLanded(module: string, rec: Payload): Promise<NutshellEntity | undefined> {
+    if (module === 'Contacts' && emailsOf(rec).length) return (await client.searchByEmail(emailsOf(rec)[0]!)).contacts[0];
+    if (module === 'Notes') return undefined;
+    const plural = module;
+    const recent = await client.call(`find${plural}`, { query: {}, orderBy: 'id', orderDirection: 'DESC', limit: 20, page: 1, stubResponses: false }, z.array(entitySchema));
+    const since = Date.now() - 15 * 60_000;
+    return recent.find((r) => sameRecord(module, rec, r) && Date.parse(String((r as any).createdTime).replace(/([+-]\d{2})(\d{2})$/, '$1:$2')) >= since);
+  }
+
+  async function createOne(module: string, shaped: Payload): Promise<RecordOutcome> {
+    const rec = await resolve(module, shaped);
+    if (module === 'Contacts') {
+      // Nutshell never dedupes on create (reference 6): look the person up by e-mail first.
+      for (const e of emailsOf(rec)) {
+        const hit = (await client.searchByEmail(e)).contacts[0];
+        if (hit) return { ok: true, id: String(hit.id), code: 'MATCHED_BY_EMAIL', message: `existing contact ${hit.id} has ${e}` };
+      }
+    }
+    const send = () =>
+      module === 'Notes' ? client.newNote(rec.entity as { entityType: string; id: number }, String(rec.note ?? '')) : client.create(module, rec);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const e = await send();
+        recordsWritten++;
+        return { ok: true, id: String(e.id), code: 'SUCCESS' };
+      } catch (err) {
+        if (!(err instanceof NutshellError && err.ambiguous) || attempt > 0) throw err;
+        const landed = await findLanded(module, rec);
+        if (landed) {
+          recordsWritten++;
+          return { ok: true, id: String(landed.id), code: 'SUCCESS', message: 'found after a lost answer' };
+        }
+        if (module === 'Notes')
+          return { ok: false, code: 'AMBIGUOUS_WRITE', message: 'the answer to newNote was lost and notes cannot be searched; check the parent record before re-running', retryable: true };
+      }
+    }
+  }
+
+  async function editOne(module: string, id: number, changes: Payload): Promise<RecordOutcome> {
+    const rec = await resolve(module, changes);
+    if (!Object.keys(rec).length) return { ok: true, id: String(id), code: 'UNCHANGED' };
+    if (module === 'Notes') {
+      const cur = await client.get('Notes', id);
+      if (!cur) return { ok: false, code: 'NOT_FOUND', message: `Note ${id} does not exist` };
+      await client.call('editNote', { noteId: id, rev: cur.rev, note: String(rec.note ?? '') }, entitySchema);
+      recordsWritten++;
+      return { ok: true, id: String(id), code: 'SUCCESS' };
+    }
+    const before = await client.get(module, id);
+    if (!before || before.deletedTime) return { ok: false, code: 'NOT_FOUND', message: `${module} ${id} does not exist` };
+    try {
+      await client.edit(module, id, rec, before.rev);
+    } catch (err) {
+      if (!(err instanceof NutshellError && err.ambiguous)) throw err;
+      // Lost answer: a moved rev means the edit landed (no other writer during a migration).
+      const after = await client.get(module, id);
+      if (!after || after.rev === before.rev) await client.edit(module, id, rec);
+    }
+    recordsWritten++;
+    return { ok: true, id: String(id), code: 'SUCCESS' };
+  }
+
+  const each = async <T>(items: T[], fn: (x: T) => Promise<RecordOutcome>): Promise<RecordOutcome[]> => {
+    const out: RecordOutcome[] = [];
+    for (const x of items) {
+      try {
+        out.push(await fn(x));
+      } catch (err) {
+        out.push(fail(err));
+      }
+    }
+    return out;
+  };
+  const checkModule = (module: string) => {
+    if (!(NUTSHELL_MODULES as readonly string[]).includes(module)) throw new CliError('NUTSHELL_MODULE', `Nutshell has no module ${module}; use one of ${NUTSHELL_MODULES.join(', ')}`);
+  };
+  const numId = (id: string) => {
+    const n = Number(id);
+    if (!Number.isInteger(n)) throw new NutshellError('NOT_FOUND', `not a Nutshell id: ${id}`);
+    return n;
+  };
+
+  return {
+    name: 'nutshell',
+    target,
+    isSandbox,
+    maxBatch: NUTSHELL_MAX_BATCH,
+    shape: shapeNutshellRecord,
+    insert: async (module, records) => (checkModule(module), each(records, (r) => createOne(module, r))),
+    update: async (module, records) => (checkModule(module), each(records, (r) => editOne(module, numId(r.id), r.fields))),
+    delete: async (module, ids) =>
+      (checkModule(module),
+      each(ids, async (id) => {
+        const r = await client.delete(module, numId(id));
+        return { ok: true, id, code: r === 'deleted' ? 'SUCCESS' : 'ALREADY_DELETED' };
+      })),
+    async get(module, id) {
+      checkModule(module);
+      const n = Number(id);
+      if (!Number.isInteger(n)) return null;
+      const e = await client.get(module, n);
+      return e && !e.deletedTime ? (e as Payload) : null;
+    },
+    async listUsers() {
+      return (await client.users()).map((u) => ({ id: String(u.id), email: (u.emails[0] ?? '').toLowerCase(), name: u.name, active: u.isEnabled }));
+    },
+    schema: {
+      listModules: async () => NUTSHELL_MODULES.map((m) => ({ apiName: m, label: m, custom: false })),
+      async listFields(module) {
+        const all = await client.call('findCustomFields', {}, z.record(z.string(), z.array(z.looseObject({ name: z.string(), type: z.string().optional(), choices: z.array(z.string()).optional() }))));
+        return (all[module] ?? []).map((f): DestinationField => ({ apiName: `cf:${f.name}`, label: f.name, type: f.type ?? 'Text', custom: true, picklistValues: f.choices }));
+      },
+      async createFields(module, fields) {
+        const out: RecordOutcome[] = [];
+        for (const f of fields) {
+          const t = REST_TYPE[f.type];
+          if (!t || !['Contacts', 'Accounts', 'Leads'].includes(module)) {
+            out.push({ ok: false, code: 'NOT_SUPPORTED', message: `Nutshell cannot create a ${f.type} custom field on ${module}`, field: f.apiName });
+            continue;
+          }
+          const name = f.apiName.replace(/^cf:/, '');
+          const body = { name, type: module === 'Leads' && t.leadsType ? t.leadsType : t.type, title: f.label, choices: t.choices ?? f.picklistValues, isMultiple: t.multiple ?? false };
+          const { status, json } = await client.rest('POST', `/${module.toLowerCase()}/customfield`, body);
+          const title = (json as { errors?: { title?: string }[] } | null)?.errors?.[0]?.title;
+          if (status === 200 || status === 201) out.push({ ok: true, id: name, code: 'SUCCESS' });
+          else if (/already exists/i.test(title ?? '')) out.push({ ok: true, id: name, code: 'ALREADY_EXISTS' });
+          else out.push({ ok: false, code: 'INVALID_DATA', message: `HTTP ${status}: ${title ?? 'custom field not created'}`, field: f.apiName });
+        }
+        return out;
+      },
+      // Decision choices cannot be changed through either API as documented: the checklist says so.
+      addPicklistValues: async (_module, field) => ({ ok: false, code: 'NOT_SUPPORTED', message: `add the choices of ${field.apiName} in Nutshell Setup`, field: field.apiName }),
+    },
+    stats: () => ({ writeCalls: client.counters.writeCalls, recordsWritten, retries: client.counters.retries }),
+    close,
+  };
+}
+
+export function nutshellDestination(opts: NutshellDestinationOptions = {}): DestinationFactory {
+  return {
+    name: 'nutshell',
+    async connect({ databaseUrl, env, log }) {
+      const haveCreds = env.NUTSHELL_USERNAME || env.NUTSHELL_API_KEY;
+      const common = {
+        baseDelayMs: env.CRM_RETRY_BASE_MS ? Number(env.CRM_RETRY_BASE_MS) : undefined,
+        maxAttempts: env.CRM_RETRY_ATTEMPTS ? Number(env.CRM_RETRY_ATTEMPTS) : undefined,
+        log: env.CRM_MIGRATE_DEBUG ? log : undefined,
+      };
+      if (haveCreds) {
+        const missing = ['NUTSHELL_USERNAME', 'NUTSHELL_API_KEY'].filter((k) => !env[k]);
+        if (missing.length) throw new CliError('NUTSHELL_CREDENTIALS', `Nutshell credentials incomplete: set ${missing.join(', ')} (or neither to use the sandbox).`, { exitCode: 2 });
+        const client = new NutshellClient({
+          username: env.NUTSHELL_USERNAME!,
+          apiKey: env.NUTSHELL_API_KEY!,
+          apiUrl: env.NUTSHELL_API_URL,
+          discoveryUrl: env.NUTSHELL_DISCOVERY_URL,
+          ...common,
+        });
+        return createNutshellAdapter(client, `Nutshell at ${await client.apiUrl()}`, false, async () => {});
+      }
+      const sb = await startNutshellSandbox({ databaseUrl, seed: opts.sandboxSeed, faults: opts.sandboxFaults, env });
+      // The sandbox is reached the way the real service is: through discovery, unless overridden.
+      const client = new NutshellClient({ ...sb.credentials, apiUrl: env.NUTSHELL_API_URL, discoveryUrl: sb.discoveryUrl, ...common });
+      return createNutshellAdapter(client, `sandbox Nutshell at ${sb.apiUrl}`, true, () => sb.close());
+    },
+  };
+}
