@@ -4,8 +4,10 @@ import { extract } from './extract.ts';
 import { transform } from './transform.ts';
 import { users } from './users.ts';
 import { load } from './load.ts';
+import { test } from './test.ts';
+import { report } from './report.ts';
 
-export const steps: Record<string, Step> = { extract, transform, users, load };
+export const steps: Record<string, Step> = { extract, transform, test, report, users, load };
 
 /**
  * Steps run by `tsx pipelines/run.ts <pipeline>` with no step named, in this order
@@ -17,7 +19,9 @@ export const allSteps = STEP_ORDER.filter((s) => s in steps);
 /** One line of help per step. */
 export const stepHelp: Record<string, string> = {
   extract: 'land the export files in raw_<source> (--input DIR, --encoding, --delimiter, --force)',
-  transform: 'load value maps and build the SQL models (--select model[+])',
+  transform: 'load value maps and build the SQL models that changed (--select model[+], --force: all)',
+  test: 'run the model tests (sql/<schema>/<model>.yml); exit 1 when an error-severity test fails',
+  report: 'write the data-quality report (HTML + a CSV per finding category) to out/<pipeline>/report (--out DIR)',
   users: 'match source users to destination users by email',
   load: 'write the destination-shaped views to the destination (--fallback-owner EMAIL)',
 };

@@ -1,73 +1,131 @@
 /**
  * Builds models in dependency order, each atomically (drop + create in one transaction).
+ *
+ * Change-aware by default: each model's hash (its SQL and materialization, the lib functions,
+ * the hashes of the models it depends on and, for tables, the data version) is kept in
+ * etl.model_state; a model whose hash is unchanged and whose relation still exists is skipped.
+ * `force` rebuilds everything; models named with `select` are always rebuilt.
  */
+import { createHash } from 'node:crypto';
 import type { Db } from '../db/connection.ts';
 import { CliError } from '../errors.ts';
 import { ident } from '../extract/headers.ts';
-import { buildStatement, descendants, lineOfPosition, loadModels, topoSort, type Model } from './models.ts';
+import { buildStatement, descendants, lineOfPosition, loadModels, topoSort, type Model, type ModelGraph } from './models.ts';
 
 export interface BuildOptions {
   /** Schemas whose models to build (with everything they depend on). */
   schemas: string[];
   /** `model` or `model+` (the model and everything downstream); by default all in `schemas`. */
   select?: string[];
+  /** Rebuild every model even when nothing changed. */
+  force?: boolean;
+  /**
+   * What table models read besides other models (landed files, value maps): when it changes,
+   * tables are rebuilt. Views read live data and do not need it.
+   */
+  dataVersion?: string;
+  runId?: number;
   onModel?: (m: Model, ms: number) => void;
 }
 
 export interface BuildResult {
   built: { id: string; materialized: string; ms: number }[];
+  /** Models left as they were: unchanged and present. */
+  skipped: string[];
 }
 
-export async function runLib(db: Db, sqlDir: string): Promise<void> {
-  const { lib } = loadModels(sqlDir);
+export async function runLib(db: Db, sqlDir: string, graph: ModelGraph = loadModels(sqlDir)): Promise<void> {
   await db.pool.query('create schema if not exists lib');
-  for (const script of lib) {
+  for (const script of graph.lib) {
     try {
       await db.pool.query(script.sql);
     } catch (err) {
-      throw new CliError('MODEL_SQL', `${script.file}: ${(err as Error).message}`, { cause: err });
+      const e = err as Error & { position?: string };
+      const line = e.position ? script.sql.slice(0, Number(e.position) - 1).split('\n').length : undefined;
+      throw new CliError('MODEL_SQL', `${script.file}${line ? `:${line}` : ''}: ${e.message}`, { cause: err });
     }
   }
 }
 
+/** Hash of every model in `order` (dependencies first), chained through their upstream hashes. */
+export function modelHashes(graph: ModelGraph, order: Model[], dataVersion = ''): Map<string, string> {
+  const lib = createHash('sha256');
+  for (const s of graph.lib) lib.update(s.sql).update('\0');
+  const libHash = lib.digest('hex');
+  const out = new Map<string, string>();
+  const hashOf = (m: Model): string => {
+    const known = out.get(m.id);
+    if (known) return known;
+    const h = createHash('sha256').update(m.materialized).update('\0').update(m.sql).update('\0').update(libHash);
+    for (const d of [...m.dependsOn].sort()) h.update('\0').update(d).update('=').update(hashOf(graph.models.get(d)!));
+    if (m.materialized === 'table') h.update('\0data=').update(dataVersion);
+    const v = h.digest('hex');
+    out.set(m.id, v);
+    return v;
+  };
+  for (const m of order) hashOf(m);
+  return out;
+}
+
 export async function buildModels(db: Db, sqlDir: string, opts: BuildOptions): Promise<BuildResult> {
-  const { models } = loadModels(sqlDir);
-  await runLib(db, sqlDir);
+  const graph = loadModels(sqlDir);
+  const { models } = graph;
+  await runLib(db, sqlDir, graph);
   let roots: string[];
+  let selected: Set<string> | null = null;
   if (opts.select?.length) {
     roots = [];
+    selected = new Set();
     for (const sel of opts.select) {
       const plus = sel.endsWith('+');
       const id = plus ? sel.slice(0, -1) : sel;
       if (!models.has(id)) throw new CliError('MODEL_MISSING_REF', `--select ${sel}: no model named ${id}`);
+      selected.add(id);
       roots.push(id);
-      // Dropping a model drops its dependents (cascade), so they are rebuilt either way.
-      roots.push(...descendants(models, id));
+      // Without +, downstream views are still visited: rebuilding a model drops its dependent
+      // views (cascade), and those are rebuilt because they went missing.
+      for (const d of descendants(models, id)) {
+        roots.push(d);
+        if (plus) selected.add(d);
+      }
     }
   } else {
     roots = [...models.values()].filter((m) => opts.schemas.includes(m.schema)).map((m) => m.id);
   }
   const order = topoSort(models, roots);
-  const selected = opts.select?.length ? new Set(roots) : null;
+  const hashes = modelHashes(graph, order, opts.dataVersion);
+  const state = new Map<string, string>(
+    (await db.pool.query<{ model: string; hash: string }>('select model, hash from etl.model_state')).rows.map((r) => [r.model, r.hash]),
+  );
   const built: BuildResult['built'] = [];
+  const skipped: string[] = [];
   for (const m of order) {
-    // Upstream models already present are not rebuilt on --select.
-    if (selected && !selected.has(m.id)) {
-      const exists = await db.pool.query('select to_regclass($1) is not null as ok', [`${ident(m.schema)}.${ident(m.name)}`]);
-      if (exists.rows[0].ok) continue;
+    // Checked now, not up front: rebuilding an upstream view drops its dependents (cascade).
+    const exists = (await db.pool.query('select to_regclass($1) is not null as ok', [`${ident(m.schema)}.${ident(m.name)}`])).rows[0].ok;
+    const explicit = selected?.has(m.id) ?? false;
+    const unchanged = exists && state.get(m.id) === hashes.get(m.id);
+    // Models outside --select (upstream, or downstream without +) are only built when missing.
+    if (selected && !explicit && exists) {
+      skipped.push(m.id);
+      continue;
+    }
+    if (!explicit && !opts.force && unchanged) {
+      skipped.push(m.id);
+      continue;
     }
     const t0 = performance.now();
-    await buildOne(db, m);
+    await buildOne(db, m, hashes.get(m.id)!, opts.runId);
     const ms = performance.now() - t0;
     built.push({ id: m.id, materialized: m.materialized, ms });
     opts.onModel?.(m, ms);
   }
-  return { built };
+  return { built, skipped };
 }
 
-async function buildOne(db: Db, m: Model): Promise<void> {
+async function buildOne(db: Db, m: Model, hash: string, runId: number | undefined): Promise<void> {
   const client = await db.pool.connect();
   const { sql, offset } = buildStatement(m);
+  const t0 = performance.now();
   try {
     await client.query('begin');
     await client.query(`create schema if not exists ${ident(m.schema)}`);
@@ -78,8 +136,15 @@ async function buildOne(db: Db, m: Model): Promise<void> {
     const relkind = kind.rows[0]?.relkind;
     if (relkind === 'v') await client.query(`drop view ${ident(m.schema)}.${ident(m.name)} cascade`);
     else if (relkind === 'r') await client.query(`drop table ${ident(m.schema)}.${ident(m.name)} cascade`);
+    else if (relkind === 'm') await client.query(`drop materialized view ${ident(m.schema)}.${ident(m.name)} cascade`);
     await client.query(sql);
     if (m.materialized === 'table') await client.query(`analyze ${ident(m.schema)}.${ident(m.name)}`);
+    await client.query(
+      `insert into etl.model_state (model, hash, materialized, file, built_at, run_id, ms) values ($1, $2, $3, $4, now(), $5, $6)
+       on conflict (model) do update set hash = excluded.hash, materialized = excluded.materialized, file = excluded.file,
+         built_at = excluded.built_at, run_id = excluded.run_id, ms = excluded.ms`,
+      [m.id, hash, m.materialized, m.file, runId ?? null, Math.round(performance.now() - t0)],
+    );
     await client.query('commit');
   } catch (err) {
     await client.query('rollback').catch(() => {});

@@ -11,6 +11,12 @@ import { readdirSync, readFileSync, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { CliError } from '../errors.ts';
 import { ident } from '../extract/headers.ts';
+import { sqlDir } from '../paths.ts';
+
+/** The models folder: the project's sql/, or CRM_MIGRATE_SQL_DIR (fixtures, a customer's copy). */
+export function modelsDir(): string {
+  return process.env.CRM_MIGRATE_SQL_DIR ? path.resolve(process.env.CRM_MIGRATE_SQL_DIR) : sqlDir;
+}
 
 export interface Model {
   schema: string;

@@ -1,0 +1,43 @@
+import { mkdirSync, writeFileSync, readdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { collectReport } from '../report/collect.ts';
+import { csvName, findingsCsv, renderHtml } from '../report/render.ts';
+import { runLib } from '../transform/build.ts';
+import { modelsDir } from '../transform/models.ts';
+import type { Step } from './context.ts';
+
+/**
+ * Write the data-quality report: <out>/report/report.html (self-contained) and one
+ * findings_<category>.csv per finding category. <out> is --out or out/<pipeline>.
+ */
+export const report: Step = async (ctx) => {
+  const dir = path.resolve(ctx.flags.out ?? path.join('out', ctx.pipeline.name), 'report');
+  // lib.dq_findings is a lib function: make sure it is there even when transform did not run.
+  await runLib(ctx.db, modelsDir());
+  const data = await collectReport(ctx.db, ctx.pipeline);
+  mkdirSync(dir, { recursive: true });
+  // CSVs of categories that no longer have findings would mislead: clear the previous ones.
+  for (const f of readdirSync(dir)) if (/^findings_.*\.csv$/.test(f)) rmSync(path.join(dir, f));
+  const csvFiles = new Map<string, string>();
+  for (const [category, rows] of data.rows) {
+    const file = csvName(category);
+    writeFileSync(path.join(dir, file), findingsCsv(rows));
+    csvFiles.set(category, file);
+  }
+  const html = path.join(dir, 'report.html');
+  writeFileSync(html, renderHtml(data, csvFiles));
+  ctx.log(`report: ${data.findings.total} findings in ${data.findings.categories.length} categories (${data.findings.error} errors) -> ${html}`);
+  ctx.summary.report = {
+    dir,
+    html,
+    csv: [...csvFiles.values()],
+    counts: data.counts,
+    findings: {
+      total: data.findings.total,
+      error: data.findings.error,
+      warning: data.findings.warning,
+      info: data.findings.info,
+      categories: Object.fromEntries(data.findings.categories.map(({ category, ...n }) => [category, n])),
+    },
+  };
+};
