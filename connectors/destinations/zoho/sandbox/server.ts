@@ -2,30 +2,40 @@
  * Sandbox Zoho CRM: a local emulator of the Zoho CRM v8 REST API whose org state lives in the
  * staging database (schema sandbox_zoho), so several invocations see one org.
  * Behaviour follows ../shared/reference/zoho-crm-api.md; see ./README.md for the choices made
- * where the reference is unconfirmed.
+ * where the reference is unconfirmed. This file wires HTTP, faults, auth and limits to the
+ * handlers in records.ts, metadata.ts and bulk.ts.
  */
-import { createServer, type IncomingMessage, type ServerResponse, type Server } from 'node:http';
-import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
+import { checkToken, revokeAllTokens, revokeEndpoint, SANDBOX_CREDENTIALS, tokenEndpoint } from './auth.ts';
+import { createJob, download, jobStatus, resumeJobs, upload, type BulkRunner } from './bulk.ts';
+import { faultsFromEnv, orgFromEnv, prng, resolveOrg, type ZohoSandboxFaults, type ZohoSandboxOrgConfig } from './config.ts';
+import { fail, HttpError, readBody, send, topError, type ApiUser, type Ctx } from './http.ts';
+import { Limits } from './limits.ts';
+import { routeMetadata } from './metadata.ts';
+import { routeRecords } from './records.ts';
+import { ensureSandboxSchema, seedSandbox, type ZohoSandboxSeed } from './store.ts';
 
-export interface ZohoSandboxUser {
-  email: string;
-  full_name: string;
-  status?: 'active' | 'inactive';
-}
-
-export interface ZohoSandboxSeed {
-  users?: ZohoSandboxUser[];
-}
+export { SANDBOX_CREDENTIALS } from './auth.ts';
+export { ensureSandboxSchema, seedSandbox, type ZohoSandboxSeed, type ZohoSandboxUser, type ZohoSandboxCustomField } from './store.ts';
+export { snapshotZohoOrg, diffZohoSnapshots, type ZohoOrgSnapshot } from './snapshot.ts';
+export type { ZohoSandboxFaults, ZohoSandboxOrgConfig } from './config.ts';
+export { writeZip, readZip } from './zip.ts';
 
 export interface ZohoSandboxOptions {
   databaseUrl: string;
   port?: number;
   host?: string;
   seed?: ZohoSandboxSeed;
-  /** Access token lifetime in seconds (Zoho: 3600). */
+  /** Access token lifetime in seconds (Zoho: 3600). faults.tokenTtlSeconds wins when set. */
   tokenTtlSeconds?: number;
+  /** Fault injection; defaults to CRM_SANDBOX_FAULTS (JSON). */
+  faults?: ZohoSandboxFaults;
+  /** Edition, limits and strictness; merged over CRM_SANDBOX_ORG (JSON). */
+  org?: ZohoSandboxOrgConfig;
+  /** Environment to read CRM_SANDBOX_FAULTS / CRM_SANDBOX_ORG from (default process.env). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface ZohoSandbox {
@@ -33,200 +43,186 @@ export interface ZohoSandbox {
   accountsUrl: string;
   credentials: { clientId: string; clientSecret: string; refreshToken: string };
   pool: pg.Pool;
+  /** Credits, concurrency and fault counters (also served at GET /__sandbox/stats). */
+  stats(): Promise<Record<string, unknown>>;
   close(): Promise<void>;
 }
 
-export const SANDBOX_CREDENTIALS = {
-  clientId: '1000.SANDBOXCLIENT',
-  clientSecret: 'sandbox-client-secret',
-  refreshToken: '1000.sandbox.refresh',
-};
-
-const ORG_PREFIX = '5725767';
-
-const MANDATORY: Record<string, string[]> = {
-  Leads: ['Last_Name'],
-  Contacts: ['Last_Name'],
-  Accounts: ['Account_Name'],
-  Deals: ['Deal_Name', 'Stage'],
-  Tasks: ['Subject'],
-  Calls: ['Subject', 'Call_Type', 'Call_Start_Time'],
-  Events: ['Event_Title', 'Start_DateTime', 'End_DateTime'],
-  Products: ['Product_Name'],
-};
-
-export async function ensureSandboxSchema(pool: pg.Pool): Promise<void> {
-  await pool.query(`
-    create schema if not exists sandbox_zoho;
-    create sequence if not exists sandbox_zoho.ids;
-    create table if not exists sandbox_zoho.users (
-      id text primary key, email text not null unique, full_name text not null, status text not null default 'active');
-    create table if not exists sandbox_zoho.records (
-      module text not null, id text not null, data jsonb not null,
-      created_time timestamptz not null default now(), modified_time timestamptz not null default now(),
-      primary key (module, id));
-    create table if not exists sandbox_zoho.tokens (
-      access_token text primary key, expires_at timestamptz not null);
-    create table if not exists sandbox_zoho.request_log (
-      id bigint generated always as identity primary key, method text not null, path text not null,
-      status int not null, records int not null default 0, latency_ms real not null, at timestamptz not null default now());
-  `);
-}
-
-async function newId(pool: pg.Pool): Promise<string> {
-  const { rows } = await pool.query(`select nextval('sandbox_zoho.ids') as n`);
-  return ORG_PREFIX + String(rows[0].n).padStart(12, '0');
-}
-
-export async function seedSandbox(pool: pg.Pool, seed: ZohoSandboxSeed): Promise<void> {
-  const { rows } = await pool.query('select count(*)::int as n from sandbox_zoho.users');
-  if (rows[0].n > 0) return;
-  const users = [{ email: 'admin@sandbox.example', full_name: 'Sandbox Admin', status: 'active' as const }, ...(seed.users ?? [])];
-  for (const u of users) {
-    await pool.query('insert into sandbox_zoho.users (id, email, full_name, status) values ($1,$2,$3,$4) on conflict (email) do nothing', [
-      await newId(pool),
-      u.email.toLowerCase(),
-      u.full_name,
-      u.status ?? 'active',
-    ]);
-  }
-}
-
-function send(res: ServerResponse, status: number, body?: unknown) {
-  if (status === 204 || body === undefined) {
-    res.writeHead(status).end();
-    return;
-  }
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json;charset=UTF-8' }).end(text);
-}
-
-const topError = (code: string, message: string, details: Record<string, unknown> = {}) => ({ code, details, message, status: 'error' });
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 export async function startZohoSandbox(opts: ZohoSandboxOptions): Promise<ZohoSandbox> {
-  const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 5 });
+  const env = opts.env ?? process.env;
+  const faults: ZohoSandboxFaults = opts.faults ?? faultsFromEnv(env) ?? {};
+  const orgCfg: ZohoSandboxOrgConfig = { ...(orgFromEnv(env) ?? {}), ...(opts.org ?? {}) };
+  const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 8 });
   pool.on('error', () => {});
   await ensureSandboxSchema(pool);
   await seedSandbox(pool, opts.seed ?? {});
-  const ttl = opts.tokenTtlSeconds ?? 3600;
+  const edition = (await pool.query(`select value from sandbox_zoho.meta where key = 'edition'`)).rows[0]?.value;
+  const active = (await pool.query(`select count(*)::int as n from sandbox_zoho.users where status = 'active'`)).rows[0].n;
+  const org = resolveOrg(edition, active, orgCfg);
+  const admin = (await pool.query(`select id, email, full_name from sandbox_zoho.users order by (profile = 'Administrator') desc, id limit 1`)).rows[0] as ApiUser;
+  const limits = new Limits(pool, org);
+  await limits.load();
+  const ttl = faults.tokenTtlSeconds ?? opts.tokenTtlSeconds ?? 3600;
+
+  const callRng = prng(faults.seed ?? 1);
+  const recordRng = prng((faults.seed ?? 1) + 7919);
+  let crmCalls = 0;
+  const faultCounts: Record<string, number> = {};
+  const timers = new Set<NodeJS.Timeout>();
+  let apiDomain = '';
+  const runner: BulkRunner = { org, apiUser: admin, get apiDomain() { return apiDomain; }, pool, timers } as BulkRunner;
+
+  const faulted = (path: string) => (faults.paths ? faults.paths.some((p) => path.startsWith(p)) : true);
 
   const server: Server = createServer((req, res) => {
     const t0 = performance.now();
-    handle(req, res)
-      .catch((err) => send(res, 500, topError('INTERNAL_ERROR', `Internal Server Error: ${(err as Error).message}`)))
-      .finally(() => {
+    const url = new URL(req.url ?? '/', 'http://sandbox');
+    const ctx: Ctx = {
+      req,
+      res,
+      url,
+      method: req.method ?? 'GET',
+      pool,
+      org,
+      apiDomain,
+      apiUser: admin,
+      credits: 0,
+      records: 0,
+      dropAfter: false,
+      rejectRecord: () => (faults.recordRejectRate ? recordRng() < faults.recordRejectRate : false),
+    };
+    let charged = false;
+    handle(ctx)
+      .then(() => {
+        charged = true;
+      })
+      .catch((err) => {
+        if (err instanceof HttpError) send(ctx, err.status, err.body);
+        else send(ctx, 500, topError('INTERNAL_ERROR', `Internal Server Error: ${(err as Error).message}`));
+      })
+      .finally(async () => {
+        const status = res.statusCode;
+        const bill = charged && ctx.credits > 0 && status !== 401 && status !== 429 && status < 500;
+        if (bill) await limits.charge(ctx.credits, url.pathname).catch(() => {});
+        if (ctx.fault) faultCounts[ctx.fault] = (faultCounts[ctx.fault] ?? 0) + 1;
+        if (url.pathname.startsWith('/__sandbox')) return;
         pool
-          .query('insert into sandbox_zoho.request_log (method, path, status, latency_ms) values ($1,$2,$3,$4)', [
-            req.method,
-            (req.url ?? '').split('?')[0],
-            res.statusCode,
+          .query('insert into sandbox_zoho.request_log (method, path, status, records, latency_ms, credits, code, fault) values ($1,$2,$3,$4,$5,$6,$7,$8)', [
+            ctx.method,
+            url.pathname,
+            ctx.fault?.startsWith('drop') ? 0 : status,
+            ctx.records,
             performance.now() - t0,
+            bill ? ctx.credits : 0,
+            ctx.code ?? null,
+            ctx.fault ?? null,
           ])
           .catch(() => {});
       });
   });
 
-  async function handle(req: IncomingMessage, res: ServerResponse) {
-    const url = new URL(req.url ?? '/', 'http://sandbox');
-    const method = req.method ?? 'GET';
-    if (url.pathname === '/oauth/v2/token' && method === 'POST') {
-      const form = new URLSearchParams(await readBody(req));
-      for (const [k, v] of url.searchParams) form.set(k, v);
-      if (form.get('client_id') !== SANDBOX_CREDENTIALS.clientId) return send(res, 200, { error: 'invalid_client' });
-      if (form.get('client_secret') !== SANDBOX_CREDENTIALS.clientSecret) return send(res, 200, { error: 'invalid_client_secret' });
-      if (form.get('grant_type') !== 'refresh_token' || form.get('refresh_token') !== SANDBOX_CREDENTIALS.refreshToken)
-        return send(res, 200, { error: 'invalid_code' });
-      const token = `1000.${randomBytes(16).toString('hex')}.${randomBytes(8).toString('hex')}`;
-      await pool.query(`insert into sandbox_zoho.tokens values ($1, now() + make_interval(secs => $2))`, [token, ttl]);
-      return send(res, 200, { access_token: token, scope: 'ZohoCRM.modules.ALL ZohoCRM.settings.ALL ZohoCRM.users.READ', api_domain: apiDomain, token_type: 'Bearer', expires_in: ttl });
-    }
-    const m = /^\/crm\/v8\/(.+)$/.exec(url.pathname);
-    if (!m) return send(res, 404, topError('INVALID_URL_PATTERN', 'Please check if the URL trying to access is a correct one'));
-    const auth = req.headers.authorization ?? '';
-    const am = /^Zoho-oauthtoken (\S+)$/.exec(auth);
-    if (!am) return send(res, 401, topError('AUTHENTICATION_FAILURE', 'Authentication failed'));
-    const tok = await pool.query('select 1 from sandbox_zoho.tokens where access_token = $1 and expires_at > now()', [am[1]]);
-    if (!tok.rowCount) return send(res, 401, topError('INVALID_TOKEN', 'invalid oauth token'));
+  async function handle(ctx: Ctx): Promise<void> {
+    const path = ctx.url.pathname;
+    if (path === '/__sandbox/stats' && ctx.method === 'GET') return send(ctx, 200, await stats());
+    if (path === '/oauth/v2/token' && ctx.method === 'POST') return tokenEndpoint(ctx, ttl);
+    if (path === '/oauth/v2/token/revoke' && ctx.method === 'POST') return revokeEndpoint(ctx);
 
-    const parts = m[1]!.split('/');
-    if (parts[0] === 'users' && method === 'GET') {
-      const { rows } = await pool.query('select id, email, full_name, status from sandbox_zoho.users order by id');
-      return send(res, 200, { users: rows, info: { per_page: 200, count: rows.length, page: 1, more_records: false } });
-    }
-    const module = parts[0]!;
-    if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(module)) return send(res, 400, topError('INVALID_MODULE', 'the module name given seems to be invalid'));
+    const crm = /^\/crm\/(?:v8|bulk\/v8)\//.test(path) || /^\/v8\/crm\/org\d+\/bulk-write\//.test(path);
+    if (!crm) throw fail(404, 'INVALID_URL_PATTERN', 'Please check if the URL trying to access is a correct one');
 
-    if (parts.length === 1 && method === 'POST') {
-      const body = JSON.parse((await readBody(req)) || '{}') as { data?: Record<string, unknown>[] };
-      const data = body.data ?? [];
-      if (data.length > 100) return send(res, 400, topError('LIMIT_EXCEEDED', 'count of records in your request exceeds the limit', { maximum_length: 100, api_name: 'data' }));
-      const results = [];
-      for (const [i, rec] of data.entries()) {
-        const missing = (MANDATORY[module] ?? []).find((f) => rec[f] === undefined || rec[f] === null || rec[f] === '');
-        if (missing) {
-          results.push({ code: 'MANDATORY_NOT_FOUND', details: { api_name: missing, json_path: `$.data[${i}].${missing}` }, message: 'required field not found', status: 'error' });
-          continue;
+    crmCalls++;
+    if (faulted(path)) {
+      // Fixed draws per call so the fault sequence depends only on the seed and call order.
+      const [dropBefore, r429, r5xx, jitter, dropAfter, which5xx] = [callRng(), callRng(), callRng(), callRng(), callRng(), callRng()];
+      const delay = (faults.latencyMs ?? 0) + (faults.jitterMs ? Math.round(jitter * faults.jitterMs) : 0);
+      if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+      if (faults.revokeTokensEvery && crmCalls % faults.revokeTokensEvery === 0) {
+        await revokeAllTokens(ctx);
+        ctx.fault = 'revokeTokens';
+      }
+      if (faults.dropBeforeWrite && dropBefore < faults.dropBeforeWrite) {
+        ctx.fault = 'dropBeforeWrite';
+        ctx.req.socket.destroy();
+        return;
+      }
+      if (faults.rate429 && r429 < faults.rate429) {
+        ctx.fault = 'rate429';
+        throw fail(429, 'TOO_MANY_REQUESTS', 'too many requests. please try again after some time', {});
+      }
+      if (faults.rate5xx && r5xx < faults.rate5xx) {
+        ctx.fault = 'rate5xx';
+        throw which5xx < 0.5 ? fail(500, 'INTERNAL_ERROR', 'Internal Server Error') : fail(503, 'INTERNAL_ERROR', 'Service temporarily unavailable');
+      }
+      ctx.dropAfter = !!faults.dropAfterWrite && dropAfter < faults.dropAfterWrite;
+    }
+    await checkToken(ctx);
+    limits.checkCredits();
+    for (const [k, v] of Object.entries(limits.headers())) ctx.res.setHeader(k, v);
+
+    const parts = path.split('/').filter(Boolean);
+    let heavy = false;
+    if (/^\/crm\/v8\//.test(path)) {
+      const rest = parts.slice(2);
+      if (rest[1] === 'search' || rest[0] === 'coql' || (rest[2] === 'actions' && rest[3] === 'convert')) heavy = true;
+      if (ctx.method === 'GET' && (ctx.url.searchParams.has('sort_by') || ctx.url.searchParams.has('cvid'))) heavy = true;
+      if ((ctx.method === 'POST' || ctx.method === 'PUT') && rest.length <= 2 && !/multipart/i.test(ctx.req.headers['content-type'] ?? '')) {
+        const buf = await readBody(ctx);
+        try {
+          const data = JSON.parse(buf.toString('utf8') || '{}').data;
+          if (Array.isArray(data) && data.length > 10) heavy = true;
+        } catch {
+          /* answered by the handler */
         }
-        const id = await newId(pool);
-        await pool.query('insert into sandbox_zoho.records (module, id, data) values ($1,$2,$3)', [module, id, JSON.stringify(rec)]);
-        results.push({ code: 'SUCCESS', details: { id, Created_Time: new Date().toISOString() }, message: 'record added', status: 'success' });
       }
-      const okCount = results.filter((r) => r.status === 'success').length;
-      return send(res, okCount === results.length ? 201 : okCount === 0 ? 400 : 207, { data: results });
     }
-    if (parts.length === 1 && method === 'PUT') {
-      const body = JSON.parse((await readBody(req)) || '{}') as { data?: Record<string, unknown>[] };
-      const results = [];
-      for (const rec of body.data ?? []) {
-        const { id, ...fields } = rec as { id?: string };
-        const upd = await pool.query('update sandbox_zoho.records set data = data || $3::jsonb, modified_time = now() where module = $1 and id = $2', [
-          module,
-          String(id),
-          JSON.stringify(fields),
-        ]);
-        results.push(
-          upd.rowCount
-            ? { code: 'SUCCESS', details: { id }, message: 'record updated', status: 'success' }
-            : { code: 'INVALID_DATA', details: { id }, message: 'the id given seems to be invalid', status: 'error' },
-        );
+    const release = limits.acquire(heavy);
+    try {
+      if (parts[0] === 'crm' && parts[1] === 'bulk') {
+        if (parts[3] === 'write' && parts.length === 4 && ctx.method === 'POST') return await createJob(ctx, runner);
+        if (parts[3] === 'write' && parts.length === 5 && ctx.method === 'GET') {
+          ctx.credits = 1;
+          return await jobStatus(ctx, parts[4]!);
+        }
+        throw fail(404, 'INVALID_URL_PATTERN', 'Please check if the URL trying to access is a correct one');
       }
-      return send(res, 200, { data: results });
+      if (parts[0] === 'v8') return await download(ctx, parts[4]!);
+      const rest = parts.slice(2);
+      if (rest[0] === 'upload' && ctx.method === 'POST') return await upload(ctx);
+      if (!rest.length) throw fail(404, 'INVALID_URL_PATTERN', 'Please check if the URL trying to access is a correct one');
+      if (await routeMetadata(ctx, rest)) return;
+      if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(rest[0]!)) throw fail(400, 'INVALID_MODULE', 'the module name given seems to be invalid', { resource_path_index: 0 });
+      return await routeRecords(ctx, rest);
+    } finally {
+      release();
     }
-    if (parts.length === 1 && method === 'DELETE') {
-      const ids = (url.searchParams.get('ids') ?? '').split(',').filter(Boolean);
-      if (!ids.length) return send(res, 400, topError('REQUIRED_PARAM_MISSING', 'One of the expected parameter is missing', { param_name: 'ids' }));
-      const results = [];
-      for (const id of ids) {
-        const del = await pool.query('delete from sandbox_zoho.records where module = $1 and id = $2', [module, id]);
-        results.push(del.rowCount ? { code: 'SUCCESS', details: { id }, message: 'record deleted', status: 'success' } : { code: 'INVALID_DATA', details: { id }, message: 'record not deleted', status: 'error' });
-      }
-      return send(res, 200, { data: results });
-    }
-    if (parts.length === 2 && method === 'GET') {
-      const { rows } = await pool.query('select id, data from sandbox_zoho.records where module = $1 and id = $2', [module, parts[1]]);
-      if (!rows.length) return send(res, 204);
-      return send(res, 200, { data: [{ ...rows[0].data, id: rows[0].id }] });
-    }
-    return send(res, 404, topError('INVALID_URL_PATTERN', 'Please check if the URL trying to access is a correct one'));
+  }
+
+  async function stats(): Promise<Record<string, unknown>> {
+    const { rows } = await pool.query(
+      `select count(*)::int as calls, coalesce(sum(records),0)::int as records, coalesce(sum(credits),0)::int as credits,
+              count(*) filter (where status = 429)::int as status_429, count(*) filter (where status >= 500)::int as status_5xx,
+              count(*) filter (where status = 0)::int as dropped
+         from sandbox_zoho.request_log`,
+    );
+    return { ...limits.stats(), requests: rows[0], faults: { config: faults, injected: faultCounts }, tokenTtlSeconds: ttl };
   }
 
   await new Promise<void>((resolve) => server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  const apiDomain = `http://${opts.host ?? '127.0.0.1'}:${port}`;
+  apiDomain = `http://${opts.host ?? '127.0.0.1'}:${port}`;
+  await resumeJobs(runner);
   return {
     apiDomain,
     accountsUrl: apiDomain,
     credentials: SANDBOX_CREDENTIALS,
     pool,
+    stats,
     async close() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections?.();
+      for (const t of timers) clearTimeout(t);
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections?.();
+      });
       await pool.end();
     },
   };
