@@ -221,8 +221,9 @@ export class Shaper {
       d.status ??= 0;
       d.stagesetId ??= 1;
     }
+    if (entityType === 'Activities' && has('name')) d.name = inp.name === null ? null : String(inp.name);
     if (entityType === 'Activities') {
-      if (!prev && !d.name) throw invalid('An activity needs a name');
+      if (!d.name) throw invalid('An activity needs a name');
       if (has('activityTypeId') || !prev) d.activityTypeId = await this.idOf('Activity_Types', inp.activityTypeId ?? 1, 'activityTypeId');
       if (!d.startTime) throw invalid('An activity needs a startTime');
       d.endTime ??= d.startTime;
@@ -235,7 +236,6 @@ export class Shaper {
       d.isAllDay ??= false;
       d.isFlagged ??= false;
     }
-    if (entityType === 'Activities' && has('name')) d.name = String(inp.name);
     if (entityType === 'Tasks' && !d.title) throw invalid('A task needs a title');
     return { data: d, note };
   }
