@@ -174,6 +174,10 @@ export class ObjectLoader {
       where += ' and source_key <= $2';
     }
     const res = await this.ctx.db.pool.query(`select * from ${ident(vs!)}.${ident(vn!)} where ${where} order by source_key${limit ? ` limit ${limit}` : ''}`, params);
+    // numeric arrives as text from pg (exact); the APIs take JSON numbers for number fields.
+    const numeric = res.fields.filter((f) => f.dataTypeID === 1700).map((f) => f.name);
+    if (numeric.length)
+      for (const r of res.rows) for (const c of numeric) if (typeof r[c] === 'string' && Number.isFinite(Number(r[c]))) r[c] = Number(r[c]);
     return res.rows;
   }
 

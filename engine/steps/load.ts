@@ -1,29 +1,76 @@
-import { loadObject, type ObjectCounts } from '../load/load-object.ts';
+import { runLoad } from '../load/runner.ts';
+import type { ObjectCounts } from '../load/load-object.ts';
 import { recordStep } from '../runs.ts';
 import type { Step } from './context.ts';
-import { CliError } from '../errors.ts';
+import { CliError, UsageError } from '../errors.ts';
+import { gate } from '../gates.ts';
+import { customFieldsFile, readCustomFieldMappings } from '../custom-fields.ts';
+import { requireIdempotencyFields } from './setup.ts';
 
-/** Load every object of the pipeline in dependency order, with a count after each phase. */
+/**
+ * Load every object of the pipeline in dependency order (pipeline.objects), as chunks on the
+ * job queue shared by every process loading this pipeline (--workers N per process), with a
+ * conservation check per object and for the step.
+ */
 export const load: Step = async (ctx) => {
   const dest = await ctx.destination();
   ctx.log(`load: into ${dest.target}`);
+  const workers = ctx.flags.workers === undefined ? 1 : Number(ctx.flags.workers);
+  if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw new UsageError('--workers takes a whole number from 1 to 64.');
+
   let fallbackOwner: string | undefined;
   if (ctx.flags.fallbackOwner) {
-    const u = (await dest.listUsers()).find((x) => x.email === ctx.flags.fallbackOwner);
+    const u = (await dest.listUsers()).find((x) => x.email.toLowerCase() === ctx.flags.fallbackOwner);
     if (!u) throw new CliError('FALLBACK_OWNER_UNKNOWN', `--fallback-owner ${ctx.flags.fallbackOwner} is not a ${dest.name} user; name an existing user.`, { exitCode: 2 });
+    if (!u.active) throw new CliError('FALLBACK_OWNER_INACTIVE', `--fallback-owner ${ctx.flags.fallbackOwner} is an inactive ${dest.name} user; name an active one.`, { exitCode: 2 });
     fallbackOwner = u.id;
+    ctx.summary.fallback_owner = { email: ctx.flags.fallbackOwner, id: u.id };
+    await ctx.db.pool.query(`update etl.runs set args = args || jsonb_build_object('fallback_owner_id', $2::text) where run_id = $1`, [ctx.runId, u.id]);
+  } else {
+    // Owners with no destination user stop the load until a person decides (or names a fallback).
+    const open = await ctx.db.pool.query(
+      `select key, jsonb_array_length(records) as n from etl.reconciliation_queue where pipeline = $1 and kind = 'user' and status = 'open' order by key`,
+      [ctx.pipeline.name],
+    );
+    if (open.rowCount)
+      await gate(
+        ctx,
+        'OWNERS_UNMATCHED',
+        `${open.rowCount} source owner(s) have no ${dest.name} user (${open.rows.map((r) => `${r.key}: ${r.n} records`).join(', ')}). Create or invite them and re-run users, resolve the rows in etl.reconciliation_queue, or load with --fallback-owner EMAIL.`,
+      );
   }
+
+  await requireIdempotencyFields(ctx, dest);
+  const customFields = readCustomFieldMappings(customFieldsFile(ctx.pipeline)).filter((m) => m.confirmed);
   const objects: ObjectCounts[] = [];
-  for (const obj of ctx.pipeline.objects) {
-    const counts = await loadObject(
-      { db: ctx.db, pipeline: ctx.pipeline, destination: dest, runId: ctx.runId, fallbackOwner, log: ctx.log },
-      obj,
-    );
-    objects.push(counts);
-    await recordStep(ctx.db, ctx.runId, `load:${obj.name}`, 'done', counts);
-    ctx.log(
-      `  ${obj.name.padEnd(20)} extracted ${counts.extracted}  loaded ${counts.loaded}  already loaded ${counts.already_loaded}  rejected ${counts.rejected}  queued ${counts.queued}  skipped ${counts.skipped}`,
-    );
+  const before = dest.stats?.();
+  await runLoad({
+    db: ctx.db,
+    pipeline: ctx.pipeline,
+    destination: dest,
+    runId: ctx.runId,
+    workers,
+    fallbackOwner,
+    customFields,
+    input: ctx.input,
+    log: ctx.log,
+    progress: !ctx.flags.json && !!process.stderr.isTTY,
+    async onObject(obj, counts) {
+      objects.push(counts);
+      await recordStep(ctx.db, ctx.runId, `load:${obj.name}`, 'done', counts);
+      ctx.log(
+        `  ${obj.name.padEnd(20)} extracted ${counts.extracted}  loaded ${counts.loaded}  already loaded ${counts.already_loaded}  rejected ${counts.rejected}  queued ${counts.queued}  skipped ${counts.skipped}`,
+      );
+    },
+  });
+  // The step's own conservation: the sum over objects balances too.
+  const t = objects.reduce((a, c) => ({ e: a.e + c.extracted, acc: a.acc + c.loaded + c.already_loaded + c.rejected + c.queued + c.skipped }), { e: 0, acc: 0 });
+  if (t.e !== t.acc) throw new CliError('CONSERVATION', `load: ${t.e} records extracted across objects but ${t.acc} accounted for`);
+  const after = dest.stats?.();
+  if (before && after) {
+    const calls = after.writeCalls - before.writeCalls;
+    const recs = after.recordsWritten - before.recordsWritten;
+    ctx.summary.write_calls = { calls, records: recs, per_call: calls ? Math.round((recs / calls) * 10) / 10 : 0, retries: after.retries - before.retries };
   }
   ctx.summary.objects = objects;
 };

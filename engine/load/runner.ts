@@ -1,0 +1,264 @@
+/**
+ * Load work as graphile-worker jobs in the staging database, so several processes (on one
+ * machine or several sharing the database) share one load without double writes.
+ *
+ * Per object, in the pipeline's order:
+ *   1. Under an advisory lock: an open plan for the object that live workers are running is
+ *      joined; an open plan nobody runs any more (its processes died) is superseded; otherwise
+ *      a plan is made: the view's source keys cut into chunks (key ranges), one job per chunk.
+ *   2. This process's workers (--workers N, each a graphile-worker runner with its own id)
+ *      take jobs. A worker claims a chunk in etl.load_chunks before loading it, so a chunk
+ *      runs once even if its job were duplicated; superseded plans' jobs do nothing.
+ *   3. Every worker beats in etl.load_workers. A worker whose heartbeat is older than
+ *      CRM_WORKER_STALE_SECONDS (default 10) is dead (kill -9, machine lost): its locked jobs
+ *      are unlocked (graphile-worker forceUnlockWorkers) and another worker reloads the chunk.
+ *      Reloading is safe: rows already recorded in etl.id_map count as already loaded, and rows
+ *      written but not recorded are upserts keyed on the idempotency field (no duplicate).
+ *   4. The coordinator waits until every chunk is done, sums their counts and checks
+ *      conservation. A failed chunk fails the step; a chunk stopped by the credit budget stops
+ *      it (exit 1, resumable).
+ */
+import os from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { run, makeWorkerUtils, Logger, type Runner, type WorkerUtils, type Task } from 'graphile-worker';
+import cliProgress from 'cli-progress';
+import type { Db } from '../db/connection.ts';
+import type { Destination } from '../destination.ts';
+import { viewOf, type LoadObject, type PipelineDefinition } from '../pipeline.ts';
+import { ident } from '../extract/headers.ts';
+import { CliError } from '../errors.ts';
+import { redactSecrets } from '../secrets.ts';
+import type { CustomFieldMapping } from '../custom-fields.ts';
+import { addCounts, checkConservation, emptyCounts, loadChunk, type ObjectCounts } from './load-object.ts';
+
+export interface RunLoadOptions {
+  db: Db;
+  pipeline: PipelineDefinition;
+  destination: Destination;
+  runId: number;
+  workers: number;
+  fallbackOwner?: string;
+  customFields?: CustomFieldMapping[];
+  input?: string;
+  log: (msg: string) => void;
+  /** Show a progress bar per object (TTY, not --json). */
+  progress: boolean;
+  /** Called after each object with its counts. */
+  onObject?: (obj: LoadObject, counts: ObjectCounts) => Promise<void>;
+}
+
+const env = (k: string, d: number) => (process.env[k] && Number.isFinite(Number(process.env[k])) ? Number(process.env[k]) : d);
+
+export async function runLoad(o: RunLoadOptions): Promise<ObjectCounts[]> {
+  const { db, pipeline } = o;
+  const staleSeconds = env('CRM_WORKER_STALE_SECONDS', 10);
+  const task = `crm_load_${pipeline.name.replace(/\W/g, '_')}`;
+  // graphile-worker's own messages would go to stdout; keep errors only, on stderr, redacted.
+  const logger = new Logger(() => (level: string, message: string) => {
+    if (level === 'error') process.stderr.write(redactSecrets(`worker: ${message}`) + '\n');
+  });
+  const utils: WorkerUtils = await makeWorkerUtils({ connectionString: db.url, logger });
+  await utils.migrate();
+  const me = `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  const workerIds = Array.from({ length: Math.max(1, o.workers) }, (_, i) => `crm-${me}:${i}`);
+  await db.pool.query(
+    `insert into etl.load_workers (worker_id, pipeline, run_id, pid, host) select unnest($1::text[]), $2, $3, $4, $5`,
+    [workerIds, pipeline.name, o.runId, process.pid, os.hostname()],
+  );
+  const beat = setInterval(() => {
+    db.pool.query(`update etl.load_workers set heartbeat_at = now() where worker_id = any($1)`, [workerIds]).catch(() => {});
+  }, 1000);
+
+  const reap = async () => {
+    const { rows } = await db.pool.query(
+      `delete from etl.load_workers where heartbeat_at < now() - make_interval(secs => $1) and not (worker_id = any($2)) returning worker_id`,
+      [staleSeconds, workerIds],
+    );
+    if (rows.length) {
+      await utils.forceUnlockWorkers(rows.map((r) => r.worker_id as string));
+      o.log(`load: ${rows.length} worker(s) stopped beating; their chunks are picked up again`);
+    }
+  };
+
+  const handler: Task = async (payload, helpers) => {
+    const { planId, chunkNo } = payload as { planId: number; chunkNo: number };
+    const workerId = helpers.job.locked_by ?? workerIds[0]!;
+    const claim = await db.pool.query(
+      `update etl.load_chunks c set status = 'running', worker_id = $3, attempts = attempts + 1, updated_at = now()
+         from etl.load_plans p
+        where c.plan_id = $1 and c.chunk_no = $2 and p.plan_id = c.plan_id and p.status = 'open'
+          and (c.status in ('pending','failed') or (c.status = 'running' and (c.worker_id is null or c.worker_id not in (select worker_id from etl.load_workers))))
+        returning c.lo_key, c.hi_key, p.object, p.fallback_owner`,
+      [planId, chunkNo, workerId],
+    );
+    if (!claim.rowCount) return; // done, superseded, or another live worker has it
+    const c = claim.rows[0];
+    const obj = pipeline.objects.find((x) => x.name === c.object);
+    try {
+      if (!obj) throw new CliError('LOAD_PLAN_UNKNOWN_OBJECT', `load plan ${planId} names object ${c.object}, which ${pipeline.name} does not have`);
+      const counts = await loadChunk(
+        { db, pipeline, destination: o.destination, runId: o.runId, fallbackOwner: c.fallback_owner ?? undefined, customFields: o.customFields, input: o.input, log: o.log },
+        obj,
+        c.lo_key,
+        c.hi_key,
+      );
+      await db.pool.query(`update etl.load_chunks set status = 'done', counts = $3, error = null, updated_at = now() where plan_id = $1 and chunk_no = $2`, [planId, chunkNo, JSON.stringify(counts)]);
+    } catch (err) {
+      // The coordinator decides what a failure means; the job itself completes so the queue
+      // does not retry behind its back.
+      const code = (err as { code?: string }).code ?? 'UNEXPECTED';
+      await db.pool.query(`update etl.load_chunks set status = $3, error = $4, updated_at = now() where plan_id = $1 and chunk_no = $2`, [
+        planId,
+        chunkNo,
+        code === 'CREDIT_BUDGET' ? 'stopped' : 'failed',
+        JSON.stringify({ code, message: redactSecrets((err as Error).message ?? String(err)) }),
+      ]);
+    }
+  };
+
+  const runners: Runner[] = [];
+  try {
+    await reap();
+    for (const workerId of workerIds)
+      runners.push(
+        await run({
+          connectionString: db.url,
+          concurrency: 1,
+          noHandleSignals: true,
+          pollInterval: 250,
+          logger,
+          taskList: { [task]: handler },
+          workerId,
+          maxPoolSize: 2,
+        } as Parameters<typeof run>[0]),
+      );
+    const results: ObjectCounts[] = [];
+    for (const obj of pipeline.objects) {
+      const planId = await planFor(o, obj, task, utils, staleSeconds, workerIds);
+      const counts = await waitForPlan(o, obj, planId, reap);
+      results.push(counts);
+      await o.onObject?.(obj, counts);
+    }
+    return results;
+  } finally {
+    clearInterval(beat);
+    await Promise.allSettled(runners.map((r) => r.stop()));
+    await db.pool.query(`delete from etl.load_workers where worker_id = any($1)`, [workerIds]).catch(() => {});
+    await utils.release();
+  }
+}
+
+/** Join the object's open plan if live workers run it; else supersede it and make a new one. */
+async function planFor(o: RunLoadOptions, obj: LoadObject, task: string, utils: WorkerUtils, staleSeconds: number, mine: string[]): Promise<number> {
+  const { db, pipeline } = o;
+  const client = await db.pool.connect();
+  try {
+    await client.query('begin');
+    await client.query(`select pg_advisory_xact_lock(hashtext($1))`, [`crm-load:${pipeline.name}:${obj.name}`]);
+    const open = await client.query(`select plan_id from etl.load_plans where pipeline = $1 and object = $2 and status = 'open' order by plan_id desc`, [pipeline.name, obj.name]);
+    const others = await client.query(
+      `select count(*)::int as n from etl.load_workers where pipeline = $1 and not (worker_id = any($2)) and heartbeat_at >= now() - make_interval(secs => $3)`,
+      [pipeline.name, mine, staleSeconds],
+    );
+    if (open.rowCount && others.rows[0].n > 0) {
+      const planId = open.rows[0].plan_id as number;
+      await client.query('commit');
+      o.log(`load: ${obj.name}: joining plan ${planId}, already running in another process`);
+      // Chunks still pending get their job again (the plan's maker may have died while adding them).
+      const pending = await db.pool.query(`select chunk_no from etl.load_chunks where plan_id = $1 and status = 'pending'`, [planId]);
+      for (const r of pending.rows) await utils.addJob(task, { planId, chunkNo: r.chunk_no }, { jobKey: `load:${planId}:${r.chunk_no}`, jobKeyMode: 'preserve_run_at', maxAttempts: 25 });
+      return planId;
+    }
+    if (open.rowCount) {
+      await client.query(`update etl.load_plans set status = 'superseded', finished_at = now() where plan_id = any($1)`, [open.rows.map((r) => r.plan_id)]);
+      o.log(`load: ${obj.name}: an interrupted load was found; resuming it (records already written are not written again)`);
+    }
+    const view = viewOf(pipeline, obj);
+    const [vs, vn] = view.split('.');
+    const total = (await client.query(`select count(*)::int as n from ${ident(vs!)}.${ident(vn!)}`)).rows[0].n as number;
+    // Big objects that will go through the bulk API get chunks as large as one bulk file.
+    const bulk = o.destination.bulkUpsert && total >= (o.destination.bulkThreshold ?? Infinity);
+    const size = bulk ? 25_000 : env('CRM_LOAD_CHUNK', 500);
+    const bounds = await client.query(
+      `select source_key, rn from (select source_key, row_number() over (order by source_key) as rn, count(*) over () as n from ${ident(vs!)}.${ident(vn!)}) s
+        where rn % $1 = 0 or rn = n order by rn`,
+      [size],
+    );
+    const plan = await client.query(`insert into etl.load_plans (pipeline, object, run_id, total, fallback_owner) values ($1,$2,$3,$4,$5) returning plan_id`, [
+      pipeline.name,
+      obj.name,
+      o.runId,
+      total,
+      o.fallbackOwner ?? null,
+    ]);
+    const planId = plan.rows[0].plan_id as number;
+    let lo = '';
+    let prevRn = 0;
+    const chunks: { no: number; lo: string; hi: string; rows: number }[] = [];
+    for (const [i, b] of bounds.rows.entries()) {
+      chunks.push({ no: i, lo, hi: b.source_key, rows: Number(b.rn) - prevRn });
+      lo = b.source_key;
+      prevRn = Number(b.rn);
+    }
+    if (chunks.length)
+      await client.query(
+        `insert into etl.load_chunks (plan_id, chunk_no, lo_key, hi_key, rows) select $1, r.no, r.lo, r.hi, r.rows from jsonb_to_recordset($2::jsonb) as r(no int, lo text, hi text, rows int)`,
+        [planId, JSON.stringify(chunks)],
+      );
+    await client.query('commit');
+    for (const ch of chunks) await utils.addJob(task, { planId, chunkNo: ch.no }, { jobKey: `load:${planId}:${ch.no}`, maxAttempts: 25 });
+    return planId;
+  } catch (err) {
+    await client.query('rollback').catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+async function waitForPlan(o: RunLoadOptions, obj: LoadObject, planId: number, reap: () => Promise<void>): Promise<ObjectCounts> {
+  const { db } = o;
+  const plan = (await db.pool.query(`select total from etl.load_plans where plan_id = $1`, [planId])).rows[0];
+  const total = plan.total as number;
+  const bar = o.progress
+    ? new cliProgress.SingleBar(
+        { format: `  ${obj.name.padEnd(18)} [{bar}] {percentage}% {value}/{total} | {rate}/s | ETA {eta_formatted}`, stream: process.stderr, hideCursor: true, etaBuffer: 20 },
+        cliProgress.Presets.shades_classic,
+      )
+    : undefined;
+  bar?.start(total, 0, { rate: '0' });
+  const t0 = Date.now();
+  let lastReap = 0;
+  try {
+    for (;;) {
+      const { rows } = await db.pool.query(`select chunk_no, rows, status, counts, error from etl.load_chunks where plan_id = $1`, [planId]);
+      const done = rows.filter((r) => r.status === 'done');
+      const doneRows = done.reduce((s, r) => s + (r.rows as number), 0);
+      bar?.update(doneRows, { rate: ((doneRows * 1000) / Math.max(1, Date.now() - t0)).toFixed(1) });
+      const bad = rows.find((r) => r.status === 'failed' || r.status === 'stopped');
+      if (bad) {
+        const e = (bad.error ?? {}) as { code?: string; message?: string };
+        await db.pool.query(`update etl.load_plans set status = $2, error = $3, finished_at = now() where plan_id = $1 and status = 'open'`, [planId, bad.status, e.message ?? null]);
+        throw new CliError(e.code && e.code !== 'UNEXPECTED' ? e.code : 'LOAD_CHUNK_FAILED', `load ${obj.name}, chunk ${bad.chunk_no}: ${e.message ?? 'failed'}. Records written so far are recorded; run the same command again to resume.`);
+      }
+      if (done.length === rows.length) {
+        const counts = emptyCounts(obj.name);
+        for (const r of done) addCounts(counts, r.counts as ObjectCounts);
+        await db.pool.query(`update etl.load_plans set status = 'done', finished_at = now() where plan_id = $1 and status = 'open'`, [planId]);
+        if (counts.extracted !== total)
+          throw new CliError('CONSERVATION', `load ${obj.name}: the view had ${total} records when the load was planned but its chunks read ${counts.extracted}; was the view rebuilt during the load? Run load again.`);
+        checkConservation(counts, `load ${obj.name}`);
+        return counts;
+      }
+      const status = (await db.pool.query(`select status from etl.load_plans where plan_id = $1`, [planId])).rows[0]?.status;
+      if (status === 'superseded') throw new CliError('LOAD_SUPERSEDED', `load ${obj.name}: another process took over this load (plan ${planId}); let it finish or run load again.`);
+      if (Date.now() - lastReap > 1000) {
+        lastReap = Date.now();
+        await reap();
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  } finally {
+    bar?.stop();
+  }
+}
