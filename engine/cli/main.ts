@@ -40,6 +40,8 @@ Flags:
   --encoding utf8|windows1252, --delimiter C   force what extract would detect
   --force                 re-land files even when unchanged
   --fallback-owner EMAIL  owner for records whose owner has no destination user
+  --workers N             load worker processes' concurrency (others on the same database join)
+  --apply                 setup: make the planned schema changes
   --select MODEL[+]       transform only MODEL (and, with +, everything downstream)
   --strict-gates          stop at gates even on the sandbox
   --out DIR               where reports and hand-off documents go (default out/<pipeline>)
@@ -60,6 +62,8 @@ const flagSchema = z.object({
     .optional(),
   force: z.boolean().default(false),
   'fallback-owner': z.string().email().optional(),
+  workers: z.coerce.number().int().min(1).max(64).optional(),
+  apply: z.boolean().default(false),
   select: z.array(z.string()).optional(),
   'strict-gates': z.boolean().default(false),
   out: z.string().optional(),
@@ -81,6 +85,8 @@ export async function main(argv: string[], registry: CliRegistry): Promise<numbe
         delimiter: { type: 'string' },
         force: { type: 'boolean' },
         'fallback-owner': { type: 'string' },
+        workers: { type: 'string' },
+        apply: { type: 'boolean' },
         select: { type: 'string', multiple: true },
         'strict-gates': { type: 'boolean' },
         out: { type: 'string' },
@@ -112,6 +118,8 @@ export async function main(argv: string[], registry: CliRegistry): Promise<numbe
     delimiter: f.delimiter,
     force: f.force,
     fallbackOwner: f['fallback-owner']?.toLowerCase(),
+    workers: f.workers,
+    apply: f.apply,
     select: f.select,
     strictGates: f['strict-gates'],
     out: f.out,

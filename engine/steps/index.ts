@@ -4,10 +4,11 @@ import { extract } from './extract.ts';
 import { transform } from './transform.ts';
 import { users } from './users.ts';
 import { load } from './load.ts';
+import { setup } from './setup.ts';
 import { test } from './test.ts';
 import { report } from './report.ts';
 
-export const steps: Record<string, Step> = { extract, transform, test, report, users, load };
+export const steps: Record<string, Step> = { extract, transform, test, report, setup, users, load };
 
 /**
  * Steps run by `tsx pipelines/run.ts <pipeline>` with no step named, in this order
@@ -23,5 +24,6 @@ export const stepHelp: Record<string, string> = {
   test: 'run the model tests (sql/<schema>/<model>.yml); exit 1 when an error-severity test fails',
   report: 'write the data-quality report (HTML + a CSV per finding category) to out/<pipeline>/report (--out DIR)',
   users: 'match source users to destination users by email',
-  load: 'write the destination-shaped views to the destination (--fallback-owner EMAIL)',
+  setup: 'create the fields, picklist values and modules the load needs (plan; --apply performs it)',
+  load: 'write the destination-shaped views to the destination (--fallback-owner EMAIL, --workers N)',
 };
