@@ -69,11 +69,11 @@ async function readBody(req: IncomingMessage): Promise<string> {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function startNutshellSandbox(opts: NutshellSandboxOptions): Promise<NutshellSandbox> {
+  const faults = new Faults(opts.faults ?? parseFaults((opts.env ?? process.env).CRM_SANDBOX_FAULTS));
   const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 5 });
   pool.on('error', () => {});
   const store = new Store(pool);
   const shaper = new Shaper(store, pool, { strictPhone: opts.strictPhone ?? false, leadDescriptionMax: opts.leadDescriptionMax ?? 100 });
-  const faults = new Faults(opts.faults ?? parseFaults((opts.env ?? process.env).CRM_SANDBOX_FAULTS));
   const maxFullLimit = opts.maxFullLimit ?? 100;
   const recentCalls: number[] = [];
   let apiHost = '';
