@@ -4,7 +4,6 @@
  */
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_etl_control_tables.ts';
-import * as m0020 from './0020_model_state.ts';
 import * as m0010 from './0010_extract_findings_profiles.ts';
 import * as m0020 from './0020_model_state.ts';
 import * as m0030 from './0030_load_work.ts';
@@ -12,7 +11,6 @@ import * as m0040 from './0040_lifecycle.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_etl_control_tables': m0001,
-  '0020_model_state': m0020,
   '0010_extract_findings_profiles': m0010,
   '0020_model_state': m0020,
   '0030_load_work': m0030,

@@ -45,6 +45,9 @@ Flags:
   --select MODEL[+]       transform only MODEL (and, with +, everything downstream)
   --strict-gates          stop at gates even on the sandbox
   --out DIR               where reports and hand-off documents go (default out/<pipeline>)
+  --size N                sample: records per object (default 200)
+  --run ID, --all         verify/reconcile/rollback: which run (rollback: --all undoes every run)
+  --by NAME               approve: who signs off the sample
   -h, --help              this text
 
 Environment: DATABASE_URL; ZOHO_CLIENT_ID, ZOHO_CLIENT_SECRET, ZOHO_REFRESH_TOKEN, ZOHO_ACCOUNTS_URL,
@@ -67,6 +70,10 @@ const flagSchema = z.object({
   select: z.array(z.string()).optional(),
   'strict-gates': z.boolean().default(false),
   out: z.string().optional(),
+  size: z.coerce.number().int().min(1).optional(),
+  run: z.coerce.number().int().min(1).optional(),
+  all: z.boolean().default(false),
+  by: z.string().trim().min(1).optional(),
   port: z.coerce.number().int().min(0).max(65535).optional(),
   host: z.string().optional(),
 });
@@ -90,6 +97,10 @@ export async function main(argv: string[], registry: CliRegistry): Promise<numbe
         select: { type: 'string', multiple: true },
         'strict-gates': { type: 'boolean' },
         out: { type: 'string' },
+        size: { type: 'string' },
+        run: { type: 'string' },
+        all: { type: 'boolean' },
+        by: { type: 'string' },
         port: { type: 'string' },
         host: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -123,6 +134,10 @@ export async function main(argv: string[], registry: CliRegistry): Promise<numbe
     select: f.select,
     strictGates: f['strict-gates'],
     out: f.out,
+    size: f.size,
+    run: f.run,
+    all: f.all,
+    by: f.by,
   };
   const [command, sub, ...rest] = positionals;
   try {

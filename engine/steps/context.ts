@@ -14,6 +14,14 @@ export interface StepFlags {
   /** Gates stop even on the sandbox (by default a sandbox rehearsal passes them, recorded). */
   strictGates: boolean;
   out?: string;
+  /** sample: records per object. */
+  size?: number;
+  /** verify / reconcile / rollback: the run meant. */
+  run?: number;
+  /** rollback: every run of the pipeline. */
+  all?: boolean;
+  /** approve: who signs off. */
+  by?: string;
   [k: string]: unknown;
 }
 

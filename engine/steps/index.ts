@@ -7,8 +7,17 @@ import { load } from './load.ts';
 import { setup } from './setup.ts';
 import { test } from './test.ts';
 import { report } from './report.ts';
+import { sample } from './sample.ts';
+import { verify } from './verify.ts';
+import { approve } from './approve.ts';
+import { delta } from './delta.ts';
+import { rollback } from './rollback.ts';
+import { handoff } from './handoff.ts';
+import { reconcile } from './reconcile.ts';
 
 export const steps: Record<string, Step> = { extract, transform, test, report, setup, users, load };
+// Lifecycle steps; approve, delta, rollback and reconcile run only when named (not in STEP_ORDER).
+Object.assign(steps, { sample, verify, approve, delta, rollback, handoff, reconcile });
 
 /**
  * Steps run by `tsx pipelines/run.ts <pipeline>` with no step named, in this order
@@ -26,4 +35,11 @@ export const stepHelp: Record<string, string> = {
   users: 'match source users to destination users by email',
   setup: 'create the fields, picklist values and modules the load needs (plan; --apply performs it)',
   load: 'write the destination-shaped views to the destination (--fallback-owner EMAIL, --workers N)',
+  sample: 'load a representative slice (--size N per object, default 200), then verify it',
+  verify: 'diff every loaded field of the latest sample against the views (exit 1 on mismatches)',
+  approve: 'sign off the latest clean sample for the current mapping (--by NAME); load needs it',
+  reconcile: 'per-object counts of the last load run (--run ID): source, view, loaded, in destination',
+  delta: 'pick up a new export (--input DIR): insert new, update changed, report deleted',
+  rollback: 'undo a run (--run ID) or every run (--all): delete created, restore updated records',
+  handoff: 'write the hand-off documents (Markdown + CSV) to out/<pipeline>/handoff',
 };

@@ -1,0 +1,147 @@
+/**
+ * Reconciliation per phase: after an object's load, how many records the source export has,
+ * how many the view shaped, what the run did with them (loaded, already loaded, rejected,
+ * queued, skipped) and how many of the pipeline's records the destination still holds. Every
+ * gap is named. Rows go to etl.reconciliation.
+ */
+import type { Db } from '../db/connection.ts';
+import type { Destination } from '../destination.ts';
+import type { LoadObject, PipelineDefinition } from '../pipeline.ts';
+import type { ObjectCounts } from '../load/load-object.ts';
+import { ident } from '../extract/headers.ts';
+import { CliError } from '../errors.ts';
+import type { StepContext } from '../steps/context.ts';
+import { relationExists, viewName } from './common.ts';
+
+export interface ReconciliationRow {
+  object: string;
+  source_count: number | null;
+  view_count: number;
+  extracted: number;
+  loaded: number;
+  already_loaded: number;
+  rejected: number;
+  queued: number;
+  skipped: number;
+  /** The pipeline's records of this object in etl.id_map. */
+  mapped: number;
+  /** Of those, how many the destination holds (extrapolated when only `checked` were read). */
+  in_destination: number | null;
+  checked: number;
+  gaps: string[];
+}
+
+/** Reading every record back costs one call each: above this, a random sample is read. */
+const CHECK_ALL_UP_TO = 500;
+const CHECK_SAMPLE = 200;
+
+export interface ReconcileContext {
+  db: Db;
+  pipeline: PipelineDefinition;
+  destination: Destination;
+  runId: number;
+  log?: (msg: string) => void;
+}
+
+async function countOf(db: Db, relation: string): Promise<number | null> {
+  const [s, t] = relation.includes('.') ? relation.split('.') : ['public', relation];
+  const q = `${ident(s!)}.${ident(t!)}`;
+  if (!(await relationExists(db, q))) return null;
+  return (await db.pool.query(`select count(*)::bigint as n from ${q}`)).rows[0].n as number;
+}
+
+/**
+ * Reconcile one object after its load phase (call it per object, with the counts loadObject
+ * returned; without counts they are read from etl.load_log for the run).
+ */
+export async function reconcileObject(rc: ReconcileContext, obj: LoadObject, counts?: ObjectCounts): Promise<ReconciliationRow> {
+  const { db, pipeline, destination, runId } = rc;
+  const v = viewName(pipeline, obj);
+  const viewCount = Number((await countOf(db, `${v.schema}.${v.name}`)) ?? 0);
+  const sourceCount = obj.sourceCount ? await countOf(db, obj.sourceCount) : null;
+  let c = counts;
+  if (!c) {
+    const { rows } = await db.pool.query(
+      `select count(*) filter (where action in ('insert','update'))::int as loaded, count(*) filter (where action = 'insert')::int as inserted,
+              count(*) filter (where action = 'update')::int as updated, count(*) filter (where action = 'reject')::int as rejected,
+              count(*) filter (where action = 'queue')::int as queued, count(*) filter (where action = 'skip')::int as skipped
+         from etl.load_log where run_id = $1 and pipeline = $2 and object = $3`,
+      [runId, pipeline.name, obj.name],
+    );
+    const r = rows[0];
+    const stepCounts = (await db.pool.query(`select counts from etl.run_steps where run_id = $1 and name in ($2, $3) limit 1`, [runId, `load:${obj.name}`, `sample:${obj.name}`])).rows[0]?.counts;
+    c = stepCounts ?? { object: obj.name, extracted: NaN, already_loaded: NaN, ...r };
+  }
+  const mappedRows = (await db.pool.query('select dest_id from etl.id_map where pipeline = $1 and object = $2 order by md5(dest_id)', [pipeline.name, obj.name])).rows.map(
+    (r) => r.dest_id as string,
+  );
+  const toCheck = mappedRows.length <= CHECK_ALL_UP_TO ? mappedRows : mappedRows.slice(0, CHECK_SAMPLE);
+  let found = 0;
+  for (const id of toCheck) if (await destination.get(obj.module, id)) found++;
+  const inDest = toCheck.length === mappedRows.length ? found : Math.round((found / Math.max(1, toCheck.length)) * mappedRows.length);
+
+  const gaps: string[] = [];
+  const extracted = Number(c!.extracted);
+  const accounted = c!.loaded + c!.already_loaded + c!.rejected + c!.queued + c!.skipped;
+  if (Number.isFinite(extracted) && accounted !== extracted) gaps.push(`unaccounted: ${extracted - accounted} of ${extracted} rows were neither loaded, already loaded, rejected, queued nor skipped`);
+  if (inDest < mappedRows.length)
+    gaps.push(`missing in destination: ${mappedRows.length - inDest} of ${mappedRows.length} mapped records not found${toCheck.length < mappedRows.length ? ` (estimated from ${toCheck.length} read back)` : ''}`);
+  if (sourceCount !== null && Number(sourceCount) > viewCount) {
+    // Rows the extract or the SQL rejected explain a smaller view; anything beyond is a gap.
+    const explained = Number(
+      (await db.pool.query(`select count(*)::int as n from etl.rejects where pipeline is not distinct from $1 and stage in ('extract','transform') and (object = $2 or object is null)`, [pipeline.name, obj.name])).rows[0].n,
+    );
+    if (Number(sourceCount) - viewCount > explained) gaps.push(`source has ${sourceCount} rows, the view ${viewCount} (${explained} rejected before the view; the rest merged or filtered by the SQL)`);
+  }
+  const row: ReconciliationRow = {
+    object: obj.name,
+    source_count: sourceCount === null ? null : Number(sourceCount),
+    view_count: viewCount,
+    extracted: Number.isFinite(extracted) ? extracted : 0,
+    loaded: c!.loaded,
+    already_loaded: Number.isFinite(Number(c!.already_loaded)) ? Number(c!.already_loaded) : 0,
+    rejected: c!.rejected,
+    queued: c!.queued,
+    skipped: c!.skipped,
+    mapped: mappedRows.length,
+    in_destination: inDest,
+    checked: toCheck.length,
+    gaps,
+  };
+  await db.pool.query(
+    `insert into etl.reconciliation (run_id, pipeline, object, source_count, view_count, extracted, loaded, already_loaded, rejected, queued, skipped, mapped, in_destination, checked, gaps)
+     values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)
+     on conflict (run_id, object) do update set source_count = excluded.source_count, view_count = excluded.view_count, extracted = excluded.extracted,
+       loaded = excluded.loaded, already_loaded = excluded.already_loaded, rejected = excluded.rejected, queued = excluded.queued, skipped = excluded.skipped,
+       mapped = excluded.mapped, in_destination = excluded.in_destination, checked = excluded.checked, gaps = excluded.gaps, at = now()`,
+    [runId, pipeline.name, obj.name, row.source_count, row.view_count, row.extracted, row.loaded, row.already_loaded, row.rejected, row.queued, row.skipped, row.mapped, row.in_destination, row.checked, row.gaps],
+  );
+  rc.log?.(
+    `  reconcile ${obj.name.padEnd(18)} source ${row.source_count ?? '-'}  view ${row.view_count}  loaded ${row.loaded}  already ${row.already_loaded}  rejected ${row.rejected}  queued ${row.queued}  skipped ${row.skipped}  in destination ${row.in_destination}/${row.mapped}${gaps.length ? `  GAP: ${gaps.join('; ')}` : ''}`,
+  );
+  return row;
+}
+
+/** `reconcile [--run ID]`: the reconciliation of the last run that loaded (or of run ID). */
+export async function runReconcile(ctx: StepContext): Promise<ReconciliationRow[]> {
+  const { db, pipeline } = ctx;
+  const runFlag = ctx.flags.run === undefined ? undefined : Number(ctx.flags.run);
+  const target =
+    runFlag ??
+    (
+      await db.pool.query(
+        `select max(run_id) as run_id from etl.load_log where pipeline = $1 and action in ('insert','update','reject','queue','skip') and rollback_of is null`,
+        [pipeline.name],
+      )
+    ).rows[0]?.run_id;
+  if (target === null || target === undefined) throw new CliError('NO_LOAD_RUN', `${pipeline.name} has no load run to reconcile yet: run \`load\` first.`);
+  const dest = await ctx.destination();
+  const rows: ReconciliationRow[] = [];
+  ctx.log(`reconcile: run ${target}`);
+  for (const obj of pipeline.objects) {
+    if (!(await relationExists(db, viewName(pipeline, obj).sql))) continue;
+    rows.push(await reconcileObject({ db, pipeline, destination: dest, runId: Number(target), log: ctx.log }, obj));
+  }
+  ctx.summary.reconciliation = { run_id: Number(target), objects: rows, gaps: rows.reduce((n, r) => n + r.gaps.length, 0) };
+  return rows;
+}
