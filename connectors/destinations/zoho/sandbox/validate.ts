@@ -57,7 +57,7 @@ export async function validateRecord(
   const data: Record<string, unknown> = {};
 
   for (const [k, v] of Object.entries(input)) {
-    if (k === 'id') continue;
+    if (k === 'id' || v === undefined) continue;
     if (SPECIAL_KEYS.has(k)) {
       if (k === '$se_module') data[k] = v;
       continue;
@@ -82,7 +82,9 @@ export async function validateRecord(
   }
 
   // Mandatory fields: system-mandatory plus the org's configured extras, on the merged record.
-  const merged = { ...(o.existing ?? {}), ...data };
+  // Presence is judged on the input: an invalid value is reported as invalid, not also as missing.
+  const merged: Record<string, unknown> = { ...(o.existing ?? {}), ...data };
+  for (const [k, v] of Object.entries(input)) if (!(k in data) && v !== undefined && v !== null && v !== '' && mod.fields.has(k)) merged[k] = v;
   const required = [...[...mod.fields.values()].filter((f) => f.system_mandatory).map((f) => f.api_name), ...(ctx.org.mandatory[mod.api_name] ?? [])];
   for (const name of required) {
     const v = merged[name];
