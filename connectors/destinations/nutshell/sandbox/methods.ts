@@ -168,8 +168,6 @@ async function search(ctx: MethodContext, type: string, p: Params, defaultLimit:
   return ctx.shaper.render(rows, false);
 }
 
-const emailsOf = (r: EntityRow) => Object.values((r.data.email ?? {}) as Record<string, string>).map((e) => e.toLowerCase());
-
 export const METHODS: Record<string, Method> = {
   add: async (_c, p) => Number(req(p, 'num1')) + Number(req(p, 'num2')),
   getApiForUsername: async (c) => ({ iphone: c.apiHost, api: c.apiHost, login: c.apiHost }),
@@ -206,7 +204,7 @@ export const METHODS: Record<string, Method> = {
 
   searchByEmail: async (c, p) => {
     const e = String(req(p, 'emailAddressString')).trim().toLowerCase();
-    const hit = async (t: string) => c.shaper.render((await c.store.all(t)).filter((r) => emailsOf(r).includes(e)), false);
+    const hit = async (t: string) => c.shaper.render(await c.store.byEmail(t, e), false);
     return { contacts: await hit('Contacts'), accounts: await hit('Accounts') };
   },
   searchUniversal: async (c, p) => ({

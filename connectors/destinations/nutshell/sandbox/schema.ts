@@ -55,11 +55,21 @@ export async function ensureNutshellSchema(pool: pg.Pool): Promise<void> {
     create table if not exists sandbox_nutshell.api_keys (
       api_key text primary key, name text not null, user_email text not null, impersonation boolean not null default false);
     create table if not exists sandbox_nutshell.meta (key text primary key, value jsonb not null);
+    -- searchByEmail runs before every contact create: an index keeps it cheap at 100k people.
+    create table if not exists sandbox_nutshell.emails (entity_type text not null, id int not null, email text not null);
+    create index if not exists emails_email on sandbox_nutshell.emails (email);
+    create index if not exists emails_entity on sandbox_nutshell.emails (entity_type, id);
     create table if not exists sandbox_nutshell.request_log (
       id bigint generated always as identity primary key, http_method text not null, path text not null,
       rpc_method text, status int not null, error_code int, fault text, latency_ms real not null,
       at timestamptz not null default now());
   `);
+  // State written before the e-mail index existed gets indexed once.
+  await pool.query(`
+    insert into sandbox_nutshell.emails (entity_type, id, email)
+    select e.entity_type, e.id, lower(v.value) from sandbox_nutshell.entities e, jsonb_each_text(e.data->'email') v
+     where e.deleted_time is null and jsonb_typeof(e.data->'email') = 'object'
+       and not exists (select 1 from sandbox_nutshell.emails)`);
 }
 
 /** Next value of a named counter (per-entity id sequences, lead numbers). */

@@ -67,7 +67,31 @@ export class Store {
       `insert into sandbox_nutshell.entities (entity_type, id, data, creator_id) values ($1,$2,$3,$4) returning ${COLS}`,
       [entityType, id, JSON.stringify(data), creatorId],
     );
+    await this.indexEmails(entityType, id);
     return toRow(rows[0]);
+  }
+
+  /** Keep sandbox_nutshell.emails (lower-cased addresses of live entities) in step with data. */
+  private async indexEmails(entityType: string, id: number): Promise<void> {
+    await this.pool.query(
+      `with gone as (delete from sandbox_nutshell.emails where entity_type = $1 and id = $2)
+       insert into sandbox_nutshell.emails (entity_type, id, email)
+       select e.entity_type, e.id, lower(v.value) from sandbox_nutshell.entities e, jsonb_each_text(coalesce(e.data->'email', '{}')) v
+        where e.entity_type = $1 and e.id = $2 and e.deleted_time is null and jsonb_typeof(e.data->'email') = 'object'`,
+      [entityType, id],
+    );
+  }
+
+  /** Live entities of a type with this e-mail address (exact, case-insensitive). */
+  async byEmail(entityType: string, email: string): Promise<EntityRow[]> {
+    const { rows } = await this.pool.query(
+      `select ${COLS.split(', ').map((c) => `e.${c}`).join(', ')} from sandbox_nutshell.entities e
+        where e.entity_type = $1 and e.deleted_time is null
+          and exists (select 1 from sandbox_nutshell.emails m where m.email = lower($2) and m.entity_type = e.entity_type and m.id = e.id)
+        order by e.id`,
+      [entityType, email],
+    );
+    return rows.map(toRow);
   }
 
   /**
@@ -84,6 +108,7 @@ export class Store {
       [entityType, row.id, JSON.stringify(data), ignore, row.rev],
     );
     if (!rows[0]) throw staleRev();
+    await this.indexEmails(entityType, row.id);
     return toRow(rows[0]);
   }
 
@@ -97,5 +122,6 @@ export class Store {
       [entityType, row.id, ignore, row.rev],
     );
     if (!res.rowCount) throw staleRev();
+    await this.indexEmails(entityType, row.id);
   }
 }
