@@ -17,12 +17,18 @@ export const leadtrekkerToZoho: PipelineDefinition = {
   dir,
   // Seed load order: (users step,) leads, then calls / email tasks / notes, reminders as tasks, attachments.
   objects: [
-    { name: 'leads', module: 'Leads', owner: 'Owner', sourceCount: 'raw_leadtrekker.leads' },
+    { name: 'leads', module: 'Leads', owner: 'Owner', sourceCount: 'stg_leadtrekker.leads' },
     { name: 'calls', module: 'Calls', owner: 'Owner', lookups: activity, sourceCount: 'leadtrekker_to_zoho.calls' },
     { name: 'email_tasks', module: 'Tasks', owner: 'Owner', lookups: activity, sourceCount: 'leadtrekker_to_zoho.email_tasks' },
     { name: 'notes', module: 'Notes', lookups: { Parent_Id: 'leads' }, sourceCount: 'leadtrekker_to_zoho.notes' },
     { name: 'reminder_tasks', module: 'Tasks', owner: 'Owner', lookups: activity, sourceCount: 'raw_leadtrekker.reminders' },
-    { name: 'attachments', module: 'Attachments', lookups: { Parent_Id: 'leads' }, sourceCount: 'raw_leadtrekker.attachments' },
+    {
+      name: 'attachments',
+      module: 'Attachments',
+      lookups: { Parent_Id: 'leads' },
+      sourceCount: 'raw_leadtrekker.attachments',
+      attachment: { pathColumn: 'file_path', fileNameColumn: 'File_Name', contentTypeColumn: 'Content_Type', parent: 'Parent_Id' },
+    },
   ],
   schema: {
     fields: [

@@ -1,6 +1,7 @@
 -- Zoho CRM Attachments on the lead (seed 000 "Attachment (on Lead)"). `file_path` is relative
--- to the export's files/ folder. Files over the destination's limit are not uploaded: they
--- are skipped with the reason and listed in handoff_attachments_over_limit.
+-- to the export's files/ folder. Files the manifest says are over the destination's limit are
+-- not uploaded (exports carry no body for them): queued with the reason for manual hand-off
+-- and listed in handoff_attachments_over_limit.
 select
   'attachments:' || a.attachment_id                       as source_key,
   'leads:' || a.lead_id                                   as "Parent_Id",
@@ -18,6 +19,6 @@ select
        then 'ORPHAN: attachment ' || a.attachment_id || ' refers to lead ' || a.lead_id || ', which is not in the export' end as "_reject_reason",
   case when a.size_bytes > s.max_bytes
        then 'OVER_SIZE_LIMIT: ' || a.file_name || ' is ' || round(a.size_bytes / 1048576.0, 1) || ' MB; Zoho takes at most '
-            || (s.max_bytes / 1048576) || ' MB per file: listed for manual hand-off' end as "_skip_reason"
+            || (s.max_bytes / 1048576) || ' MB per file: listed for manual hand-off' end as "_queue_reason"
 from stg_leadtrekker.attachments a
 cross join leadtrekker_to_zoho.attachment_limit s

@@ -4,16 +4,19 @@
 select
   'calls:' || a.activity_id                               as source_key,
   coalesce(a.subject, initcap(coalesce(a.direction, 'logged')) || ' call' || coalesce(' - ' || a.disposition, '')) as "Subject",
-  case when a.direction = 'inbound' and coalesce(a.duration_seconds, 0) = 0 then 'Missed'
+  -- a call with no talk time (no answer, busy) is Zoho's 'Missed': Zoho refuses an inbound or
+  -- outbound call without a duration; the Leadtrekker direction stays in Description
+  case when coalesce(a.duration_seconds, 0) = 0 then 'Missed'
        when a.direction = 'inbound' then 'Inbound'
        else 'Outbound' end                                as "Call_Type",
-  case when coalesce(a.direction, 'outbound') <> 'inbound' then 'Completed' end as "Outbound_Call_Status",
+  case when coalesce(a.duration_seconds, 0) > 0 and coalesce(a.direction, 'outbound') <> 'inbound' then 'Completed' end as "Outbound_Call_Status",
   lib.zoho_datetime(a.occurred_at)                        as "Call_Start_Time",
   -- mm:ss (minutes may exceed 59); Zoho refuses a zero duration on inbound/outbound calls
   case when a.duration_seconds > 0
        then lpad((a.duration_seconds / 60)::text, 2, '0') || ':' || lpad((a.duration_seconds % 60)::text, 2, '0') end as "Call_Duration",
   a.disposition                                           as "Call_Result",
-  a.body_text                                             as "Description",
+  concat_ws(E'\n', initcap(coalesce(a.direction, 'logged')) || ' call in Leadtrekker'
+    || case when coalesce(a.duration_seconds, 0) = 0 then ', no talk time' else '' end, a.body_text) as "Description",
   'leads:' || a.lead_id                                   as "What_Id",
   coalesce(a.user_email, lower(a.user_raw))               as "Owner",
   case
