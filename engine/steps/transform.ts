@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { buildModels } from '../transform/build.ts';
-import { loadValueMaps, mapsHash } from '../transform/value-maps.ts';
+import { buildModels, dataVersion } from '../transform/build.ts';
+import { loadValueMaps } from '../transform/value-maps.ts';
 import { modelSchemas, pipelineSchema } from '../pipeline.ts';
 import { modelsDir } from '../transform/models.ts';
 import type { Step } from './context.ts';
@@ -14,15 +14,12 @@ import type { Step } from './context.ts';
 export const transform: Step = async (ctx) => {
   const mapsDir = path.join(ctx.pipeline.dir, 'maps');
   const maps = await loadValueMaps(ctx.db, pipelineSchema(ctx.pipeline), mapsDir);
-  // Table models are rebuilt when new files were landed or the value maps changed.
-  const batches = await ctx.db.pool.query(`select coalesce(max(batch_id), 0) as b, count(*) as n from etl.extract_batches`);
-  const dataVersion = `${batches.rows[0].b}:${batches.rows[0].n}:${mapsHash(mapsDir)}`;
   const t0 = performance.now();
   const result = await buildModels(ctx.db, modelsDir(), {
     schemas: modelSchemas(ctx.pipeline),
     select: ctx.flags.select,
     force: ctx.flags.force,
-    dataVersion,
+    dataVersion: await dataVersion(ctx.db, mapsDir),
     runId: ctx.runId,
   });
   ctx.log(

@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import type { Db } from '../db/connection.ts';
 import { CliError } from '../errors.ts';
 import { ident } from '../extract/headers.ts';
+import { mapsHash } from './value-maps.ts';
 import { buildStatement, descendants, lineOfPosition, loadModels, topoSort, type Model, type ModelGraph } from './models.ts';
 
 export interface BuildOptions {
@@ -65,6 +66,15 @@ export function modelHashes(graph: ModelGraph, order: Model[], dataVersion = '')
   };
   for (const m of order) hashOf(m);
   return out;
+}
+
+/**
+ * What table models read besides other models: landed files (etl.extract_batches) and the
+ * pipeline's value maps. A new batch or an edited map makes table models rebuild.
+ */
+export async function dataVersion(db: Db, mapsDir: string): Promise<string> {
+  const b = await db.pool.query(`select coalesce(max(batch_id), 0) as b, count(*) as n from etl.extract_batches`);
+  return `${b.rows[0].b}:${b.rows[0].n}:${mapsHash(mapsDir)}`;
 }
 
 export async function buildModels(db: Db, sqlDir: string, opts: BuildOptions): Promise<BuildResult> {
