@@ -2,9 +2,11 @@
 import { createHash } from 'node:crypto';
 
 const NULL = '\\N';
+const SPECIAL = /[\0\\\t\n\r]/;
 
 export function copyValue(v: string | null | undefined): string {
   if (v === null || v === undefined || v === '') return NULL;
+  if (!SPECIAL.test(v)) return v;
   // NUL bytes cannot be stored in a text column; they are dropped (and counted by the caller).
   return v.replace(/\0/g, '').replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
 }

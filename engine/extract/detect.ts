@@ -8,6 +8,7 @@ export interface Sniffed {
   hasBom: boolean;
   delimiter: string;
   empty: boolean;
+  binary: boolean;
 }
 
 export function readHead(path: string, bytes = 256 * 1024): Buffer {
@@ -21,23 +22,51 @@ export function readHead(path: string, bytes = 256 * 1024): Buffer {
   }
 }
 
-function isValidUtf8(buf: Buffer): boolean {
-  // A multi-byte sequence cut at the end of the sample is not an error.
-  let end = buf.length;
-  for (let back = 1; back <= 3 && end - back >= 0; back++) {
-    const b = buf[end - back]!;
-    if ((b & 0xc0) === 0xc0) {
-      end -= back;
-      break;
+/**
+ * Count valid multi-byte UTF-8 sequences and invalid bytes. A file with many valid sequences
+ * and a few bad bytes is UTF-8 with damage (the bad bytes become U+FFFD and are reported);
+ * a file whose high bytes are mostly invalid UTF-8 is Windows-1252.
+ */
+export function utf8Stats(buf: Buffer): { valid: number; invalid: number } {
+  let valid = 0;
+  let invalid = 0;
+  let i = 0;
+  const n = buf.length;
+  while (i < n) {
+    const b = buf[i]!;
+    if (b < 0x80) {
+      i++;
+      continue;
     }
-    if ((b & 0x80) === 0) break;
+    const len = b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+    if (len === 0) {
+      invalid++;
+      i++;
+      continue;
+    }
+    if (i + len > n) break; // cut at the end of the sample
+    let ok = true;
+    for (let k = 1; k < len; k++) if ((buf[i + k]! & 0xc0) !== 0x80) ok = false;
+    if (ok) {
+      valid++;
+      i += len;
+    } else {
+      invalid++;
+      i++;
+    }
   }
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(buf.subarray(0, end));
-    return true;
-  } catch {
-    return false;
-  }
+  return { valid, invalid };
+}
+
+/**
+ * A binary file named .csv: NUL bytes or control characters make up a noticeable share of
+ * the first bytes. (A text export may hold the odd NUL; those rows are repaired and reported.)
+ */
+export function looksBinary(head: Buffer): boolean {
+  if (head.length === 0) return false;
+  let ctl = 0;
+  for (const b of head) if (b === 0 || (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d && b !== 0x0c)) ctl++;
+  return ctl / head.length > 0.01;
 }
 
 /** Pick the delimiter that splits the header line into the most fields (quotes respected). */
@@ -63,7 +92,8 @@ export function sniffDelimiter(firstLine: string): string {
 export function sniff(path: string, force: { encoding?: Encoding; delimiter?: string } = {}): Sniffed {
   const head = readHead(path);
   const hasBom = head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf;
-  const encoding: Encoding = force.encoding ?? (hasBom || isValidUtf8(head) ? 'utf8' : 'windows1252');
+  const stats = utf8Stats(head);
+  const encoding: Encoding = force.encoding ?? (hasBom || stats.invalid === 0 || stats.valid > stats.invalid ? 'utf8' : 'windows1252');
   const text = new TextDecoder(encoding === 'utf8' ? 'utf-8' : 'windows-1252').decode(hasBom ? head.subarray(3) : head);
   const firstLine = text.split(/\r?\n/, 1)[0] ?? '';
   return {
@@ -71,5 +101,6 @@ export function sniff(path: string, force: { encoding?: Encoding; delimiter?: st
     hasBom,
     delimiter: force.delimiter ?? sniffDelimiter(firstLine),
     empty: text.trim().length === 0,
+    binary: looksBinary(head),
   };
 }

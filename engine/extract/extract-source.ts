@@ -4,21 +4,31 @@
  *
  * Each file is replaced atomically: the raw table always holds exactly one export of the
  * file (the latest), and an unchanged file (same sha256) is not landed again.
+ *
+ * Two ways in, chosen per file inside one transaction:
+ *  - `pg-copy`: PostgreSQL's CSV parser takes the file (fast-path.ts), lineage computed in SQL;
+ *  - `careful`: the careful reader (csv-records.ts) when the file needs repair or rejects.
+ * The fast path runs under a savepoint; anything it cannot take rolls back to the savepoint
+ * and the careful reader lands the file in the same transaction.
  */
 import { createReadStream, readdirSync, existsSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { Readable, Transform } from 'node:stream';
+import { Readable } from 'node:stream';
 import iconv from 'iconv-lite';
-import { parse } from 'csv-parse';
 import { from as copyFrom } from 'pg-copy-streams';
+import type pg from 'pg';
 import type { Db } from '../db/connection.ts';
 import { rawSchema, type FileSpec, type SourceConnector } from '../source.ts';
 import { ident, mapHeaders, requiredProblem, type HeaderMapping } from './headers.ts';
 import { sniff, type Encoding } from './detect.ts';
 import { copyValue, rowHash } from './copy-text.ts';
+import { csvRecords, MAX_COLUMNS, type CsvEvent } from './csv-records.ts';
+import { fastLand } from './fast-path.ts';
 import { CliError } from '../errors.ts';
+
+export type ExtractMethod = 'auto' | 'pg-copy' | 'careful';
 
 export interface ExtractOptions {
   runId?: number;
@@ -26,18 +36,38 @@ export interface ExtractOptions {
   delimiter?: string;
   /** Land even when the file's sha256 equals the last landed batch. */
   force?: boolean;
-  onProgress?: (p: { file: string; rows: number; bytes: number; totalBytes: number }) => void;
+  /** `auto` (default) tries the fast path and falls back; the others force one path. */
+  method?: ExtractMethod;
+  onProgress?: (p: ExtractProgress) => void;
+}
+
+export interface ExtractProgress {
+  file: string;
+  rows: number;
+  bytes: number;
+  totalBytes: number;
+  done?: boolean;
 }
 
 export interface FileResult {
   file: string;
   table: string;
-  status: 'landed' | 'unchanged' | 'missing';
+  status: 'landed' | 'unchanged' | 'missing' | 'empty';
+  /** Records read (blank lines excluded): always landed + rejected. */
   rowsRead: number;
   landed: number;
   rejected: number;
+  blankLines: number;
+  /** Rows landed with a repair or a remark (etl.extract_findings), e.g. DUPLICATE_KEY. */
+  findings: number;
   customFields: string[];
+  duplicateHeaders: string[];
+  method?: 'pg-copy' | 'careful';
+  /** Why the fast path did not take the file, when it did not. */
+  fallback?: string;
   batchId?: number;
+  bytes?: number;
+  ms?: number;
 }
 
 const LINEAGE = ['_file', '_line', '_batch_id', '_row_hash'];
@@ -56,14 +86,23 @@ async function sha256(file: string): Promise<string> {
   return h.digest('hex');
 }
 
-function decoded(file: string, encoding: Encoding): Readable {
-  return createReadStream(file).pipe(iconv.decodeStream(encoding === "utf8" ? "utf8" : "win1252", { stripBOM: true })) as unknown as Readable;
+function decoded(file: string, encoding: Encoding): AsyncIterable<string> {
+  return createReadStream(file, { highWaterMark: 1 << 20 }).pipe(
+    iconv.decodeStream(encoding === 'utf8' ? 'utf8' : 'win1252', { stripBOM: true }),
+  ) as unknown as AsyncIterable<string>;
 }
 
-/** Read just the header record of a file. */
-async function readHeader(file: string, encoding: Encoding, delimiter: string): Promise<string[] | null> {
-  const parser = decoded(file, encoding).pipe(parse({ delimiter, relax_column_count: true, relax_quotes: true, to_line: 1 }));
-  for await (const rec of parser) return rec as string[];
+/** Read just the header record of a file, refusing more columns than PostgreSQL can hold. */
+async function readHeader(file: string, encoding: Encoding, delimiter: string): Promise<{ fields: string[]; lines: number } | null> {
+  for await (const ev of csvRecords(decoded(file, encoding), delimiter, { toRecords: 1, maxFields: MAX_COLUMNS })) {
+    if (ev.kind === 'too-many-columns')
+      throw new CliError(
+        'EXTRACT_TOO_MANY_COLUMNS',
+        `${file}, line 1: the header has more than ${MAX_COLUMNS} columns (PostgreSQL holds 1,600 per table, 5 are lineage); check the delimiter (--delimiter) or split the export.`,
+      );
+    if (ev.kind === 'unterminated') throw new CliError('EXTRACT_UNREADABLE', `${file}, line 1: the header has an unterminated quote.`);
+    return { fields: ev.fields, lines: ev.lines };
+  }
   return null;
 }
 
@@ -76,37 +115,61 @@ async function ensureTable(db: Db, schema: string, table: string, spec: FileSpec
        _file text not null, _line bigint not null, _batch_id bigint not null, _row_hash text not null,
        _extracted_at timestamptz not null default now())`,
   );
-  for (const c of cols) {
-    await db.pool.query(`alter table ${ident(schema)}.${ident(table)} add column if not exists ${ident(c)} text`);
-  }
+  const { rows } = await db.pool.query(
+    `select column_name from information_schema.columns where table_schema = $1 and table_name = $2`,
+    [schema, table],
+  );
+  const have = new Set(rows.map((r) => r.column_name as string));
+  const add = [...cols].filter((c) => !have.has(c));
+  if (add.length) await db.pool.query(`alter table ${ident(schema)}.${ident(table)} ${add.map((c) => `add column if not exists ${ident(c)} text`).join(', ')}`);
+}
+
+interface Plan {
+  spec: FileSpec;
+  file?: string;
+  encoding: Encoding;
+  hasBom: boolean;
+  delimiter: string;
+  mapping: HeaderMapping | null;
+  headerLines: number;
+}
+
+function checkDelimiter(d: string | undefined) {
+  if (d !== undefined && (d.length !== 1 || d === '"' || d === '\n' || d === '\r'))
+    throw new CliError('USAGE', `--delimiter must be one character other than a quote or a newline (got ${JSON.stringify(d)}).`, { exitCode: 2 });
 }
 
 /**
  * Check every present file's header before landing anything, so a missing required column
- * fails the extract with nothing half-landed.
+ * (or a binary or unreadable file) fails the extract with nothing half-landed.
  */
-async function preflight(source: SourceConnector, inputDir: string, opts: ExtractOptions) {
-  const plans: { spec: FileSpec; file?: string; encoding: Encoding; delimiter: string; mapping: HeaderMapping | null }[] = [];
+async function preflight(source: SourceConnector, inputDir: string, opts: ExtractOptions): Promise<Plan[]> {
+  checkDelimiter(opts.delimiter);
+  const plans: Plan[] = [];
   for (const spec of source.files) {
     const file = findExportFile(inputDir, spec.file);
+    const none = { spec, encoding: 'utf8' as Encoding, hasBom: false, delimiter: ',', mapping: null, headerLines: 0 };
     if (!file) {
       if (spec.required)
         throw new CliError('EXTRACT_MISSING_FILE', `${path.join(inputDir, spec.file)}: required export file not found (${source.title} needs ${spec.file}).`);
-      plans.push({ spec, encoding: 'utf8', delimiter: ',', mapping: null });
+      plans.push(none);
       continue;
     }
     if (statSync(file).isDirectory()) throw new CliError('EXTRACT_BAD_FILE', `${file}: is a folder, not a CSV file.`);
     const sn = sniff(file, { encoding: opts.encoding, delimiter: opts.delimiter });
+    if (sn.binary)
+      throw new CliError('EXTRACT_BINARY_FILE', `${file}: is not a text file (NUL and control bytes in its first ${Math.min(statSync(file).size, 262144)} bytes); export it again as CSV.`);
     const header = sn.empty ? null : await readHeader(file, sn.encoding, sn.delimiter);
     if (!header) {
       if (spec.required) throw new CliError('EXTRACT_EMPTY_FILE', `${file}: the file is empty; ${spec.file} must have a header line.`);
-      plans.push({ spec, file, encoding: sn.encoding, delimiter: sn.delimiter, mapping: null });
+      plans.push({ ...none, file });
       continue;
     }
-    const mapping = mapHeaders(spec, header);
+    const mapping = mapHeaders(spec, header.fields);
     const problem = requiredProblem(spec, mapping);
-    if (problem) throw new CliError('EXTRACT_MISSING_COLUMN', `${file}, line 1: ${problem}. Found headers: ${header.join(', ')}`);
-    plans.push({ spec, file, encoding: sn.encoding, delimiter: sn.delimiter, mapping });
+    if (problem)
+      throw new CliError('EXTRACT_MISSING_COLUMN', `${file}, line 1: ${problem}. Found headers: ${header.fields.join(', ').slice(0, 1000)}`);
+    plans.push({ spec, file, encoding: sn.encoding, hasBom: sn.hasBom, delimiter: sn.delimiter, mapping, headerLines: header.lines });
   }
   return plans;
 }
@@ -120,41 +183,77 @@ export async function extractSource(db: Db, source: SourceConnector, inputDir: s
     const { spec } = plan;
     await ensureTable(db, schema, spec.name, spec, plan.mapping);
     if (!plan.file || !plan.mapping) {
-      // Missing or empty optional file: no records of that object.
+      // Missing, empty or header-less optional file: no records of that object.
       await db.pool.query(`delete from ${ident(schema)}.${ident(spec.name)}`);
-      results.push({ file: spec.file, table: `${schema}.${spec.name}`, status: 'missing', rowsRead: 0, landed: 0, rejected: 0, customFields: [] });
+      results.push({
+        file: spec.file, table: `${schema}.${spec.name}`, status: plan.file ? 'empty' : 'missing',
+        rowsRead: 0, landed: 0, rejected: 0, blankLines: 0, findings: 0, customFields: [], duplicateHeaders: [],
+      });
       continue;
     }
-    results.push(await landFile(db, source, plan.file, spec, plan.mapping, plan.encoding, plan.delimiter, opts));
+    results.push(await landFile(db, source, plan as Plan & { file: string; mapping: HeaderMapping }, opts));
   }
   return results;
 }
 
-async function landFile(
-  db: Db,
-  source: SourceConnector,
-  file: string,
-  spec: FileSpec,
-  mapping: HeaderMapping,
-  encoding: Encoding,
-  delimiter: string,
-  opts: ExtractOptions,
-): Promise<FileResult> {
+/**
+ * Land one export file of a source (the benchmark calls this directly).
+ * @example
+ * const r = await extractFile(db, leadtrekker, 'leads', '/tmp/leads-1m.csv', { force: true });
+ * console.log(r.method, r.landed, r.ms);
+ */
+export async function extractFile(db: Db, source: SourceConnector, fileName: string, filePath: string, opts: ExtractOptions = {}): Promise<FileResult> {
+  checkDelimiter(opts.delimiter);
+  const spec = source.files.find((f) => f.name === fileName);
+  if (!spec) throw new CliError('USAGE', `${source.name} has no export file "${fileName}".`, { exitCode: 2 });
+  const sn = sniff(filePath, { encoding: opts.encoding, delimiter: opts.delimiter });
+  const header = sn.empty ? null : await readHeader(filePath, sn.encoding, sn.delimiter);
+  if (!header) throw new CliError('EXTRACT_EMPTY_FILE', `${filePath}: the file is empty.`);
+  const mapping = mapHeaders(spec, header.fields);
+  const problem = requiredProblem(spec, mapping);
+  if (problem) throw new CliError('EXTRACT_MISSING_COLUMN', `${filePath}, line 1: ${problem}.`);
+  await ensureTable(db, rawSchema(source.name), spec.name, spec, mapping);
+  return landFile(db, source, { spec, file: filePath, encoding: sn.encoding, hasBom: sn.hasBom, delimiter: sn.delimiter, mapping, headerLines: header.lines }, opts);
+}
+
+interface Finding {
+  line: number | null;
+  code: string;
+  field?: string;
+  message: string;
+}
+
+interface Reject {
+  line: number;
+  reason: string;
+  message: string;
+  raw: string;
+}
+
+async function landFile(db: Db, source: SourceConnector, plan: Plan & { file: string; mapping: HeaderMapping }, opts: ExtractOptions): Promise<FileResult> {
+  const { spec, file, mapping, encoding, delimiter } = plan;
+  const t0 = Date.now();
   const schema = rawSchema(source.name);
   const table = `${schema}.${spec.name}`;
   const digest = await sha256(file);
   const fileLabel = path.basename(file);
   const customFields = mapping.custom.map((c) => c.header);
+  const totalBytes = statSync(file).size;
+  const base = { file: fileLabel, table, customFields, duplicateHeaders: mapping.duplicates };
 
   if (!opts.force) {
     const last = await db.pool.query(
-      `select batch_id, sha256, rows_landed, rows_rejected, rows_read from etl.extract_batches
+      `select batch_id, sha256, rows_landed, rows_rejected, rows_read, method from etl.extract_batches
         where source = $1 and file = $2 and finished_at is not null order by batch_id desc limit 1`,
       [source.name, spec.name],
     );
     if (last.rows[0]?.sha256 === digest) {
       const r = last.rows[0];
-      return { file: fileLabel, table, status: 'unchanged', rowsRead: r.rows_read, landed: r.rows_landed, rejected: r.rows_rejected, customFields, batchId: r.batch_id };
+      const f = await db.pool.query(`select count(*)::int as n from etl.extract_findings where batch_id = $1`, [r.batch_id]);
+      return {
+        ...base, status: 'unchanged', rowsRead: Number(r.rows_read), landed: Number(r.rows_landed), rejected: Number(r.rows_rejected),
+        blankLines: 0, findings: f.rows[0].n, batchId: Number(r.batch_id), method: r.method,
+      };
     }
   }
 
@@ -162,96 +261,195 @@ async function landFile(
   try {
     await client.query('begin');
     const batch = await client.query(
-      `insert into etl.extract_batches (run_id, source, file, path, sha256, encoding, delimiter, custom_fields, method)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, 'csv-parse') returning batch_id`,
+      `insert into etl.extract_batches (run_id, source, file, path, sha256, encoding, delimiter, custom_fields)
+       values ($1, $2, $3, $4, $5, $6, $7, $8) returning batch_id`,
       [opts.runId ?? null, source.name, spec.name, file, digest, encoding, delimiter, customFields],
     );
-    const batchId: number = batch.rows[0].batch_id;
-    await client.query(`delete from ${ident(schema)}.${ident(spec.name)}`);
+    const batchId = Number(batch.rows[0].batch_id);
+    // truncate, not delete: the old export's rows go without a scan (still rolled back on failure).
+    await client.query(`truncate ${ident(schema)}.${ident(spec.name)}`);
+    await client.query(`delete from etl.raw_columns where source = $1 and file = $2`, [source.name, spec.name]);
     for (const [i, col] of mapping.columns.entries()) {
       if (!col) continue;
+      const custom = mapping.custom.find((c) => c.name === col);
       await client.query(
         `insert into etl.raw_columns (source, file, column_name, header, is_custom, ordinal) values ($1,$2,$3,$4,$5,$6)
          on conflict (source, file, column_name) do update set header = excluded.header, is_custom = excluded.is_custom, ordinal = excluded.ordinal`,
-        [source.name, spec.name, col, mapping.custom.find((c) => c.name === col)?.header ?? col, mapping.custom.some((c) => c.name === col), i],
+        [source.name, spec.name, col, custom?.header ?? spec.columns.find((c) => c.name === col)?.header ?? col, !!custom, i],
       );
     }
+    const columns = mapping.columns.map((c, i) => c ?? `column_${i + 1}`);
+    const progress = (rows: number, bytes: number) => opts.onProgress?.({ file: fileLabel, rows, bytes, totalBytes });
 
-    const cols = mapping.columns.filter((c): c is string => c !== null);
-    const width = mapping.columns.length;
-    let rowsRead = 0;
+    let method: 'pg-copy' | 'careful' = 'careful';
+    let fallback: string | undefined;
     let landed = 0;
-    const rejects: { line: number; reason: string; message: string; raw: string }[] = [];
-    const totalBytes = statSync(file).size;
-    let bytes = 0;
-
-    const parser = parse({
-      delimiter,
-      relax_column_count: true,
-      skip_empty_lines: true,
-      skip_records_with_error: false,
-      info: true,
-      from_line: 2,
-    });
-
-    const toCopy = new Transform({
-      writableObjectMode: true,
-      transform(chunk: { record: string[]; info: { lines: number; bytes: number } }, _enc, done) {
-        rowsRead++;
-        const { record, info } = chunk;
-        bytes = info.bytes;
-        // info.lines is the line the record ends on; the record starts at the line after the last one.
-        const line = info.lines;
-        if (record.length !== width) {
-          rejects.push({
-            line,
-            reason: record.length < width ? 'RAGGED_SHORT' : 'RAGGED_LONG',
-            message: `${fileLabel}, line ${line}: ${record.length} fields where the header has ${width}`,
-            raw: record.join(delimiter).slice(0, 2000),
-          });
-          return done();
-        }
-        landed++;
-        if (landed % 5000 === 0) opts.onProgress?.({ file: fileLabel, rows: landed, bytes, totalBytes });
-        const values = record.map((v) => (v === '' ? null : v));
-        const fields = [copyValue(fileLabel), String(line), String(batchId), rowHash(values)];
-        mapping.columns.forEach((c, i) => {
-          if (c) fields.push(copyValue(values[i]));
+    let rejects: Reject[] = [];
+    let findings: Finding[] = [];
+    let blankLines = 0;
+    const want = opts.method ?? 'auto';
+    if (want !== 'careful' && columns.length > 1) {
+      await client.query('savepoint fast_path');
+      try {
+        const r = await fastLand(client, {
+          file, fileLabel, hasBom: plan.hasBom, encoding, delimiter, headerLines: plan.headerLines, columns,
+          schema, table: spec.name, batchId, onProgress: (p) => progress(p.rows, p.bytes),
         });
-        done(null, fields.join('\t') + '\n');
-      },
-    });
-
-    const copy = client.query(
-      copyFrom(`copy ${ident(schema)}.${ident(spec.name)} (${[...LINEAGE, ...cols].map(ident).join(', ')}) from stdin`),
-    );
-    try {
-      await pipeline(decoded(file, encoding), parser, toCopy, copy);
-    } catch (err) {
-      const e = err as Error & { code?: string; lines?: number };
-      if (e.code?.startsWith('CSV_')) {
-        throw new CliError('EXTRACT_UNREADABLE', `${fileLabel}, line ${e.lines ?? '?'}: ${e.message}`, { cause: err });
+        await client.query('release savepoint fast_path');
+        method = 'pg-copy';
+        landed = r.rows;
+      } catch (err) {
+        await client.query('rollback to savepoint fast_path');
+        fallback = (err as Error).message.split('\n')[0]!.slice(0, 300);
+        if (want === 'pg-copy') throw new CliError('EXTRACT_UNREADABLE', `${fileLabel}: PostgreSQL's CSV parser cannot take this file: ${fallback}`);
       }
-      throw err;
+    } else if (want === 'pg-copy') {
+      throw new CliError('EXTRACT_UNREADABLE', `${fileLabel}: a one-column file is read with the careful reader only.`);
+    }
+    if (method === 'careful') {
+      const r = await carefulLand(client, { ...plan, fileLabel, columns, schema, batchId, progress });
+      landed = r.landed;
+      rejects = r.rejects;
+      findings = r.findings;
+      blankLines = r.blankLines;
     }
 
     for (const r of rejects) {
       await client.query(
         `insert into etl.rejects (run_id, source, stage, object, file, line, reason_code, message, raw) values ($1,$2,'extract',$3,$4,$5,$6,$7,$8)`,
-        [opts.runId ?? null, source.name, spec.name, fileLabel, r.line, r.reason, r.message, r.raw],
+        [opts.runId ?? null, source.name, spec.name, fileLabel, r.line, r.reason, r.message, r.raw.replace(/\0/g, '')],
       );
     }
+    findings.push(...(await duplicateKeys(client, schema, spec, fileLabel)));
+    for (const f of findings) {
+      await client.query(
+        `insert into etl.extract_findings (batch_id, run_id, source, object, file, line, code, field, message) values ($1,$2,$3,$4,$5,$6,$7,$8,$9)`,
+        [batchId, opts.runId ?? null, source.name, spec.name, fileLabel, f.line, f.code, f.field ?? null, f.message],
+      );
+    }
+    const rowsRead = landed + rejects.length;
     await client.query(
-      `update etl.extract_batches set rows_read = $2, rows_landed = $3, rows_rejected = $4, finished_at = now() where batch_id = $1`,
-      [batchId, rowsRead, landed, rejects.length],
+      `update etl.extract_batches set rows_read = $2, rows_landed = $3, rows_rejected = $4, method = $5, finished_at = now() where batch_id = $1`,
+      [batchId, rowsRead, landed, rejects.length, method],
     );
     await client.query('commit');
-    opts.onProgress?.({ file: fileLabel, rows: landed, bytes: totalBytes, totalBytes });
-    return { file: fileLabel, table, status: 'landed', rowsRead, landed, rejected: rejects.length, customFields, batchId };
+    opts.onProgress?.({ file: fileLabel, rows: landed, bytes: totalBytes, totalBytes, done: true });
+    return {
+      ...base, status: 'landed', rowsRead, landed, rejected: rejects.length, blankLines, findings: findings.length,
+      method, fallback, batchId, bytes: totalBytes, ms: Date.now() - t0,
+    };
   } catch (err) {
     await client.query('rollback').catch(() => {});
     throw err;
   } finally {
     client.release();
   }
+}
+
+/**
+ * Duplicate ids in one export: every row is landed (nothing is lost, and which copy wins is
+ * a modelling decision), and each id seen more than once is reported as a DUPLICATE_KEY finding.
+ */
+async function duplicateKeys(client: pg.PoolClient, schema: string, spec: FileSpec, fileLabel: string): Promise<Finding[]> {
+  if (!spec.idColumn) return [];
+  const col = ident(spec.idColumn);
+  const { rows } = await client.query(
+    `select ${col} as key, count(*)::int as n, (array_agg(_line order by _line))[1:20] as lines
+       from ${ident(schema)}.${ident(spec.name)} where nullif(trim(${col}), '') is not null
+      group by ${col} having count(*) > 1 order by min(_line) limit 10000`,
+  );
+  return rows.map((r) => ({
+    line: Number(r.lines[1]),
+    code: 'DUPLICATE_KEY',
+    field: spec.idColumn,
+    message: `${fileLabel}: ${spec.idColumn} "${String(r.key).slice(0, 200)}" appears ${r.n} times (lines ${r.lines.join(', ')}); all rows landed.`,
+  }));
+}
+
+async function carefulLand(
+  client: pg.PoolClient,
+  p: Plan & { file: string; fileLabel: string; columns: string[]; schema: string; batchId: number; progress: (rows: number, bytes: number) => void },
+): Promise<{ landed: number; rejects: Reject[]; findings: Finding[]; blankLines: number }> {
+  const width = p.columns.length;
+  const rejects: Reject[] = [];
+  const findings: Finding[] = [];
+  let landed = 0;
+  let blankLines = 0;
+  const { fileLabel, delimiter } = p;
+  const bytesPerChar = { n: 0 };
+
+  // The decoded stream counts characters; progress shows bytes read from disk.
+  const source = () => {
+    const raw = createReadStream(p.file, { highWaterMark: 1 << 20 });
+    raw.on('data', (b) => (bytesPerChar.n += (b as Buffer).length));
+    return raw.pipe(iconv.decodeStream(p.encoding === 'utf8' ? 'utf8' : 'win1252', { stripBOM: true })) as unknown as AsyncIterable<string>;
+  };
+
+  const label = copyValue(fileLabel);
+  async function* copyLines(): AsyncGenerator<string> {
+    let out = '';
+    let fromLine = p.headerLines + 1;
+    for (;;) {
+      const it = csvRecords(source(), delimiter, { fromLine });
+      let restart: number | null = null;
+      let res: IteratorResult<CsvEvent, { blankLines: number }>;
+      while (!(res = await it.next()).done) {
+        const ev = res.value;
+        if (ev.kind === 'unterminated') {
+          rejects.push({
+            line: ev.line, reason: 'UNTERMINATED_QUOTE',
+            message: `${fileLabel}, line ${ev.line}: a quoted field is never closed; the line was rejected and reading went on with the next line`,
+            raw: ev.raw,
+          });
+          restart = ev.line + 1;
+          await it.return({ blankLines: 0 });
+          break;
+        }
+        if (ev.kind === 'too-many-columns') {
+          rejects.push({ line: ev.line, reason: 'RAGGED_LONG', message: `${fileLabel}, line ${ev.line}: more than ${MAX_COLUMNS} fields where the header has ${width}`, raw: '' });
+          continue;
+        }
+        const rec = ev.fields;
+        if (rec.length !== width) {
+          rejects.push({
+            line: ev.line, reason: rec.length < width ? 'RAGGED_SHORT' : 'RAGGED_LONG',
+            message: `${fileLabel}, line ${ev.line}: ${rec.length} fields where the header has ${width}`,
+            raw: ev.raw,
+          });
+          continue;
+        }
+        const hasNul = rec.some((v) => v.includes('\0'));
+        if (hasNul) findings.push({ line: ev.line, code: 'NUL_REMOVED', message: `${fileLabel}, line ${ev.line}: NUL bytes removed` });
+        if (p.encoding === 'utf8') {
+          const bad = rec.findIndex((v) => v.includes('\uFFFD'));
+          if (bad >= 0)
+            findings.push({ line: ev.line, code: 'INVALID_UTF8', field: p.columns[bad], message: `${fileLabel}, line ${ev.line}, ${p.columns[bad]}: bytes that are not UTF-8, landed as U+FFFD` });
+        }
+        if (ev.strayQuote) findings.push({ line: ev.line, code: 'STRAY_QUOTE', message: `${fileLabel}, line ${ev.line}: a quote inside an unquoted field, kept as written` });
+        landed++;
+        if ((landed & 4095) === 0) p.progress(landed, bytesPerChar.n);
+        const values = rec.map((v) => (v === '' ? null : v));
+        out += `${label}\t${ev.line}\t${p.batchId}\t${rowHash(values)}`;
+        for (const v of values) out += '\t' + copyValue(v);
+        out += '\n';
+        // Rows go to COPY in batches: one write per row costs more than the parsing.
+        if (out.length > 1 << 18) {
+          yield out;
+          out = '';
+        }
+      }
+      if (restart === null) {
+        blankLines += res.done ? (res.value as { blankLines: number }).blankLines : 0;
+        if (out) yield out;
+        return;
+      }
+      fromLine = restart;
+    }
+  }
+
+  const copy = client.query(
+    copyFrom(`copy ${ident(p.schema)}.${ident(p.spec.name)} (${[...LINEAGE, ...p.columns].map(ident).join(', ')}) from stdin`),
+  );
+  await pipeline(Readable.from(copyLines()), copy);
+  return { landed, rejects, findings, blankLines };
 }
