@@ -72,19 +72,36 @@ export async function reconcileObject(rc: ReconcileContext, obj: LoadObject, cou
     const stepCounts = (await db.pool.query(`select counts from etl.run_steps where run_id = $1 and name in ($2, $3) limit 1`, [runId, `load:${obj.name}`, `sample:${obj.name}`])).rows[0]?.counts;
     c = stepCounts ?? { object: obj.name, extracted: NaN, already_loaded: NaN, ...r };
   }
-  const mappedRows = (await db.pool.query('select dest_id from etl.id_map where pipeline = $1 and object = $2 order by md5(dest_id)', [pipeline.name, obj.name])).rows.map(
-    (r) => r.dest_id as string,
-  );
+  const mappedRows = (await db.pool.query('select dest_id, payload from etl.id_map where pipeline = $1 and object = $2 order by md5(dest_id)', [pipeline.name, obj.name])).rows as {
+    dest_id: string;
+    payload: Record<string, unknown> | null;
+  }[];
   const toCheck = mappedRows.length <= CHECK_ALL_UP_TO ? mappedRows : mappedRows.slice(0, CHECK_SAMPLE);
   let found = 0;
-  for (const id of toCheck) if (await destination.get(obj.module, id)) found++;
-  const inDest = toCheck.length === mappedRows.length ? found : Math.round((found / Math.max(1, toCheck.length)) * mappedRows.length);
+  let inDest: number | null;
+  if (obj.attachment) {
+    // Files hang off their parent record: read the parent's attachment list when the
+    // destination offers one (the parent is in the payload the loader kept).
+    if (destination.listAttachments) {
+      for (const r of toCheck) {
+        const pm = r.payload?.parent_module;
+        const pid = r.payload?.parent_id;
+        if (typeof pm !== 'string' || typeof pid !== 'string') continue;
+        const list = await destination.listAttachments(pm, pid).catch(() => []);
+        if (list.some((a) => String(a.id) === String(r.dest_id))) found++;
+      }
+      inDest = toCheck.length === mappedRows.length ? found : Math.round((found / Math.max(1, toCheck.length)) * mappedRows.length);
+    } else inDest = null;
+  } else {
+    for (const r of toCheck) if (await destination.get(obj.module, r.dest_id)) found++;
+    inDest = toCheck.length === mappedRows.length ? found : Math.round((found / Math.max(1, toCheck.length)) * mappedRows.length);
+  }
 
   const gaps: string[] = [];
   const extracted = Number(c!.extracted);
   const accounted = c!.loaded + c!.already_loaded + c!.rejected + c!.queued + c!.skipped;
   if (Number.isFinite(extracted) && accounted !== extracted) gaps.push(`unaccounted: ${extracted - accounted} of ${extracted} rows were neither loaded, already loaded, rejected, queued nor skipped`);
-  if (inDest < mappedRows.length)
+  if (inDest !== null && inDest < mappedRows.length)
     gaps.push(`missing in destination: ${mappedRows.length - inDest} of ${mappedRows.length} mapped records not found${toCheck.length < mappedRows.length ? ` (estimated from ${toCheck.length} read back)` : ''}`);
   if (sourceCount !== null && Number(sourceCount) > viewCount) {
     // Rows the extract or the SQL rejected explain a smaller view; anything beyond is a gap.

@@ -44,6 +44,13 @@ export async function runRollback(ctx: StepContext): Promise<RollbackResult> {
     );
   };
 
+  const deferred: { r: { object: string; source_key: string; dest_module: string; dest_id: string }; run: number; pm: string; pid: string }[] = [];
+  const fileGone = async (r: { object: string; source_key: string; dest_module: string; dest_id: string }, run: number, pm: string, pid: string) => {
+    await db.pool.query('delete from etl.id_map where pipeline = $1 and object = $2 and source_key = $3 and dest_id = $4', [pipeline.name, r.object, r.source_key, r.dest_id]);
+    await logAction(r, 'delete', run, `removed with its parent record (${pm} ${pid})`);
+    res.deleted++;
+  };
+
   for (const run of runs) {
     const { rows } = await db.pool.query(
       `select l.id, l.object, l.source_key, l.dest_module, l.dest_id, l.action, l.before,
@@ -121,9 +128,27 @@ export async function runRollback(ctx: StepContext): Promise<RollbackResult> {
       await logAction(u, 'restore', run, `restored the values before run ${run}`, current ?? null);
       res.restored++;
     }
-    for (const r of inserts) {
+    const attachmentObjects = new Set(pipeline.objects.filter((o) => o.attachment).map((o) => o.name));
+    // Files go after the records: the destination removes a record's files with the record,
+    // and the engine's Destination interface has no call to remove one file alone.
+    const files = inserts.filter((r) => attachmentObjects.has(r.object));
+    for (const r of [...inserts.filter((x) => !attachmentObjects.has(x.object)), ...files]) {
       if (r.done) {
         res.already_done++;
+        continue;
+      }
+      if (attachmentObjects.has(r.object)) {
+        const payload = (await db.pool.query('select payload from etl.id_map where pipeline = $1 and object = $2 and source_key = $3', [pipeline.name, r.object, r.source_key])).rows[0]
+          ?.payload as Record<string, unknown> | undefined;
+        const pm = payload?.parent_module;
+        const pid = payload?.parent_id;
+        const parentGone = typeof pm === 'string' && typeof pid === 'string' ? !(await dest.get(pm, pid)) : false;
+        if (!parentGone) {
+          // An older run being undone too may have created the parent: decide at the end.
+          deferred.push({ r, run, pm: String(pm), pid: String(pid) });
+          continue;
+        }
+        await fileGone(r, run, String(pm), String(pid));
         continue;
       }
       const [outcome] = await dest.delete(r.dest_module, [r.dest_id]);
@@ -137,6 +162,13 @@ export async function runRollback(ctx: StepContext): Promise<RollbackResult> {
       await db.pool.query('delete from etl.id_map where pipeline = $1 and object = $2 and source_key = $3 and dest_id = $4', [pipeline.name, r.object, r.source_key, r.dest_id]);
       await logAction(r, 'delete', run, `deleted the record run ${run} created`);
       res.deleted++;
+    }
+  }
+  for (const d of deferred) {
+    if (!(await dest.get(d.pm, d.pid))) await fileGone(d.r, d.run, d.pm, d.pid);
+    else {
+      res.failed++;
+      ctx.log(`  ${d.r.object} ${d.r.source_key} (${d.r.dest_id}) is a file on ${d.pm} ${d.pid}, which stays; remove the file by hand in the destination`);
     }
   }
   ctx.log(`rollback: ${res.runs.length} runs, ${res.deleted} deleted, ${res.restored} restored${res.already_done ? `, ${res.already_done} already rolled back` : ''}${res.failed ? `, ${res.failed} FAILED` : ''}`);

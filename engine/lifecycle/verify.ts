@@ -15,7 +15,7 @@ import type { StepContext } from '../steps/context.ts';
 import { declaredPicklists, expectedRecords, htmlEscape, outDir, picklistColumns, relationExists, viewName, writeCsv } from './common.ts';
 import { mappingHash } from './approval.ts';
 
-export type DiffReason = 'missing record' | 'missing lookup' | 'picklist mismatch' | 'truncation' | 'date shift' | 'type coercion' | 'value mismatch';
+export type DiffReason = 'missing record' | 'missing field' | 'missing lookup' | 'picklist mismatch' | 'truncation' | 'date shift' | 'type coercion' | 'value mismatch';
 
 export interface FieldDiff {
   object: string;
@@ -53,6 +53,11 @@ function sameValue(expected: unknown, actual: unknown): boolean {
   if (isLookup(expected)) return isLookup(actual) && String(actual.id) === String(expected.id);
   if ((expected === null || expected === undefined || expected === '') && (actual === null || actual === undefined || actual === '')) return true;
   if (Array.isArray(expected) && Array.isArray(actual)) return stableStringify([...expected].map(String).sort()) === stableStringify([...actual].map(String).sort());
+  // Lossless coercions are the same value: numeric text read back as a number ("100" -> 100,
+  // the view's numeric columns arrive as text), "true" as true.
+  if ((typeof expected === 'string' && typeof actual === 'number') || (typeof expected === 'number' && typeof actual === 'string'))
+    return String(expected).trim() !== '' && Number(expected) === Number(actual);
+  if ((typeof expected === 'string' && typeof actual === 'boolean') || (typeof expected === 'boolean' && typeof actual === 'string')) return String(expected) === String(actual);
   if (typeof expected === typeof actual) {
     if (typeof expected === 'string' && DATE_RE.test(expected) && DATE_RE.test(actual as string) && /[T ]/.test(expected) && /[T ]/.test(actual as string))
       return Date.parse(expected) === Date.parse(actual as string);
@@ -62,6 +67,9 @@ function sameValue(expected: unknown, actual: unknown): boolean {
 }
 
 function classify(field: string, expected: unknown, actual: unknown, picklists: Set<string>): DiffReason {
+  // The record came back without the field at all: the destination does not have it (a custom
+  // field never created), so every value written to it was dropped.
+  if (actual === undefined) return 'missing field';
   if (isLookup(expected)) return 'missing lookup';
   if (typeof expected === 'string' && typeof actual === 'string') {
     if (DATE_RE.test(expected) && DATE_RE.test(actual)) return 'date shift';
