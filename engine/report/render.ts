@@ -33,10 +33,11 @@ export function findingsCsv(rows: Finding[]): string {
 const SEV_COLOR: Record<string, string> = { error: '#c0392b', warning: '#e08e0b', info: '#2e86c1' };
 
 /** Horizontal bar chart; each bar may be split into coloured segments. */
-function barChart(title: string, bars: { label: string; parts: { value: number; color: string; name: string }[] }[]): string {
+function barChart(title: string, bars: { label: string; parts: { value: number; color: string; name: string }[] }[], compact = false): string {
   if (!bars.length) return `<figure class="chart"><figcaption>${esc(title)}</figcaption><p class="muted">nothing to show</p></figure>`;
-  const labelW = 220;
-  const barW = 460;
+  // half-width charts get a narrower drawing so their text stays the size of the page's
+  const labelW = compact ? 150 : 220;
+  const barW = compact ? 230 : 460;
   const rowH = 24;
   const max = Math.max(1, ...bars.map((b) => b.parts.reduce((n, p) => n + p.value, 0)));
   const h = bars.length * rowH + 8;
@@ -54,7 +55,7 @@ function barChart(title: string, bars: { label: string; parts: { value: number; 
           return r;
         })
         .join('');
-      return `<text x="${labelW - 8}" y="${y + rowH / 2}" text-anchor="end" class="lbl">${esc(b.label.length > 34 ? b.label.slice(0, 33) + '…' : b.label)}</text>${segs}<text x="${(x + 6).toFixed(1)}" y="${y + rowH / 2}" class="num">${fmt(total)}</text>`;
+      return `<text x="${labelW - 8}" y="${y + rowH / 2}" text-anchor="end" class="lbl">${esc(b.label.length > (compact ? 22 : 34) ? b.label.slice(0, compact ? 21 : 33) + '…' : b.label)}</text>${segs}<text x="${(x + 6).toFixed(1)}" y="${y + rowH / 2}" class="num">${fmt(total)}</text>`;
     })
     .join('');
   return `<figure class="chart"><figcaption>${esc(title)}</figcaption><svg role="img" aria-label="${esc(title)}" width="100%" viewBox="0 0 ${labelW + barW + 80} ${h}" preserveAspectRatio="xMinYMin meet">${rows}</svg></figure>`;
@@ -101,7 +102,7 @@ body{max-width:1100px;margin:0 auto;padding:24px}
 h1{margin:0 0 4px;font-size:24px}h2{margin:32px 0 12px;font-size:18px;border-bottom:1px solid #d5d8dc;padding-bottom:4px}
 .muted{color:#7f8c8d;font-size:13px}
 .cards{display:flex;gap:12px;flex-wrap:wrap;margin:16px 0}
-.card{background:#fff;border-radius:8px;padding:12px 16px;min-width:150px;box-shadow:0 1px 2px rgba(0,0,0,.08)}
+.card{background:#fff;border-radius:8px;padding:12px 16px;min-width:120px;box-shadow:0 1px 2px rgba(0,0,0,.08)}
 .card b{display:block;font-size:26px}.card span{font-size:12px;color:#566573;text-transform:uppercase;letter-spacing:.04em}
 .card.error b{color:${SEV_COLOR.error}}.card.warning b{color:${SEV_COLOR.warning}}.card.info b{color:${SEV_COLOR.info}}
 .grid{display:grid;grid-template-columns:1fr 1fr;gap:16px}@media(max-width:800px){.grid{grid-template-columns:1fr}}
@@ -133,12 +134,13 @@ summary{cursor:pointer;font-weight:600}.cat{margin-right:8px}
 </div>
 <h2>Record counts</h2>
 <div class="grid">
-${barChart('Exported (raw tables)', stage('', c.raw))}
-${barChart('Destination-shaped records', stage('', c.destination))}
-${barChart('Staging models', stage('', c.staging))}
+${barChart('Exported (raw tables)', stage('', c.raw), true)}
+${barChart('Destination-shaped records', stage('', c.destination), true)}
+${barChart('Staging models', stage('', c.staging), true)}
 ${barChart(
   'Load results (etl.load_log)',
   Object.entries(c.load_log).map(([o, a]) => ({ label: o, parts: actions.map((x) => ({ value: a[x] ?? 0, color: actionColor[x]!, name: x })) })),
+  true,
 )}
 </div>
 <div class="legend">Load results:${actions.map((a) => `<i style="background:${actionColor[a]}"></i>${a}`).join('')}</div>
