@@ -63,6 +63,13 @@ export interface Destination {
   upsert?(module: string, records: Payload[]): Promise<RecordOutcome[]>;
   /** Field (unique, created by `setup`) that carries the source_key on every written record. */
   idempotencyField?: string;
+  /**
+   * Destination id of the record carrying this source_key in the idempotency field (a
+   * read-after-write-consistent query), or null. The engine asks before recording a reject of a
+   * first write: an earlier attempt whose answer was lost may have written it. Absent: the
+   * reject stands.
+   */
+  findByKey?(module: string, sourceKey: string): Promise<string | null>;
   /** Metadata calls `setup` uses. Absent: `setup` can only write the admin checklist. */
   schema?: DestinationSchema;
   /** Largest attachment the destination takes, in bytes. Absent: 20 MB. */

@@ -348,7 +348,15 @@ export class ObjectLoader {
         // An upsert that updated a record we meant to create: an earlier attempt (dropped
         // connection, killed run) did write it. Counted as loaded once, never duplicated.
         ok.push({ p, id: o.id || p.existing!.dest_id, action, reason: action === 'insert' && o.action === 'update' ? 'FOUND_BY_KEY' : undefined });
-      } else if (o?.retryable && retriesLeft > 0) again.push(p);
+        continue;
+      }
+      if (o?.retryable && retriesLeft > 0) {
+        again.push(p);
+        continue;
+      }
+      // Refused now, but an earlier attempt whose answer was lost may have written it (same payload).
+      const found = action === 'insert' && this.ctx.destination.findByKey ? await this.ctx.destination.findByKey(this.obj.module, p.sourceKey) : null;
+      if (found) ok.push({ p, id: found, action, reason: 'FOUND_BY_KEY' });
       else await this.reject(p.sourceKey, o?.code ?? 'NO_RESULT', `${o?.code ?? 'NO_RESULT'}: ${o?.message ?? 'no result for this record'}${o?.field ? ` (field ${o.field})` : ''}`, o?.field);
     }
     await this.recordOk(ok);

@@ -237,7 +237,12 @@ async function waitForPlan(o: RunLoadOptions, obj: LoadObject, planId: number, r
       bar?.update(doneRows, { rate: ((doneRows * 1000) / Math.max(1, Date.now() - t0)).toFixed(1) });
       const bad = rows.find((r) => r.status === 'failed' || r.status === 'stopped');
       if (bad) {
-        const e = (bad.error ?? {}) as { code?: string; message?: string };
+        let e: { code?: string; message?: string } = {};
+        try {
+          e = JSON.parse(String(bad.error ?? '{}'));
+        } catch {
+          e = { message: String(bad.error) };
+        }
         await db.pool.query(`update etl.load_plans set status = $2, error = $3, finished_at = now() where plan_id = $1 and status = 'open'`, [planId, bad.status, e.message ?? null]);
         throw new CliError(e.code && e.code !== 'UNEXPECTED' ? e.code : 'LOAD_CHUNK_FAILED', `load ${obj.name}, chunk ${bad.chunk_no}: ${e.message ?? 'failed'}. Records written so far are recorded; run the same command again to resume.`);
       }

@@ -55,10 +55,12 @@ export const users: Step = async (ctx) => {
   await ctx.db.pool.query(
     `update etl.reconciliation_queue set status = 'resolved', resolution = 'matched by email', resolved_at = now()
       where pipeline = $1 and kind = 'user' and status = 'open' and not (key = any($2))`,
-    [ctx.pipeline.name, unmatched],
+    [ctx.pipeline.name, unmatched.filter((e) => owned.has(e))],
   );
+  // Only owners of records are queued: a source user who owns nothing blocks nothing.
   for (const email of unmatched) {
     const records = owned.get(email) ?? [];
+    if (!records.length) continue;
     await ctx.db.pool.query(
       `insert into etl.reconciliation_queue (pipeline, kind, key, detail, records) values ($1, 'user', $2, $3, $4::jsonb)
        on conflict (pipeline, kind, key) do update set detail = excluded.detail, records = excluded.records, status = 'open', resolution = null, resolved_at = null`,

@@ -149,7 +149,7 @@ export interface CallStats {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class ZohoClient {
-  private token?: { value: string; expiresAt: number };
+  private token?: { value: string; expiresAt: number; margin: number };
   private refreshing?: Promise<string>;
   private readonly f: typeof fetch;
   private readonly now: () => number;
@@ -172,7 +172,7 @@ export class ZohoClient {
 
   /** Access token, refreshed when missing or within a minute of expiry (cached, never per request). */
   async accessToken(force = false): Promise<string> {
-    if (!force && this.token && this.token.expiresAt - 60_000 > this.now()) return this.token.value;
+    if (!force && this.token && this.token.expiresAt - this.token.margin > this.now()) return this.token.value;
     // One refresh at a time: concurrent callers share it (Zoho throttles refreshes, §2.2).
     this.refreshing ??= this.refresh().finally(() => {
       this.refreshing = undefined;
@@ -219,7 +219,8 @@ export class ZohoClient {
       }
       registerSecret(json.access_token);
       this.stats.tokenRefreshes++;
-      this.token = { value: json.access_token, expiresAt: this.now() + json.expires_in * 1000 };
+      // Refresh a minute early (a tenth of the lifetime for short-lived tokens) so no call carries a dying token.
+      this.token = { value: json.access_token, expiresAt: this.now() + json.expires_in * 1000, margin: Math.min(60_000, json.expires_in * 100) };
       return json.access_token;
     }
   }
@@ -383,6 +384,16 @@ export class ZohoClient {
     const parsed = z.object({ data: z.array(z.object({ id: z.coerce.string() }).passthrough()) }).safeParse(json);
     if (!parsed.success) throw new ZohoResponseError(`Zoho search response has no data array`);
     return parsed.data.data;
+  }
+
+  /** COQL: ids of records whose `field` equals `value` (read-after-write consistent, unlike search). */
+  async coqlEquals(module: string, field: string, value: string): Promise<string[]> {
+    const q = `select id from ${module} where ${field} = '${value.replace(/'/g, "''")}' limit 0, 10`;
+    const { status, json } = await this.call('POST', `/coql`, { body: { select_query: q }, repeatable: true, credits: 1 });
+    if (status === 204 || !json) return [];
+    const p = z.object({ data: z.array(z.object({ id: z.coerce.string() }).passthrough()) }).safeParse(json);
+    if (!p.success) throw new ZohoResponseError('Zoho COQL response has no data array');
+    return p.data.data.map((r) => r.id);
   }
 
   async users(): Promise<{ id: string; email: string; full_name?: string; status?: string }[]> {

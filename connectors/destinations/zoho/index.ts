@@ -93,7 +93,7 @@ export function zohoDestination(opts: ZohoDestinationOptions = {}): DestinationF
         });
         target = `Zoho CRM at ${apiDomain}`;
       } else {
-        const sb = await startZohoSandbox({ databaseUrl, seed: opts.sandboxSeed });
+        const sb = await startZohoSandbox({ databaseUrl, seed: opts.sandboxSeed, env });
         const sbx = sb as typeof sb & { uploadUrl?: string };
         client = new ZohoClient({
           ...common,
@@ -125,6 +125,9 @@ export function zohoDestination(opts: ZohoDestinationOptions = {}): DestinationF
         shape: (_module, fields, lookups, owner) => shapeZohoRecord(fields, lookups, owner),
         insert: (module, records) => client.insert(module, records),
         upsert: (module, records) => client.upsert(module, records, [ZOHO_KEY_FIELD]),
+        async findByKey(module, sourceKey) {
+          return (await client.coqlEquals(module, ZOHO_KEY_FIELD, sourceKey))[0] ?? null;
+        },
         bulkUpsert: (module, records) => bulkUpsertViaJob(client, module, records, ZOHO_KEY_FIELD),
         update: (module, records) => client.update(module, records.map((r) => ({ ...r.fields, id: r.id }))),
         delete: (module, ids): Promise<RecordOutcome[]> => client.delete(module, ids),

@@ -1,0 +1,52 @@
+/**
+ * A generated Leadtrekker export for load tests: N clean leads (plus optional bad ones) in a
+ * temp folder, with the sample's users/statuses and header-only activity files.
+ */
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { projectRoot } from '../../engine/paths.ts';
+import { runCli, type CliResult } from '../helpers/cli.ts';
+
+const SAMPLE = path.join(projectRoot, 'connectors', 'sources', 'leadtrekker', 'sample');
+const HEADER = 'Lead ID;Name;Email;Phone;Cell;Company;Status;Source;Owner;Group;Created;Modified;Budget (ZAR);Newsletter Opt-in;Industry;Preferred Contact Date';
+
+export interface FixtureOptions {
+  leads: number;
+  /** Owners cycle through these emails (default: two active sandbox users). */
+  owners?: string[];
+  /** Leads whose Budget cell does not convert to a number (custom-field reject). */
+  badBudget?: number;
+  /** Extra files: attachments.csv rows and files/ content. */
+  attachments?: { id: string; lead: string; name: string; path: string; size: number }[];
+}
+
+export function makeExport(o: FixtureOptions): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'crm-load-fixture-'));
+  const owners = o.owners ?? ['thandi@ltk-demo.co.za', 'johan@ltk-demo.co.za'];
+  const lines = [HEADER];
+  for (let i = 1; i <= o.leads; i++) {
+    const id = `LT-${String(500000 + i)}`;
+    const budget = i <= (o.badBudget ?? 0) ? 'TBD' : `ZAR ${1000 + i}`;
+    lines.push(`${id};Person${i} Surname${i};person${i}@example.co.za;0825550${String(i).padStart(3, '0')};;Company ${i % 37};New;Website Form;${owners[i % owners.length]};Sales;01/02/2024 10:00;01/02/2024;${budget};Y;;15/03/2024`);
+  }
+  writeFileSync(path.join(dir, 'leads.csv'), lines.join('\n') + '\n');
+  for (const f of ['users.csv', 'statuses.csv', 'user_groups.csv', 'notification_triggers.csv']) copyFileSync(path.join(SAMPLE, f), path.join(dir, f));
+  for (const f of ['activities.csv', 'reminders.csv', 'attachments.csv']) writeFileSync(path.join(dir, f), readFileSync(path.join(SAMPLE, f), 'utf8').split('\n')[0] + '\n');
+  if (o.attachments?.length) {
+    const head = readFileSync(path.join(SAMPLE, 'attachments.csv'), 'utf8').split('\n')[0];
+    writeFileSync(path.join(dir, 'attachments.csv'), [head, ...o.attachments.map((a) => `${a.id};${a.lead};${a.name};;${a.size};${a.path}`)].join('\n') + '\n');
+  }
+  mkdirSync(path.join(dir, 'files'), { recursive: true });
+  return dir;
+}
+
+/** extract -> transform -> setup -> users -> load (or the steps given), stopping at the first failure. */
+export async function runSteps(input: string, env: Record<string, string | undefined>, steps = ['extract', 'transform', 'setup', 'users', 'load'], extra: string[] = []): Promise<CliResult> {
+  let last: CliResult | undefined;
+  for (const s of steps) {
+    last = await runCli(['leadtrekker-to-zoho', s, '--input', input, '--json', ...(s === 'load' ? extra : [])], env);
+    if (last.exitCode !== 0) return last;
+  }
+  return last!;
+}
