@@ -76,6 +76,8 @@ export async function startNutshellSandbox(opts: NutshellSandboxOptions): Promis
   const shaper = new Shaper(store, pool, { strictPhone: opts.strictPhone ?? false, leadDescriptionMax: opts.leadDescriptionMax ?? 100 });
   const maxFullLimit = opts.maxFullLimit ?? 100;
   const recentCalls: number[] = [];
+  // Credentials checked in the last 10 s: spares two queries per call on long loads.
+  const authCache = new Map<string, { userId: number; until: number }>();
   let apiHost = '';
 
   // One starter at a time per database: two processes starting sandboxes must not seed twice.
@@ -197,7 +199,10 @@ export async function startNutshellSandbox(opts: NutshellSandboxOptions): Promis
       return;
     }
 
-    const auth = await authenticate(pool, req.headers.authorization);
+    const header = req.headers.authorization ?? '';
+    const cached = authCache.get(header);
+    const auth = cached && cached.until > Date.now() ? cached : await authenticate(pool, header);
+    if (auth && !cached) authCache.set(header, { ...auth, until: Date.now() + 10_000 });
     if (!auth) return fail(authError());
     const method = Object.hasOwn(METHODS, rpcMethod!) ? METHODS[rpcMethod!] : undefined;
     if (!method || rpcMethod === 'getApiForUsername') return fail(methodNotFound());
