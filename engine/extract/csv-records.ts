@@ -111,7 +111,8 @@ export class RecordParser {
   /** Feed one physical line; returns the event it completes, if any. */
   line(text: string, eol: string, lineNo: number): CsvEvent | null {
     if (!this.inQuotes && this.fields.length === 0 && this.field === '' && this.atFieldStart) {
-      if (text === '') {
+      // A line of nothing but spaces is a blank line too, not a one-field row.
+      if (text === '' || text.trim() === '') {
         this.blankLines++;
         return null;
       }
@@ -220,7 +221,7 @@ export class RecordParser {
 export async function* csvRecords(
   text: AsyncIterable<string>,
   delimiter: string,
-  opts: { fromLine?: number; toRecords?: number; maxFields?: number } = {},
+  opts: { fromLine?: number; toRecords?: number; maxFields?: number; stats?: { blankLines: number } } = {},
 ): AsyncGenerator<CsvEvent, { blankLines: number }> {
   const split = new LineSplitter();
   const parser = new RecordParser(delimiter, opts.maxFields ?? Infinity);
@@ -229,7 +230,9 @@ export async function* csvRecords(
   for await (const chunk of text) {
     for (const [t, eol, no] of split.push(chunk)) {
       if (no < from) continue;
+      const blank = parser.blankLines;
       const ev = parser.line(t, eol, no);
+      if (opts.stats) opts.stats.blankLines += parser.blankLines - blank;
       if (ev) {
         yield ev;
         if (ev.kind !== 'record') return { blankLines: parser.blankLines };

@@ -374,7 +374,6 @@ async function carefulLand(
   const rejects: Reject[] = [];
   const findings: Finding[] = [];
   let landed = 0;
-  let blankLines = 0;
   const { fileLabel, delimiter } = p;
   const bytesPerChar = { n: 0 };
 
@@ -386,11 +385,12 @@ async function carefulLand(
   };
 
   const label = copyValue(fileLabel);
+  const stats = { blankLines: 0 };
   async function* copyLines(): AsyncGenerator<string> {
     let out = '';
     let fromLine = p.headerLines + 1;
     for (;;) {
-      const it = csvRecords(source(), delimiter, { fromLine });
+      const it = csvRecords(source(), delimiter, { fromLine, stats });
       let restart: number | null = null;
       let res: IteratorResult<CsvEvent, { blankLines: number }>;
       while (!(res = await it.next()).done) {
@@ -439,7 +439,6 @@ async function carefulLand(
         }
       }
       if (restart === null) {
-        blankLines += res.done ? (res.value as { blankLines: number }).blankLines : 0;
         if (out) yield out;
         return;
       }
@@ -451,5 +450,5 @@ async function carefulLand(
     copyFrom(`copy ${ident(p.schema)}.${ident(p.spec.name)} (${[...LINEAGE, ...p.columns].map(ident).join(', ')}) from stdin`),
   );
   await pipeline(Readable.from(copyLines()), copy);
-  return { landed, rejects, findings, blankLines };
+  return { landed, rejects, findings, blankLines: stats.blankLines };
 }

@@ -90,9 +90,11 @@ export class LineageAppender extends Transform {
       return;
     }
     if (this.open === null) {
+      const full = line;
       if (line.length && line[line.length - 1] === CR && eol) line = line.subarray(0, line.length - 1);
       if (line.length === 0) throw new NotWellFormed(`a blank line at line ${this.lineNo}`);
-      if (line.indexOf(QUOTE) < 0) {
+      if (line.indexOf(QUOTE) >= 0) line = full; // the careful reader below sees the line end as written
+      else {
         // Delimiters become U+001F in place for the hash (no copy of the row), then go back.
         const at = this.delims;
         let n = 0;
