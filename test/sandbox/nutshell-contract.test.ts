@@ -245,6 +245,24 @@ describe('find* paging and search helpers (4.6, 4.7)', () => {
     expect((await ok(sb, 'findUsers', {})).map((u: any) => u.emails[0])).toEqual(['admin@sandbox.example', 'ann.lee@sandbox.example', 'bob@sandbox.example']);
   });
 
+  it('manages users and teams with revs; only administrators manage users', async () => {
+    const u = await ok(sb, 'newUser', { user: { firstName: 'Cy', lastName: 'New', emails: ['Cy@sandbox.example'], isEnabled: true, isAdministrator: false } });
+    expect(u).toMatchObject({ entityType: 'Users', name: 'Cy New', emails: ['cy@sandbox.example'], rev: '1' });
+    expect((await rpc(sb, 'newUser', { user: { firstName: 'Cy', emails: ['cy@sandbox.example'] } })).body.error.message).toMatch(/already exists/);
+    const off = await ok(sb, 'editUser', { userId: u.id, rev: '1', user: { isEnabled: false } });
+    expect([off.isEnabled, off.rev]).toEqual([false, '2']);
+    expect((await rpc(sb, 'editUser', { userId: u.id, rev: '1', user: { lastName: 'Old' } })).status).toBe(409);
+    const plain = basic('bob@sandbox.example', 'sbx-plain-key-00000000000000000002');
+    const denied = await rpc(sb, 'newUser', { user: { firstName: 'No', emails: ['no@sandbox.example'] } }, { auth: plain });
+    expect([denied.status, denied.body.error.code]).toEqual([403, 403]);
+    expect(await ok(sb, 'deleteUser', { userId: u.id, rev: '2' })).toBe(true);
+    const team = await ok(sb, 'newTeam', { team: { name: 'Support' } });
+    const renamed = await ok(sb, 'editTeam', { teamId: team.id, rev: team.rev, team: { name: 'Customer Support' } });
+    expect(renamed).toMatchObject({ name: 'Customer Support', rev: '2' });
+    expect(await ok(sb, 'deleteTeam', { teamId: team.id, rev: '2' })).toBe(true);
+    expect((await ok(sb, 'findTeams', {})).map((t: any) => t.name)).toEqual(['Sales']);
+  });
+
   it('honours If-None-Match on reads with 304', async () => {
     const first = await rpc(sb, 'findTeams', {});
     const etag = first.headers.get('etag')!;

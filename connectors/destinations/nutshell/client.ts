@@ -170,7 +170,10 @@ export class NutshellClient {
     }
     const env = envelope.safeParse(json);
     if (!env.success || (env.data.error == null && res.status !== 200) || (env.data.error == null && !('result' in (json as object)))) {
-      const code = res.status === 200 ? 'BAD_RESPONSE' : mapError(res.status);
+      // Not a JSON-RPC answer (a proxy page, a wrong URL): only statuses that mean the same
+      // everywhere keep their meaning; anything else is a misconfiguration, never "not found".
+      const code: NutshellErrorCode =
+        res.status === 401 || res.status === 403 ? 'AUTH' : res.status === 429 ? 'THROTTLED' : res.status >= 500 ? 'SERVER_ERROR' : 'BAD_RESPONSE';
       throw new NutshellError(code, `Nutshell ${method}: HTTP ${res.status}${env.success ? '' : ' with a body that is not a JSON-RPC response'}`, res.status, undefined, code === 'SERVER_ERROR' && !READ.test(method));
     }
     if (env.data.id !== undefined && env.data.id !== null && String(env.data.id) !== id)

@@ -159,6 +159,12 @@ async function getOne(ctx: MethodContext, type: string, id: unknown) {
   return (await ctx.shaper.render([row], true))[0];
 }
 
+/** User management needs an administrator (reference 3.9: presumably; the sandbox insists). */
+async function requireAdmin(c: MethodContext) {
+  const me = await c.store.live('Users', c.actingUserId);
+  if (!me.data.isAdministrator) throw new RpcError(403, 403, 'Only administrators can manage users');
+}
+
 const nameOf = (r: EntityRow) => String(r.entityType === 'Contacts' ? (r.data.name?.displayName ?? '') : (r.data.name ?? r.data.description ?? ''));
 
 async function search(ctx: MethodContext, type: string, p: Params, defaultLimit: number) {
@@ -220,8 +226,7 @@ export const METHODS: Record<string, Method> = {
   findUsers: (c, p) => find(c, 'Users', p, 'last_name', false),
   getUser: async (c, p) => getOne(c, 'Users', p.userId ?? c.actingUserId),
   newUser: async (c, p) => {
-    const me = await c.store.live('Users', c.actingUserId);
-    if (!me.data.isAdministrator) throw new RpcError(403, 403, 'Only administrators can create users');
+    await requireAdmin(c);
     const u = req(p, 'user');
     const email = String(u.emails?.[0] ?? '').toLowerCase();
     if (!email.includes('@')) throw invalid('A user needs an e-mail address');
@@ -229,9 +234,39 @@ export const METHODS: Record<string, Method> = {
     const id = await insertPlain(c.pool, 'Users', { ...userData({ email, name: `${u.firstName ?? ''} ${u.lastName ?? ''}`.trim(), isAdministrator: !!u.isAdministrator, isEnabled: u.isEnabled ?? true }), emails: (u.emails as string[]).map((e) => e.toLowerCase()) });
     return getOne(c, 'Users', id);
   },
+  editUser: async (c, p) => {
+    await requireAdmin(c);
+    const row = await c.store.live('Users', req(p, 'userId'));
+    const u = req(p, 'user');
+    if (!u || typeof u !== 'object') throw invalid('Invalid user: expected an object');
+    const allowed = ['firstName', 'lastName', 'emails', 'isEnabled', 'isAdministrator'];
+    for (const k of Object.keys(u)) if (!allowed.includes(k)) throw invalid(`Unknown field ${k} for Users`);
+    const d = { ...row.data, ...u };
+    if (u.emails) d.emails = (u.emails as string[]).map((e) => String(e).toLowerCase());
+    d.name = `${d.firstName ?? ''} ${d.lastName ?? ''}`.trim();
+    if (p.rev === undefined || p.rev === null || p.rev === '') throw invalidParams('rev is required');
+    return (await c.shaper.render([await c.store.edit('Users', row.id, String(p.rev), d)], true))[0];
+  },
+  deleteUser: async (c, p) => {
+    await requireAdmin(c);
+    if (Number(req(p, 'userId')) === c.actingUserId) throw invalid('You cannot delete yourself');
+    return remove(c, 'Users', p.userId, p.rev);
+  },
   findTeams: (c, p) => find(c, 'Teams', p, 'name', false),
+  editTeam: async (c, p) => {
+    const row = await c.store.live('Teams', req(p, 'teamId'));
+    const name = String(req(p, 'team').name ?? '').trim();
+    if (!name) throw invalid('A team needs a name');
+    if (p.rev === undefined || p.rev === null || p.rev === '') throw invalidParams('rev is required');
+    return (await c.shaper.render([await c.store.edit('Teams', row.id, String(p.rev), { ...row.data, name })], true))[0];
+  },
+  deleteTeam: (c, p) => remove(c, 'Teams', req(p, 'teamId'), p.rev),
   getTeam: (c, p) => getOne(c, 'Teams', req(p, 'teamId')),
-  newTeam: async (c, p) => getOne(c, 'Teams', await insertPlain(c.pool, 'Teams', { name: String(req(p, 'team').name ?? '') })),
+  newTeam: async (c, p) => {
+    const name = String(req(p, 'team').name ?? '').trim();
+    if (!name) throw invalid('A team needs a name');
+    return getOne(c, 'Teams', await insertPlain(c.pool, 'Teams', { name }));
+  },
 
   // newSource is get-or-create by name (reference 3.10).
   newSource: async (c, p) => {
