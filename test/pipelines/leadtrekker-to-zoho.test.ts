@@ -23,7 +23,7 @@ beforeAll(async () => {
   }
   const r = await runCli(['leadtrekker-to-zoho', 'load', '--json'], { DATABASE_URL: db.url });
   expect(r.exitCode, r.stderr).toBe(0);
-  load = Object.fromEntries((r.json.objects as any[]).map((o) => [o.object, o]));
+  load = r.json.objects;
 }, 120_000);
 afterAll(async () => {
   await db?.drop();
