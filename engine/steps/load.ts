@@ -4,6 +4,7 @@ import { recordStep } from '../runs.ts';
 import type { Step } from './context.ts';
 import { CliError, UsageError } from '../errors.ts';
 import { gate } from '../gates.ts';
+import { requireApprovedSample } from '../lifecycle/index.ts';
 import { customFieldsFile, readCustomFieldMappings } from '../custom-fields.ts';
 import { requireIdempotencyFields } from './setup.ts';
 
@@ -13,6 +14,7 @@ import { requireIdempotencyFields } from './setup.ts';
  * conservation check per object and for the step.
  */
 export const load: Step = async (ctx) => {
+  await requireApprovedSample(ctx);
   const dest = await ctx.destination();
   ctx.log(`load: into ${dest.target}`);
   const workers = ctx.flags.workers === undefined ? 1 : Number(ctx.flags.workers);
@@ -41,7 +43,11 @@ export const load: Step = async (ctx) => {
   }
 
   await requireIdempotencyFields(ctx, dest);
-  const customFields = readCustomFieldMappings(customFieldsFile(ctx.pipeline)).filter((m) => m.confirmed);
+  const mappings = readCustomFieldMappings(customFieldsFile(ctx.pipeline));
+  const unconfirmed = mappings.filter((m) => !m.confirmed);
+  if (unconfirmed.length)
+    await gate(ctx, 'CUSTOM_FIELDS_UNCONFIRMED', `${unconfirmed.length} custom column(s) in ${customFieldsFile(ctx.pipeline)} are not confirmed (${unconfirmed.map((m) => `${m.object}.${m.source_column}`).join(', ')}); review and set confirmed to yes.`);
+  const customFields = mappings.filter((m) => m.confirmed);
   const objects: ObjectCounts[] = [];
   const before = dest.stats?.();
   await runLoad({

@@ -18,7 +18,7 @@ import { leadtrekkerToZoho } from '../../pipelines/leadtrekker-to-zoho/pipeline.
 import { makeExport } from './fixture.ts';
 import { prepare, runStep } from './harness.ts';
 
-const LEADS = 1000;
+const LEADS = 500;
 const BAD = 2;
 let db: TestDb;
 let input: string;
@@ -142,13 +142,13 @@ async function orgSnapshot(pool: pg.Pool): Promise<Map<string, string>> {
 describe('kill -9 and resume', () => {
   it('SIGKILLs a load at random points; resuming ends with the org an uninterrupted run makes', async () => {
     expect(baseline?.size, 'the clean load ran first').toBe(LEADS - BAD);
-    const env = { CRM_SANDBOX_FAULTS: JSON.stringify({ seed: 5, latencyMs: 120 }), CRM_WORKER_STALE_SECONDS: '2' };
+    const env = { CRM_SANDBOX_FAULTS: JSON.stringify({ seed: 5, latencyMs: 150 }), CRM_WORKER_STALE_SECONDS: '2', CRM_LOAD_CHUNK: '100' };
     const count = async () => (await cloned.query(`select count(*)::int as n from sandbox_zoho.records where module = 'Leads'`).catch(() => ({ rows: [{ n: 0 }] }))).rows[0]?.n ?? 0;
     const kills: number[] = [];
     let floor = 0;
     for (let k = 0; k < 2; k++) {
       // A random point in what is left, at least one batch past the last one.
-      const target = floor + 100 + Math.floor(Math.random() * 250);
+      const target = floor + 40 + Math.floor(Math.random() * 120);
       const child = spawnLoad(clonedUrl, env);
       let stderr = '';
       child.stderr!.on('data', (d) => (stderr += d));
