@@ -66,7 +66,7 @@ export function looksBinary(head: Buffer): boolean {
   if (head.length === 0) return false;
   let ctl = 0;
   for (const b of head) if (b === 0 || (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d && b !== 0x0c)) ctl++;
-  return ctl / head.length > 0.01;
+  return ctl >= 4 && ctl / head.length > 0.05;
 }
 
 /** Pick the delimiter that splits the header line into the most fields (quotes respected). */
