@@ -253,7 +253,7 @@ export class ObjectLoader {
           if (id) ownerId = id;
           else if (this.ctx.fallbackOwner) ownerId = this.ctx.fallbackOwner;
           else {
-            await this.queue(sourceKey, 'user', email, `owner ${email} has no destination user`);
+            await this.queue(sourceKey, 'user', email, `owner ${email} has no active destination user`);
             continue;
           }
         } else if (this.ctx.fallbackOwner) ownerId = this.ctx.fallbackOwner;

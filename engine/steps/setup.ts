@@ -158,7 +158,15 @@ export const setup: Step = async (ctx) => {
     if (!ctx.flags.apply) ctx.log('setup: applying on the sandbox (a real destination needs --apply)');
     const schema = dest.schema!;
     for (const a of plan.actions.filter((x) => x.kind === 'create_module')) {
-      const o = await schema.createModule!({ apiName: a.module, label: a.label });
+      let o;
+      try {
+        o = await schema.createModule!({ apiName: a.module, label: a.label });
+      } catch (err) {
+        if ((err as { code?: string }).code !== 'AMBIGUOUS_WRITE') throw err;
+        // The answer was lost: the module list says whether it was created.
+        const made = (await schema.listModules()).some((m) => m.apiName === a.module);
+        o = made ? { ok: true } : { ok: false, code: 'NO_ANSWER', message: (err as Error).message };
+      }
       if (o.ok) done.push(describe(a));
       else checklist.push(`Create the custom module ${a.module} ("${a.label}"): the API answered ${o.code}${o.message ? ` (${o.message})` : ''}.`);
     }

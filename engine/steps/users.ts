@@ -46,28 +46,31 @@ export const users: Step = async (ctx) => {
       matched++;
       if (!u.active) inactive.push(email);
     } else unmatched.push(email);
+    // An inactive user cannot own records (the destination refuses them): such owners are
+    // treated as unmatched, so their records wait in the queue or go to --fallback-owner.
     await ctx.db.pool.query(
       `insert into etl.user_map (pipeline, source_email, dest_user_id, dest_email, matched_by, run_id) values ($1,$2,$3,$4,$5,$6)`,
-      [ctx.pipeline.name, email, u?.id ?? null, u?.email ?? null, u ? 'email' : 'unmatched', ctx.runId],
+      [ctx.pipeline.name, email, u?.active ? u.id : null, u?.email ?? null, u ? (u.active ? 'email' : 'inactive') : 'unmatched', ctx.runId],
     );
   }
   // The queue reflects this match: owners now matched are resolved, unmatched ones (re)opened.
   await ctx.db.pool.query(
     `update etl.reconciliation_queue set status = 'resolved', resolution = 'matched by email', resolved_at = now()
       where pipeline = $1 and kind = 'user' and status = 'open' and not (key = any($2))`,
-    [ctx.pipeline.name, unmatched.filter((e) => owned.has(e))],
+    [ctx.pipeline.name, [...unmatched, ...inactive].filter((e) => owned.has(e))],
   );
   // Only owners of records are queued: a source user who owns nothing blocks nothing.
-  for (const email of unmatched) {
-    const records = owned.get(email) ?? [];
-    if (!records.length) continue;
+  const blocking = [...unmatched, ...inactive].filter((e) => owned.has(e));
+  for (const email of blocking) {
+    const records = owned.get(email)!;
+    const why = inactive.includes(email) ? `is an inactive ${dest.name} user` : `has no ${dest.name} user`;
     await ctx.db.pool.query(
       `insert into etl.reconciliation_queue (pipeline, kind, key, detail, records) values ($1, 'user', $2, $3, $4::jsonb)
        on conflict (pipeline, kind, key) do update set detail = excluded.detail, records = excluded.records, status = 'open', resolution = null, resolved_at = null`,
-      [ctx.pipeline.name, email, `${email} owns ${records.length} record(s) and has no ${dest.name} user`, JSON.stringify(records)],
+      [ctx.pipeline.name, email, `${email} owns ${records.length} record(s) and ${why}`, JSON.stringify(records)],
     );
   }
   ctx.log(`users: ${matched} of ${emails.size} source users match a ${dest.name} user by email${unmatched.length ? `; unmatched (queued): ${unmatched.join(', ')}` : ''}`);
-  if (inactive.length) ctx.log(`users: matched to INACTIVE ${dest.name} users (records they own may be refused; reactivate them or reassign): ${inactive.join(', ')}`);
+  if (inactive.length) ctx.log(`users: matched to INACTIVE ${dest.name} users (their records are queued like unmatched owners; reactivate them and re-run users, or use --fallback-owner): ${inactive.join(', ')}`);
   ctx.summary.users = { total: emails.size, matched, unmatched, inactive };
 };
