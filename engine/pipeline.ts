@@ -42,6 +42,10 @@ export interface PipelineDefinition {
   schema?: SchemaRequirements;
   /** Steps only this pipeline has (e.g. leadtrekker-to-zoho's optional `convert`). */
   steps?: Record<string, Step>;
+  /** Destination module for the custom fields of each raw object (e.g. `{ leads: 'Leads' }`), used by `discover`. */
+  customFieldTargets?: Record<string, string>;
+  /** Export files whose contents will not migrate (triggers, workflows, reports...), inventoried by `discover`. */
+  notMigrated?: { file: string; what: string; why: string }[];
 }
 
 export type FieldType =

@@ -1,6 +1,7 @@
 /** The steps a pipeline runs, by CLI name, and the order `<pipeline>` (all steps) runs them in. */
 import type { Step } from './context.ts';
 import { extract } from './extract.ts';
+import { discover } from './discover.ts';
 import { transform } from './transform.ts';
 import { users } from './users.ts';
 import { load } from './load.ts';
@@ -18,6 +19,7 @@ import { reconcile } from './reconcile.ts';
 export const steps: Record<string, Step> = { extract, transform, test, report, setup, users, load };
 // Lifecycle steps; approve, delta, rollback and reconcile run only when named (not in STEP_ORDER).
 Object.assign(steps, { sample, verify, approve, delta, rollback, handoff, reconcile });
+steps.discover = discover;
 
 /**
  * Steps run by `tsx pipelines/run.ts <pipeline>` with no step named, in this order
@@ -28,6 +30,7 @@ export const allSteps = STEP_ORDER.filter((s) => s in steps);
 
 /** One line of help per step. */
 export const stepHelp: Record<string, string> = {
+  discover: 'profile the raw tables, propose the custom-field mapping (custom-fields.csv), list what will not migrate',
   extract: 'land the export files in raw_<source> (--input DIR, --encoding, --delimiter, --force)',
   transform: 'load value maps and build the SQL models that changed (--select model[+], --force: all)',
   test: 'run the model tests (sql/<schema>/<model>.yml); exit 1 when an error-severity test fails',

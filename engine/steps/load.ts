@@ -5,6 +5,7 @@ import type { Step } from './context.ts';
 import { CliError, UsageError } from '../errors.ts';
 import { gate } from '../gates.ts';
 import { requireApprovedSample } from '../lifecycle/index.ts';
+import { requireConfirmedCustomFields } from '../discover/index.ts';
 import { customFieldsFile, readCustomFieldMappings } from '../custom-fields.ts';
 import { requireIdempotencyFields } from './setup.ts';
 
@@ -14,6 +15,7 @@ import { requireIdempotencyFields } from './setup.ts';
  * conservation check per object and for the step.
  */
 export const load: Step = async (ctx) => {
+  await requireConfirmedCustomFields(ctx);
   await requireApprovedSample(ctx);
   const dest = await ctx.destination();
   ctx.log(`load: into ${dest.target}`);

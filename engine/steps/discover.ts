@@ -1,0 +1,77 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { customFieldsFile, readCustomFieldMappings, writeCustomFieldMappings } from '../custom-fields.ts';
+import { mergeMappings, notMigratedInventory, notMigratedMarkdown, profileSource, proposeMapping, saveProfiles, type ColumnProfile } from '../discover/index.ts';
+import { projectRoot } from '../paths.ts';
+import type { Step } from './context.ts';
+
+function csvCell(v: unknown): string {
+  const s = String(v ?? '');
+  // Neutralise spreadsheet formulas: these values come from the export.
+  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+const PROFILE_COLUMNS = ['object', 'column_name', 'header', 'is_custom', 'inferred_type', 'rows', 'non_null', 'null_share', 'distinct_count', 'max_length', 'sample_values', 'longest_value'] as const;
+
+function profilesCsv(profiles: ColumnProfile[]): string {
+  const rows = profiles.map((p) =>
+    PROFILE_COLUMNS.map((c) => csvCell(c === 'sample_values' ? p.sample_values.join(' | ') : c === 'longest_value' ? (p.longest_value ?? '').slice(0, 200) : p[c])).join(','),
+  );
+  return [PROFILE_COLUMNS.join(','), ...rows].join('\n') + '\n';
+}
+
+const mdCell = (v: unknown) => String(v ?? '').replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ').slice(0, 80);
+
+function profilesMarkdown(pipeline: string, profiles: ColumnProfile[]): string {
+  const lines = [`# Discovery: ${pipeline}`, '', 'Every column of every raw table, as exported. `custom` columns are not in the connector\'s spec; their proposed mapping is in `custom-fields.csv`.', ''];
+  const objects = [...new Set(profiles.map((p) => p.object))];
+  for (const o of objects) {
+    const ps = profiles.filter((p) => p.object === o);
+    lines.push(`## ${o} (${ps[0]?.rows ?? 0} rows)`, '', '| column | header | custom | type | empty | distinct | longest | samples |', '|---|---|---|---|---|---|---|---|');
+    for (const p of ps)
+      lines.push(
+        `| ${p.column_name} | ${mdCell(p.header)} | ${p.is_custom ? 'yes' : ''} | ${p.inferred_type} | ${Math.round(p.null_share * 100)}% | ${p.distinct_count} | ${p.max_length ?? ''} | ${mdCell(p.sample_values.slice(0, 3).join(', '))} |`,
+      );
+    lines.push('');
+  }
+  return lines.join('\n');
+}
+
+/**
+ * Profile every raw table of the pipeline's source, propose the custom-field mapping (merged
+ * into pipelines/<pipeline>/custom-fields.csv, keeping confirmed rows), and inventory what will
+ * not migrate. Writes out/<pipeline>/discovery/.
+ */
+export const discover: Step = async (ctx) => {
+  const { pipeline } = ctx;
+  const profiles = await profileSource(ctx.db, pipeline.source);
+  await saveProfiles(ctx.db, pipeline.source.name, profiles, ctx.runId);
+  const dir = path.resolve(ctx.flags.out ?? path.join(projectRoot, 'out', pipeline.name), 'discovery');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'column-profiles.csv'), profilesCsv(profiles));
+  writeFileSync(path.join(dir, 'column-profiles.md'), profilesMarkdown(pipeline.name, profiles));
+
+  const mappingFile = customFieldsFile(pipeline);
+  const proposed = proposeMapping(pipeline, profiles);
+  const { rows, gone } = mergeMappings(readCustomFieldMappings(mappingFile), proposed);
+  writeCustomFieldMappings(mappingFile, rows);
+  writeCustomFieldMappings(path.join(dir, 'custom-fields.csv'), rows);
+
+  const items = await notMigratedInventory(ctx.db, pipeline);
+  writeFileSync(path.join(dir, 'not-migrated.md'), notMigratedMarkdown(pipeline, items));
+
+  const unconfirmed = rows.filter((r) => !r.confirmed).length;
+  ctx.log(`discover: ${profiles.length} column(s) profiled in ${new Set(profiles.map((p) => p.object)).size} raw table(s); written to ${dir}`);
+  ctx.log(`  custom fields: ${rows.length} (${rows.length - unconfirmed} confirmed, ${unconfirmed} to confirm in ${mappingFile})`);
+  for (const r of rows.filter((x) => !x.confirmed)) ctx.log(`    ${r.object}.${r.source_column} -> ${r.module || '?'}.${r.field} (${r.field_type}): ${r.reason}`);
+  for (const g of gone) ctx.log(`  confirmed mapping kept for a column no longer in the export: ${g.object}.${g.source_column}`);
+  for (const it of items) ctx.log(`  not migrated: ${it.what} (${it.file}): ${it.rows} row(s)`);
+  ctx.summary.discover = {
+    columns: profiles.length,
+    custom_fields: rows.length,
+    unconfirmed,
+    not_migrated: items.map((i) => ({ file: i.file, what: i.what, rows: i.rows })),
+    folder: dir,
+  };
+};

@@ -1,0 +1,124 @@
+/**
+ * discover on real raw tables: column profiles (etl.column_profiles and the discovery folder),
+ * the proposed custom-field mapping merged with a person's confirmed rows, the not-migrated
+ * inventory, and the gate load uses.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDb, type TestDb } from '../helpers/db.ts';
+import { extractSource } from '../../engine/extract/extract-source.ts';
+import { discover } from '../../engine/steps/discover.ts';
+import { requireConfirmedCustomFields } from '../../engine/discover/index.ts';
+import { readCustomFieldMappings, writeCustomFieldMappings } from '../../engine/custom-fields.ts';
+import type { PipelineDefinition } from '../../engine/pipeline.ts';
+import type { StepContext } from '../../engine/steps/context.ts';
+import type { Destination } from '../../engine/destination.ts';
+import { leadtrekker } from '../../connectors/sources/leadtrekker/index.ts';
+
+let db: TestDb;
+let tmp: string;
+beforeAll(async () => {
+  db = await createTestDb();
+  tmp = mkdtempSync(path.join(tmpdir(), 'discover-'));
+  await extractSource(db, leadtrekker, leadtrekker.sampleDir, { force: true });
+});
+afterAll(async () => {
+  await db?.drop();
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+function pipelineFor(destination: string): PipelineDefinition {
+  return {
+    name: `test-${destination}`,
+    source: leadtrekker,
+    destination: { name: destination, connect: async () => ({}) as Destination },
+    dir: tmp,
+    objects: [{ name: 'leads', module: destination === 'nutshell' ? 'Leads' : 'Leads' }],
+    customFieldTargets: { leads: 'Leads' },
+    notMigrated: [{ file: 'notification_triggers.csv', what: 'Notification triggers', why: 'a runtime feature; rebuild as workflow rules' }],
+  };
+}
+
+function ctxFor(pipeline: PipelineDefinition, strictGates = false): StepContext {
+  const logs: string[] = [];
+  return {
+    db,
+    pipeline,
+    flags: { json: true, force: false, strictGates, out: path.join(tmp, 'out') },
+    runId: 0 as unknown as number,
+    input: leadtrekker.sampleDir,
+    log: (m) => logs.push(m),
+    destination: async () => ({ isSandbox: true, name: pipeline.destination.name }) as Destination,
+    summary: {},
+  };
+}
+
+describe('discover', () => {
+  it('profiles every raw column, proposes a mapping for each custom column, and keeps confirmed rows', async () => {
+    const pipeline = pipelineFor('zoho');
+    const mappingFile = path.join(tmp, 'custom-fields.csv');
+    // A person confirmed Industry with their own field name earlier.
+    writeCustomFieldMappings(mappingFile, [
+      { object: 'leads', source_column: 'industry', source_header: 'Industry', inferred_type: 'picklist', module: 'Leads', field: 'Industry', field_type: 'picklist', confirmed: true, reason: 'standard field' },
+    ]);
+    await discover(ctxFor(pipeline));
+
+    const { rows: prof } = await db.pool.query(`select object, column_name, inferred_type, rows, non_null, null_share, distinct_count, sample_values from etl.column_profiles where source = 'leadtrekker'`);
+    const raw = (await db.pool.query(`select count(*)::int as n from information_schema.columns where table_schema = 'raw_leadtrekker' and column_name not like '\\_%'`)).rows[0].n;
+    expect(prof).toHaveLength(raw);
+    const by = (o: string, c: string) => prof.find((p) => p.object === o && p.column_name === c);
+    expect(by('leads', 'email').inferred_type).toBe('email');
+    expect(by('leads', 'created').inferred_type).toBe('date');
+    expect(by('leads', 'status').inferred_type).toBe('picklist');
+    expect(by('leads', 'budget_zar').inferred_type).toBe('number');
+    expect(by('leads', 'newsletter_opt_in').inferred_type).toBe('checkbox');
+    const leadsRows = (await db.pool.query(`select count(*)::int as n, count(nullif(btrim(email), ''))::int as e from raw_leadtrekker.leads`)).rows[0];
+    expect(Number(by('leads', 'email').rows)).toBe(leadsRows.n);
+    expect(Number(by('leads', 'email').non_null)).toBe(leadsRows.e);
+
+    const mapping = readCustomFieldMappings(mappingFile);
+    const custom = (await db.pool.query(`select file, column_name from etl.raw_columns where source = 'leadtrekker' and is_custom order by file, ordinal`)).rows;
+    expect(mapping.map((m) => `${m.object}.${m.source_column}`).sort()).toEqual(custom.map((c) => `${c.file}.${c.column_name}`).sort());
+    const m = (c: string) => mapping.find((x) => x.source_column === c)!;
+    expect(m('industry')).toMatchObject({ confirmed: true, reason: 'standard field' });
+    expect(m('budget_zar')).toMatchObject({ module: 'Leads', field: 'Budget_ZAR', field_type: 'double', confirmed: false });
+    expect(m('budget_zar').reason).toMatch(/^number: .* -> Decimal/);
+    expect(m('newsletter_opt_in')).toMatchObject({ field_type: 'boolean' });
+    expect(m('preferred_contact_date')).toMatchObject({ field_type: 'date' });
+
+    const dir = path.join(tmp, 'out', 'discovery');
+    for (const f of ['column-profiles.csv', 'column-profiles.md', 'custom-fields.csv', 'not-migrated.md']) expect(existsSync(path.join(dir, f)), f).toBe(true);
+    const nm = readFileSync(path.join(dir, 'not-migrated.md'), 'utf8');
+    const triggers = (await db.pool.query(`select count(*)::int as n, min("trigger") as t from raw_leadtrekker.notification_triggers`)).rows[0];
+    expect(nm).toContain(`${triggers.n} row(s) in \`raw_leadtrekker.notification_triggers\``);
+    expect(nm).toContain(triggers.t);
+  });
+
+  it('uses Nutshell custom field types for a Nutshell destination', async () => {
+    const pipeline = pipelineFor('nutshell');
+    rmSync(path.join(tmp, 'custom-fields.csv'), { force: true });
+    await discover(ctxFor(pipeline));
+    const mapping = readCustomFieldMappings(path.join(tmp, 'custom-fields.csv'));
+    const m = (c: string) => mapping.find((x) => x.source_column === c)!;
+    expect(m('budget_zar')).toMatchObject({ field: 'Budget (ZAR)', field_type: 'Currency' });
+    expect(m('newsletter_opt_in').field_type).toBe('Decision');
+    expect(m('preferred_contact_date').field_type).toBe('Date');
+    expect(m('industry').field_type).toBe('Decision');
+  });
+
+  it('stops load at CUSTOM_FIELDS_UNCONFIRMED (exit 3) until every row is confirmed', async () => {
+    const pipeline = pipelineFor('zoho');
+    const file = path.join(tmp, 'custom-fields.csv');
+    const err = await requireConfirmedCustomFields(ctxFor(pipeline, true)).catch((e) => e);
+    expect(err).toMatchObject({ code: 'CUSTOM_FIELDS_UNCONFIRMED', exitCode: 3 });
+    writeCustomFieldMappings(file, readCustomFieldMappings(file).map((r) => ({ ...r, confirmed: true })));
+    await expect(requireConfirmedCustomFields(ctxFor(pipeline, true))).resolves.toBeUndefined();
+    // a custom column with no row at all is unconfirmed too
+    const rows = readCustomFieldMappings(file);
+    writeCustomFieldMappings(file, rows.slice(1));
+    await expect(requireConfirmedCustomFields(ctxFor(pipeline, true))).rejects.toMatchObject({ code: 'CUSTOM_FIELDS_UNCONFIRMED' });
+    writeFileSync(file, '');
+  });
+});
