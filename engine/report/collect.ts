@@ -23,6 +23,8 @@ export interface CategoryCount {
   error: number;
   warning: number;
   info: number;
+  /** findings whose severity is outside the contract (also reported as dq_view_contract) */
+  other: number;
   total: number;
 }
 
@@ -40,7 +42,7 @@ export interface ReportData {
     rejects: Record<string, number>;
     queue: Record<string, number>;
   };
-  findings: { total: number; error: number; warning: number; info: number; categories: CategoryCount[] };
+  findings: { total: number; error: number; warning: number; info: number; other: number; categories: CategoryCount[] };
   /** Findings by category, every row (CSV) — the HTML caps what it shows. */
   rows: Map<string, Finding[]>;
 }
@@ -113,19 +115,19 @@ export async function collectReport(db: Db, p: PipelineDefinition): Promise<Repo
   }
   const categories: CategoryCount[] = [...rows.entries()]
     .map(([category, list]) => {
-      const c = { category, error: 0, warning: 0, info: 0, total: list.length };
-      for (const r of list) if (r.severity === 'error' || r.severity === 'warning' || r.severity === 'info') c[r.severity]++;
+      const c = { category, error: 0, warning: 0, info: 0, other: 0, total: list.length };
+      for (const r of list) c[r.severity === 'error' || r.severity === 'warning' || r.severity === 'info' ? r.severity : 'other']++;
       return c;
     })
     .sort((a, b) => b.error - a.error || b.total - a.total || a.category.localeCompare(b.category));
-  const sum = (k: 'error' | 'warning' | 'info' | 'total') => categories.reduce((n, c) => n + c[k], 0);
+  const sum = (k: 'error' | 'warning' | 'info' | 'other' | 'total') => categories.reduce((n, c) => n + c[k], 0);
   return {
     pipeline: p.name,
     source: p.source.title,
     destination: p.destination.name,
     generatedAt: new Date().toISOString(),
     counts: { raw, staging, destination, id_map, load_log, rejects, queue },
-    findings: { total: sum('total'), error: sum('error'), warning: sum('warning'), info: sum('info'), categories },
+    findings: { total: sum('total'), error: sum('error'), warning: sum('warning'), info: sum('info'), other: sum('other'), categories },
     rows,
   };
 }

@@ -30,7 +30,8 @@ export function findingsCsv(rows: Finding[]): string {
   return lines.join('\r\n') + '\r\n';
 }
 
-const SEV_COLOR: Record<string, string> = { error: '#c0392b', warning: '#e08e0b', info: '#2e86c1' };
+const SEV_COLOR: Record<string, string> = { error: '#c0392b', warning: '#e08e0b', info: '#2e86c1', other: '#7f8c8d' };
+const SEVERITIES = ['error', 'warning', 'info', 'other'] as const;
 
 /** Horizontal bar chart; each bar may be split into coloured segments. */
 function barChart(title: string, bars: { label: string; parts: { value: number; color: string; name: string }[] }[], compact = false): string {
@@ -82,7 +83,7 @@ export function renderHtml(d: ReportData, csvFiles: Map<string, string>): string
       const list = d.rows.get(cat.category) ?? [];
       const shown = list.slice(0, HTML_ROWS_PER_CATEGORY);
       const file = csvFiles.get(cat.category);
-      return `<details${cat.error ? ' open' : ''}><summary><span class="cat">${esc(cat.category)}</span> ${(['error', 'warning', 'info'] as const)
+      return `<details${cat.error ? ' open' : ''}><summary><span class="cat">${esc(cat.category)}</span> ${SEVERITIES
         .filter((s) => cat[s])
         .map((s) => `<span class="pill ${s}">${fmt(cat[s])} ${s}</span>`)
         .join(' ')}</summary>
@@ -118,7 +119,7 @@ td.key,td.val{font-family:ui-monospace,Menlo,Consolas,monospace;word-break:break
 details{background:#fff;border-radius:8px;margin:10px 0;padding:8px 12px;box-shadow:0 1px 2px rgba(0,0,0,.08)}
 summary{cursor:pointer;font-weight:600}.cat{margin-right:8px}
 .pill{display:inline-block;border-radius:10px;padding:1px 8px;font-size:12px;color:#fff;font-weight:500}
-.pill.error,.dot.error{background:${SEV_COLOR.error}}.pill.warning,.dot.warning{background:${SEV_COLOR.warning}}.pill.info,.dot.info{background:${SEV_COLOR.info}}
+.pill,.dot{background:${SEV_COLOR.other}}.pill.error,.dot.error{background:${SEV_COLOR.error}}.pill.warning,.dot.warning{background:${SEV_COLOR.warning}}.pill.info,.dot.info{background:${SEV_COLOR.info}}
 .dot{display:inline-block;width:8px;height:8px;border-radius:50%;margin-right:6px}
 .counts-grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(300px,1fr));gap:16px}
 </style></head><body>
@@ -152,9 +153,9 @@ ${countTable('Open reconciliation items', Object.entries(c.queue), ['kind', 'ite
 <h2>Findings</h2>
 ${barChart(
   'Findings per category',
-  f.categories.map((x) => ({ label: x.category, parts: (['error', 'warning', 'info'] as const).map((s) => ({ value: x[s], color: SEV_COLOR[s]!, name: s })) })),
+  f.categories.map((x) => ({ label: x.category, parts: SEVERITIES.map((s) => ({ value: x[s], color: SEV_COLOR[s]!, name: s })) })),
 )}
-<div class="legend">Severity:${(['error', 'warning', 'info'] as const).map((s) => `<i style="background:${SEV_COLOR[s]}"></i>${s}`).join('')}</div>
+<div class="legend">Severity:${SEVERITIES.filter((s) => s !== 'other' || f.other).map((s) => `<i style="background:${SEV_COLOR[s]}"></i>${s}`).join('')}</div>
 ${sections || '<p>No findings.</p>'}
 </body></html>
 `;

@@ -37,6 +37,7 @@ export const report: Step = async (ctx) => {
       error: data.findings.error,
       warning: data.findings.warning,
       info: data.findings.info,
+      other: data.findings.other,
       categories: Object.fromEntries(data.findings.categories.map(({ category, ...n }) => [category, n])),
     },
   };

@@ -45,6 +45,13 @@ beforeAll(async () => {
              'Lead ID' as field, 'LT-' || g as value, 'activity refers to a lead that is not in the export' as message
       from generate_series(1, 250) g;
     create view dq_leadtrekker.bad_shape as select 1 as id, 'no contract' as note;
+    -- a union of the others (each finding counted once), a helper (left out), a synonym and an unknown severity
+    create view dq_leadtrekker.findings as select * from dq_leadtrekker.invalid_email union all select * from dq_leadtrekker.orphans;
+    create view dq_leadtrekker._helper as select 1 as x;
+    create view dq_leadtrekker.dupes as
+      select 'duplicate_email' as category, v as severity, 'leads' as object, k as source_key, 'Email' as field,
+             'x@example.com' as value, 'same email as another lead' as message
+      from (values ('4', 'Warn'), ('5', 'review')) t(k, v);
     create schema dq_leadtrekker_to_zoho;
     create view dq_leadtrekker_to_zoho.names as
       select 'uncertain_name' as category, 'info' as severity, 'leads' as object, '3' as source_key,
@@ -68,12 +75,13 @@ describe('report step', () => {
     expect(rep.counts.destination.calls).toBeNull(); // a view not built yet is shown as missing
     expect(rep.counts.id_map).toEqual({ leads: 2 });
     expect(rep.counts.load_log).toEqual({ leads: { insert: 2, reject: 1 } });
-    expect(rep.findings).toMatchObject({ total: 257, error: 251, warning: 5, info: 1 });
+    expect(rep.findings).toMatchObject({ total: 260, error: 252, warning: 6, info: 1, other: 1 });
     expect(rep.findings.categories).toEqual({
-      orphan: { error: 250, warning: 0, info: 0, total: 250 },
-      dq_view_contract: { error: 1, warning: 0, info: 0, total: 1 },
-      invalid_email: { error: 0, warning: 5, info: 0, total: 5 },
-      uncertain_name: { error: 0, warning: 0, info: 1, total: 1 },
+      orphan: { error: 250, warning: 0, info: 0, other: 0, total: 250 },
+      dq_view_contract: { error: 2, warning: 0, info: 0, other: 0, total: 2 },
+      invalid_email: { error: 0, warning: 5, info: 0, other: 0, total: 5 },
+      duplicate_email: { error: 0, warning: 1, info: 0, other: 1, total: 2 },
+      uncertain_name: { error: 0, warning: 0, info: 1, other: 0, total: 1 },
     });
   });
 
@@ -84,9 +92,10 @@ describe('report step', () => {
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     // the counts, as the cards and charts print them
     expect(html).toMatch(/exported rows<\/span><b>9<\/b>/);
-    expect(html).toMatch(/errors<\/span><b>251<\/b>/);
+    expect(html).toMatch(/errors<\/span><b>252<\/b>/);
     expect(html).toMatch(/<text[^>]*>leads<\/text>.*?<text[^>]*class="num">7<\/text>/s);
     expect(html).toContain('bad_shape lacks the finding columns');
+    expect(html).toContain('dupes uses severity review; the contract allows error, warning, info');
     // findings tables are capped, with the CSV named for the rest
     expect(html).toContain('First 200 of 250 shown. All rows: <a href="findings_orphan.csv">');
     expect((html.match(/activity refers to a lead/g) ?? []).length).toBe(200);
@@ -94,10 +103,12 @@ describe('report step', () => {
 
   it('writes a CSV per category with every row, formulas neutralised', () => {
     const files = readdirSync(path.join(out, 'report')).sort();
-    expect(files).toEqual(['findings_dq_view_contract.csv', 'findings_invalid_email.csv', 'findings_orphan.csv', 'findings_uncertain_name.csv', 'report.html']);
+    expect(files).toEqual(['findings_dq_view_contract.csv', 'findings_duplicate_email.csv', 'findings_invalid_email.csv', 'findings_orphan.csv', 'findings_uncertain_name.csv', 'report.html']);
     const orphan = readFileSync(path.join(out, 'report', 'findings_orphan.csv'), 'utf8').trim().split('\r\n');
     expect(orphan).toHaveLength(251);
     expect(orphan[0]).toBe('category,severity,object,source_key,field,value,message,dq_view');
+    // counted under the specific view, not the union
+    expect(orphan.slice(1).every((l) => l.endsWith(',dq_leadtrekker.orphans'))).toBe(true);
     const inv = readFileSync(path.join(out, 'report', 'findings_invalid_email.csv'), 'utf8');
     expect(inv).toContain(`"'=HYPERLINK(""http://evil.example/x"",""click"")"`);
     expect(inv).toContain(",'+27 82,");
