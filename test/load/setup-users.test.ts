@@ -142,3 +142,19 @@ describe('users and load', () => {
     expect(existsSync(path.join(input, 'files'))).toBe(true);
   }, 120_000);
 });
+
+describe('bulk write', () => {
+  it('loads an object above the bulk threshold through one Bulk Write job, keyed, with the same result', async () => {
+    const before = await q(`select data->>'CRM_Migrate_Key' as k, jsonb_strip_nulls(data - 'Owner') as d from sandbox_zoho.records where module = 'Leads' order by 1`);
+    await q(`delete from sandbox_zoho.records where module = 'Leads'`);
+    await q(`delete from etl.id_map where object = 'leads'`);
+    const r = await runStep(db, pipeline, 'load', input, { fallbackOwner: 'admin@sandbox.example' }, { ZOHO_BULK_THRESHOLD: '10', ZOHO_MAX_ATTACHMENT_BYTES: '500', CRM_SANDBOX_ORG: JSON.stringify({ bulkStepMs: 50 }) });
+    expect(r.error, r.logs.join('\n')).toBeUndefined();
+    const leads = (r.ctx.summary.objects as { object: string; extracted: number; loaded: number; rejected: number }[]).find((o) => o.object === 'leads')!;
+    expect(leads).toMatchObject({ extracted: 30, loaded: 30, rejected: 0 });
+    const [jobs] = await q(`select count(*)::int as n from sandbox_zoho.request_log where method = 'POST' and path = '/crm/bulk/v8/write'`);
+    expect(jobs.n).toBe(1);
+    const after = await q(`select data->>'CRM_Migrate_Key' as k, jsonb_strip_nulls(data - 'Owner') as d from sandbox_zoho.records where module = 'Leads' order by 1`);
+    expect(after).toEqual(before);
+  }, 90_000);
+});

@@ -164,11 +164,17 @@ describe('kill -9 and resume', () => {
       expect(n, stderr).toBeLessThan(LEADS - BAD); // killed mid-load, not after it finished
       floor = n;
     }
-    const resumed = await runCli(['leadtrekker-to-zoho', 'load', '--json'], { ...env, DATABASE_URL: clonedUrl });
-    expect(resumed.exitCode, resumed.stderr).toBe(0);
-    const leads = resumed.json.objects.leads;
-    expect(leads.loaded + leads.already_loaded + leads.rejected + leads.queued + leads.skipped).toBe(LEADS);
-    expect(leads.rejected).toBe(BAD);
+    // Resume with two processes at once on the same database: they share the work.
+    const [resumed, other] = await Promise.all([
+      runCli(['leadtrekker-to-zoho', 'load', '--json'], { ...env, DATABASE_URL: clonedUrl }),
+      runCli(['leadtrekker-to-zoho', 'load', '--json', '--workers', '2'], { ...env, DATABASE_URL: clonedUrl }),
+    ]);
+    for (const run of [resumed, other]) {
+      expect(run.exitCode, run.stderr).toBe(0);
+      const leads = run.json.objects.leads;
+      expect(leads.loaded + leads.already_loaded + leads.rejected + leads.queued + leads.skipped).toBe(LEADS);
+      expect(leads.rejected).toBe(BAD);
+    }
     const after = await orgSnapshot(cloned);
     const [dups] = (await cloned.query(`select count(*)::int - count(distinct data->>'CRM_Migrate_Key')::int as n from sandbox_zoho.records where module = 'Leads'`)).rows;
     expect(dups.n).toBe(0);

@@ -514,12 +514,12 @@ export class ZohoClient {
     return p.data.details.file_id;
   }
 
-  async bulkCreateJob(module: string, fileId: string, columns: string[], findBy: string): Promise<string> {
+  async bulkCreateJob(module: string, fileId: string, columns: string[], findBy: string, formats: Record<string, string> = {}): Promise<string> {
     const body = {
       operation: 'upsert',
       ignore_empty: true,
       character_encoding: 'UTF-8',
-      resource: [{ type: 'data', module: { api_name: module }, file_id: fileId, find_by: findBy, field_mappings: columns.map((c, index) => (c.endsWith('.id') ? { api_name: c.slice(0, -3), index, find_by: 'id' } : { api_name: c, index })) }],
+      resource: [{ type: 'data', module: { api_name: module }, file_id: fileId, find_by: findBy, field_mappings: columns.map((c, index) => (c.endsWith('.id') ? { api_name: c.slice(0, -3), index, find_by: 'id' } : { api_name: c, index, ...(formats[c] ? { format: formats[c] } : {}) })) }],
     };
     // Repeating a job creation would run the upsert twice: harmless (keyed), so it is repeatable.
     const { json } = await this.call('POST', `/crm/bulk/v8/write`, { body, repeatable: true, credits: 500 });
@@ -576,7 +576,13 @@ export async function bulkUpsertViaJob(client: ZohoClient, module: string, recor
   const zip = zipFiles([{ name: `${module}.csv`, data: Buffer.from(lines.join('\n') + '\n', 'utf8') }]);
   const org = await client.org();
   const fileId = await client.bulkUpload(zip, `${module}.zip`, org.zgid ?? org.id);
-  const jobId = await client.bulkCreateJob(module, fileId, columns, keyField);
+  // Bulk Write reads dates as MM/dd/yyyy unless told: name the ISO format of date columns.
+  const formats: Record<string, string> = {};
+  for (const c of columns) {
+    const vals = records.map((r) => r[c]).filter((v) => v !== null && v !== undefined && v !== '');
+    if (vals.length && vals.every((v) => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v))) formats[c] = 'yyyy-MM-dd';
+  }
+  const jobId = await client.bulkCreateJob(module, fileId, columns, keyField, formats);
   let job = await client.bulkJob(jobId);
   for (let i = 0; job.status !== 'COMPLETED' && job.status !== 'FAILED'; i++) {
     await new Promise((r) => setTimeout(r, Math.min(pollMs * 2 ** Math.min(i, 4), 30_000)));
