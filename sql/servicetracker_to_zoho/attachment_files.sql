@@ -1,3 +1,4 @@
+-- materialized: table
 -- Attachment manifest checked against Zoho's per-file limit: 20 MB (reference 5.9, the
 -- documented ZFS limit; the seed's 25 MB is more than Zoho documents).
 select

@@ -27,11 +27,10 @@ select
   o.files                                             as "Oversize_Attachments",
   w.work_order_id                                     as "ST_Work_Order_ID",
   -- the technician's Zoho user owns the deal (EXPORTS.md), else the fallback owner
-  ow.email                                            as "Owner",
+  case when t.email_valid then t.email end            as "Owner",
   w.custom                                            as _custom
 from stg_servicetracker.work_orders w
 left join servicetracker_to_zoho.map_work_order_stage m on lower(btrim(m.servicetracker_status)) = w.status_key
 left join stg_servicetracker.clients c on c.client_id = w.client_id
 left join stg_servicetracker.technicians t on t.technician_id = w.technician_id
-left join servicetracker_to_zoho.owners ow on ow.email = t.email
 left join oversize o on o.work_order_id = w.work_order_id

@@ -1,3 +1,4 @@
+-- materialized: table
 -- The Contact each client's Primary Contact Email resolves to: a contact of the same client
 -- with that email first, then any contact with it; ties go to the lowest Contact ID.
 select distinct on (c.client_id)

@@ -1,6 +1,6 @@
 -- Technicians become Zoho Contacts flagged Technician_Flag (seed 002, "Technician -> Contact +
--- Zoho User"). Owner: the technician's own Zoho user; technicians without one get the
--- fallback owner and are listed in handoff_technician_users.
+-- Zoho User"). Owner: the technician's own Zoho user; a technician without one (or without an
+-- email) gets the fallback owner (--fallback-owner) and is listed in handoff_technician_users.
 select
   'technicians:' || t.technician_id                   as source_key,
   t.first_name                                        as "First_Name",
@@ -13,6 +13,5 @@ select
   t.schedule                                          as "Work_Schedule",
   t.active                                            as "Technician_Active",
   t.technician_id                                     as "ST_Technician_ID",
-  o.email                                             as "Owner"
+  case when t.email_valid then t.email end            as "Owner"
 from stg_servicetracker.technicians t
-left join servicetracker_to_zoho.owners o on o.email = t.email

@@ -1,3 +1,4 @@
+-- materialized: table
 -- ServiceTracker assets (equipment at a client site), one row per Asset ID.
 with ranked as (
   select a.*, row_number() over (partition by btrim(asset_id) order by _line desc) as rn

@@ -1,3 +1,4 @@
+-- materialized: table
 -- Work order attachments (signatures, photos, reports): the manifest. Bodies sit under the
 -- export's files/ folder at `path`.
 with ranked as (

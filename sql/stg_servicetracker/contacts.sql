@@ -1,3 +1,4 @@
+-- materialized: table
 -- ServiceTracker contacts, one row per Contact ID. Names: separate First/Last columns win;
 -- a whole name written into one of them is split (lib.split_name), all-caps names re-cased,
 -- a title in the first name ("Dr. Ana") becomes the salutation.

@@ -1,3 +1,4 @@
+-- materialized: table
 -- ServiceTracker service contracts, one row per Contract ID.
 with ranked as (
   select c.*, row_number() over (partition by btrim(contract_id) order by _line desc) as rn

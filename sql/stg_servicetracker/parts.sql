@@ -1,3 +1,4 @@
+-- materialized: table
 -- ServiceTracker inventory parts, one row per Part Number.
 with ranked as (
   select p.*, row_number() over (partition by upper(btrim(part_number)) order by _line desc) as rn

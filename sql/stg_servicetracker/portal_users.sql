@@ -1,3 +1,4 @@
+-- materialized: table
 -- ServiceTracker customer portal logins, one row per Username.
 with ranked as (
   select p.*, row_number() over (partition by lower(btrim(username)) order by _line desc) as rn

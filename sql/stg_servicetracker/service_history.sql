@@ -1,3 +1,4 @@
+-- materialized: table
 -- ServiceTracker service history: what a technician did on a work order, and calendar
 -- visits (Scheduled). One row per Entry ID.
 with ranked as (

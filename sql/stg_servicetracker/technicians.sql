@@ -1,3 +1,4 @@
+-- materialized: table
 -- ServiceTracker technicians (internal field staff), one row per Technician ID.
 with ranked as (
   select t.*, row_number() over (partition by btrim(technician_id) order by _line desc) as rn

@@ -1,3 +1,4 @@
+-- materialized: table
 -- Parts consumed per work order. The file has no id: a row is identified by its work order
 -- and part number; a pair written twice keeps the last row.
 with ranked as (

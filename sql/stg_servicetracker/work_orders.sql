@@ -1,3 +1,4 @@
+-- materialized: table
 -- ServiceTracker work orders, typed; one row per Work Order ID. Raw text is kept beside
 -- every parsed value so dq_servicetracker can report what did not parse.
 with ranked as (
@@ -22,9 +23,13 @@ select
   amount                                                      as amount_raw,
   lib.parse_money(amount)                                     as amount,
   description,
-  to_jsonb(ranked) - array['work_order_id', 'work_order_number', 'client_id', 'service_type', 'status', 'technician_id',
+  -- ServiceTracker writes some dates month-first; a custom value that is such a date is
+  -- rewritten as ISO here so the typed conversion at load cannot read it day-first.
+  (select coalesce(jsonb_object_agg(e.k, case when e.v ~ '^\s*\d{1,2}/\d{1,2}/\d{4}\s*$' and lib.parse_date(e.v, false) is not null
+                                            then to_char(lib.parse_date(e.v, false), 'YYYY-MM-DD') else e.v end), '{}'::jsonb)
+     from jsonb_each_text(to_jsonb(ranked) - array['work_order_id', 'work_order_number', 'client_id', 'service_type', 'status', 'technician_id',
     'scheduled_start', 'completed_at', 'labor_hours', 'amount', 'description',
-    '_file', '_line', '_batch_id', '_row_hash', '_extracted_at', 'rn'] as custom,
+    '_file', '_line', '_batch_id', '_row_hash', '_extracted_at', 'rn']) as e(k, v)) as custom,
   _file, _line
 from ranked
 where rn = 1
