@@ -50,6 +50,7 @@ export const leadtrekkerToZoho: PipelineDefinition = {
     picklists: [
       { module: 'Leads', field: 'Lead_Status', valuesFrom: `select distinct "Lead_Status" from leadtrekker_to_zoho.leads where "Lead_Status" is not null` },
       { module: 'Leads', field: 'Lead_Source', valuesFrom: `select distinct "Lead_Source" from leadtrekker_to_zoho.leads where "Lead_Source" is not null` },
+      { module: 'Leads', field: 'Salutation', valuesFrom: `select distinct "Salutation" from leadtrekker_to_zoho.leads where "Salutation" is not null` },
       { module: 'Tasks', field: 'Status', valuesFrom: `select distinct "Status" from leadtrekker_to_zoho.reminder_tasks union select 'Completed'` },
       { module: 'Calls', field: 'Call_Result', valuesFrom: `select distinct "Call_Result" from leadtrekker_to_zoho.calls where "Call_Result" is not null` },
     ],

@@ -31,3 +31,8 @@ union all
 select 'over_size_limit', 'warning', kind, kind || ':' || source_id, 'File_Name', file_name,
        size_mb || ' MB is over the per-file limit: manual hand-off'
 from leadtrekker_to_zoho.handoff_attachments_over_limit
+union all
+select 'invalid_value', 'warning', 'leads', 'leads:' || lead_id, 'Budget (ZAR)', custom->>'budget_zar',
+       'not an amount: Budget_ZAR left empty, the text kept in Description'
+from stg_leadtrekker.leads
+where nullif(btrim(custom->>'budget_zar'), '') is not null and lib.parse_money(custom->>'budget_zar') is null

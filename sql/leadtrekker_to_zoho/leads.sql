@@ -2,12 +2,15 @@
 select
   'leads:' || l.lead_id                                   as source_key,
   l.salutation                                            as "Salutation",
-  l.first_name                                            as "First_Name",
-  l.last_name                                             as "Last_Name",
+  -- Zoho Leads have no middle-name or suffix field: middle names stay with the given names,
+  -- a suffix with the surname, so nothing written is lost
+  nullif(concat_ws(' ', l.first_name, l.middle_name), '') as "First_Name",
+  nullif(concat_ws(' ', l.last_name, l.suffix), '')      as "Last_Name",
   -- duplicate emails load as they are (Zoho Leads do not enforce unique email); dq lists them
   case when l.email_valid then l.email end                as "Email",
-  l.phone                                                 as "Phone",
-  l.mobile                                                as "Mobile",
+  -- E.164 when the number parses (South Africa by default), else as written
+  coalesce(l.phone_e164, l.phone)                         as "Phone",
+  coalesce(l.mobile_e164, l.mobile)                       as "Mobile",
   l.company                                               as "Company",
   -- mapped when Zoho has an equivalent; else the Leadtrekker label (picklist extended in setup)
   coalesce(ms.zoho_lead_status, l.status)                 as "Lead_Status",
@@ -18,11 +21,17 @@ select
   -- Created_Time is read-only in Zoho: the original creation time goes to a custom field
   lib.zoho_datetime(l.created_at)                         as "LTK_Created_Time",
   l.lead_id                                               as "LTK_Lead_ID",
-  case when l.email_raw is not null and not l.email_valid
-       then 'Leadtrekker email (not a valid address, not loaded as Email): ' || l.email_raw end as "Description",
+  nullif(concat_ws(E'\n',
+    case when l.email_raw is not null and not l.email_valid
+         then 'Leadtrekker email (not a valid address, not loaded as Email): ' || l.email_raw end,
+    case when nullif(btrim(l.custom->>'budget_zar'), '') is not null and lib.parse_money(l.custom->>'budget_zar') is null
+         then 'Leadtrekker Budget (ZAR), not a number: ' || (l.custom->>'budget_zar') end), '') as "Description",
   -- owner: an email, a user's name resolved to their email, or the value as written (queued)
   coalesce(l.owner_email, lower(l.owner_raw))             as "Owner",
-  l.custom                                                as "_custom",
+  -- custom values by custom-fields.csv; a budget that is not an amount (TBD) is left out of
+  -- Budget_ZAR (the loader would refuse the whole lead) and kept in Description, as a finding
+  case when nullif(btrim(l.custom->>'budget_zar'), '') is not null and lib.parse_money(l.custom->>'budget_zar') is null
+       then l.custom - 'budget_zar' else l.custom end    as "_custom",
   case when l.last_name is null
        then 'MISSING_LAST_NAME: lead ' || l.lead_id || ' has no name; Last_Name is mandatory in Zoho' end as "_reject_reason"
 from stg_leadtrekker.leads l

@@ -18,12 +18,8 @@ select
   -- inline images a rich-text body refers to (file names), to check against the size limit
   array(select m[1] from regexp_matches(coalesce(a.body, ''), '<img[^>]*src="(?:cid:)?([^"]+)"', 'gi') m) as inline_images,
   btrim(a.duration)                                             as duration_raw,
-  case
-    when btrim(a.duration) ~ '^\d+$' then btrim(a.duration)::int
-    when btrim(a.duration) ~ '^\d+:\d{2}$' then split_part(btrim(a.duration), ':', 1)::int * 60 + split_part(btrim(a.duration), ':', 2)::int
-    when btrim(a.duration) ~ '^\d+:\d{2}:\d{2}$' then split_part(btrim(a.duration), ':', 1)::int * 3600
-      + split_part(btrim(a.duration), ':', 2)::int * 60 + split_part(btrim(a.duration), ':', 3)::int
-  end                                                           as duration_seconds,
+  -- bare numbers are seconds in Leadtrekker; mm:ss and h:mm:ss too
+  lib.parse_duration_seconds(a.duration, 'seconds')             as duration_seconds,
   lib.squish(a.disposition)                                     as disposition,
   lower(btrim(a.direction))                                     as direction,
   lower(btrim(a.email_event))                                   as email_event,

@@ -5,7 +5,7 @@ select
   exists (select 1 from stg_leadtrekker.leads l where l.lead_id = btrim(r.lead_id)) as lead_exists,
   lib.squish(r.subject)                                         as subject,
   r.due                                                         as due_raw,
-  (lib.parse_timestamp(r.due, true, 'Africa/Johannesburg') at time zone 'Africa/Johannesburg')::date as due_date,
+  lib.parse_date(r.due, true)                                   as due_date,
   lib.squish(r.assigned_to)                                     as assigned_raw,
   coalesce(u.email, case when lib.squish(r.assigned_to) ~ '@' then lib.clean_email(r.assigned_to) end) as assigned_email,
   lower(btrim(r.status))                                        as status,

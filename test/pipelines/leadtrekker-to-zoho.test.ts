@@ -6,6 +6,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
 import { runCli } from '../helpers/cli.ts';
+import { allSteps } from '../../engine/steps/index.ts';
+import type { StepContext } from '../../engine/steps/context.ts';
+import { leadtrekkerToZoho } from '../../pipelines/leadtrekker-to-zoho/pipeline.ts';
+import { convert } from '../../pipelines/leadtrekker-to-zoho/convert.ts';
 
 let db: TestDb;
 let load: any;
@@ -24,7 +28,7 @@ beforeAll(async () => {
   const r = await runCli(['leadtrekker-to-zoho', 'load', '--json'], { DATABASE_URL: db.url });
   expect(r.exitCode, r.stderr).toBe(0);
   load = r.json.objects;
-}, 120_000);
+}, 240_000);
 afterAll(async () => {
   await db?.drop();
 });
@@ -53,7 +57,10 @@ describe('seed 000: Leadtrekker -> Zoho CRM', () => {
       expect(r.data.First_Name).toBe(first);
       expect(r.data.Last_Name).toBe(last);
       expect(r.data.Email).toBe(raw.email);
-      expect(r.data.Phone ?? null).toBe(raw.phone || null);
+      // E.164 for South African numbers: national 0xx... becomes +27xx...
+      const digits = raw.phone.replace(/\D/g, '');
+      if (digits) expect(r.data.Phone).toBe(`+${digits.startsWith('27') ? digits : `27${digits.replace(/^0/, '')}`}`);
+      else expect(r.data.Phone ?? null).toBeNull();
       expect(r.data.LTK_Original_Status).toBe(raw.status);
       expect(r.data.Owner?.id).toBe(await userId(raw.owner));
       const [, dd, mm, yyyy, hh, mi] = /^(\d{2})\/(\d{2})\/(\d{4}) (\d{2}):(\d{2})$/.exec(raw.created)!;
@@ -261,6 +268,13 @@ describe('seed 000: Leadtrekker -> Zoho CRM', () => {
     expect(r.data.Newsletter_Opt_In).toBe(true);
     const budget = (await q(`select budget_zar from raw_leadtrekker.leads where lead_id = $1`, [yes.lead_id]))[0].budget_zar;
     expect(r.data.Budget_ZAR).toBe(Number(budget));
+    // a budget that is not an amount does not cost the lead: field empty, text kept, a finding
+    const tbd = (await q(`select l.lead_id from raw_leadtrekker.leads l join etl.id_map m on m.source_key = 'leads:' || l.lead_id and m.object = 'leads' where l.budget_zar = 'TBD' limit 1`))[0];
+    expect(tbd).toBeDefined();
+    const t = await rec('leads', `leads:${tbd.lead_id}`);
+    expect(t.data.Budget_ZAR ?? null).toBeNull();
+    expect(t.data.Description).toContain('TBD');
+    expect((await q(`select count(*)::int as n from etl.rejects where object = 'leads' and reason_code = 'CUSTOM_FIELD_INVALID'`))[0].n).toBe(0);
   });
 
   it('User group -> Role + Profile mapping table; notification triggers and autoresponders -> hand-off inventory', async () => {
@@ -283,10 +297,17 @@ describe('seed 000: Leadtrekker -> Zoho CRM', () => {
     expect(cats.has('dq_view_contract')).toBe(false);
   });
 
-  it('the convert step is off unless a rule is given', async () => {
-    const r = await runCli(['leadtrekker-to-zoho', 'convert'], { DATABASE_URL: db.url, LTK_CONVERT_STATUS: '' });
-    expect(r.exitCode).toBe(2);
-    expect(r.stderr).toMatch(/CONVERT_NO_RULE/);
+  it('the convert step is off unless asked: not in a full run, and refuses to run without a rule', async () => {
+    expect(allSteps).not.toContain('convert');
+    expect(Object.keys(leadtrekkerToZoho.steps ?? {})).toContain('convert');
+    const saved = process.env.LTK_CONVERT_STATUS;
+    delete process.env.LTK_CONVERT_STATUS;
+    try {
+      const ctx = { flags: { json: false, force: false, strictGates: false }, db, pipeline: leadtrekkerToZoho, log: () => {}, summary: {} } as unknown as StepContext;
+      await expect(convert(ctx)).rejects.toMatchObject({ code: 'CONVERT_NO_RULE' });
+    } finally {
+      if (saved !== undefined) process.env.LTK_CONVERT_STATUS = saved;
+    }
     expect((await q(`select count(*)::int as n from etl.load_log where object = 'convert'`))[0].n).toBe(0);
   });
 });
