@@ -1,0 +1,27 @@
+-- Nutshell Contacts (people), one per email (seed 001 "Lead -> Person"): the merged record of
+-- people.sql, linked to its company (the accounts lookup resolves the company created first).
+select
+  'contacts:' || p.person_key                           as source_key,
+  p.first_name,
+  p.last_name,
+  -- no name in Leadtrekker: the email (else the phone) names the person, as Nutshell needs a name
+  case when p.last_name is null then coalesce(p.email, p.mobile, p.phone) end as name,
+  p.email,
+  f.phone,
+  'accounts:' || p.company_key                          as accounts,
+  p.owner                                               as owner_email,
+  f.description,
+  p.nutshell_status                                     as "cf:Lead Status",
+  p.nutshell_source                                     as "cf:Lead Source",
+  array_to_string(p.lead_ids, ', ')                     as "cf:Leadtrekker Lead ID",
+  p.created_at                                          as "cf:Leadtrekker Created",
+  f.budget                                              as "cf:Budget (ZAR)",
+  f.newsletter_opt_in                                   as "cf:Newsletter Opt-in",
+  f.industry                                            as "cf:Industry",
+  f.preferred_contact_date                              as "cf:Preferred Contact Date",
+  f.custom_other                                        as "_custom",
+  case when p.last_name is null and coalesce(p.email, p.mobile, p.phone) is null
+       then 'MISSING_NAME: lead ' || p.survivor_lead_id || ' has no name, no valid email and no phone: nothing identifies the person' end as "_reject_reason"
+from leadtrekker_to_nutshell.people p
+join leadtrekker_to_nutshell.person_fields f on f.person_key = p.person_key
+where p.import_as = 'person'
