@@ -25,7 +25,7 @@ import { ident, mapHeaders, requiredProblem, type HeaderMapping } from './header
 import { sniff, type Encoding } from './detect.ts';
 import { copyValue, rowHash } from './copy-text.ts';
 import { csvRecords, MAX_COLUMNS, type CsvEvent } from './csv-records.ts';
-import { fastLand } from './fast-path.ts';
+import { fastLand, DuplicateTracker } from './fast-path.ts';
 import { CliError } from '../errors.ts';
 
 export type ExtractMethod = 'auto' | 'pg-copy' | 'careful';
@@ -287,17 +287,20 @@ async function landFile(db: Db, source: SourceConnector, plan: Plan & { file: st
     let rejects: Reject[] = [];
     let findings: Finding[] = [];
     let blankLines = 0;
+    let duplicates = new Map<string, number[]>();
+    const keyAt = spec.idColumn ? columns.indexOf(spec.idColumn) : -1;
     const want = opts.method ?? 'auto';
     if (want !== 'careful' && columns.length > 1) {
       await client.query('savepoint fast_path');
       try {
         const r = await fastLand(client, {
           file, fileLabel, hasBom: plan.hasBom, encoding, delimiter, headerLines: plan.headerLines, columns,
-          schema, table: spec.name, batchId, onProgress: (p) => progress(p.rows, p.bytes),
+          schema, table: spec.name, batchId, keyAt, onProgress: (p) => progress(p.rows, p.bytes),
         });
         await client.query('release savepoint fast_path');
         method = 'pg-copy';
         landed = r.rows;
+        duplicates = r.duplicates;
       } catch (err) {
         await client.query('rollback to savepoint fast_path');
         fallback = (err as Error).message.split('\n')[0]!.slice(0, 300);
@@ -307,8 +310,9 @@ async function landFile(db: Db, source: SourceConnector, plan: Plan & { file: st
       throw new CliError('EXTRACT_UNREADABLE', `${fileLabel}: a one-column file is read with the careful reader only.`);
     }
     if (method === 'careful') {
-      const r = await carefulLand(client, { ...plan, fileLabel, columns, schema, batchId, progress });
+      const r = await carefulLand(client, { ...plan, fileLabel, columns, schema, batchId, keyAt, progress });
       landed = r.landed;
+      duplicates = r.duplicates;
       rejects = r.rejects;
       findings = r.findings;
       blankLines = r.blankLines;
@@ -320,7 +324,7 @@ async function landFile(db: Db, source: SourceConnector, plan: Plan & { file: st
         [opts.runId ?? null, source.name, spec.name, fileLabel, r.line, r.reason, r.message, r.raw.replace(/\0/g, '')],
       );
     }
-    findings.push(...(await duplicateKeys(client, schema, spec, fileLabel)));
+    findings.push(...duplicateKeys(duplicates, spec, fileLabel));
     for (const f of findings) {
       await client.query(
         `insert into etl.extract_findings (batch_id, run_id, source, object, file, line, code, field, message) values ($1,$2,$3,$4,$5,$6,$7,$8,$9)`,
@@ -350,26 +354,20 @@ async function landFile(db: Db, source: SourceConnector, plan: Plan & { file: st
  * Duplicate ids in one export: every row is landed (nothing is lost, and which copy wins is
  * a modelling decision), and each id seen more than once is reported as a DUPLICATE_KEY finding.
  */
-async function duplicateKeys(client: pg.PoolClient, schema: string, spec: FileSpec, fileLabel: string): Promise<Finding[]> {
-  if (!spec.idColumn) return [];
-  const col = ident(spec.idColumn);
-  const { rows } = await client.query(
-    `select ${col} as key, count(*)::int as n, (array_agg(_line order by _line))[1:20] as lines
-       from ${ident(schema)}.${ident(spec.name)} where nullif(trim(${col}), '') is not null
-      group by ${col} having count(*) > 1 order by min(_line) limit 10000`,
-  );
-  return rows.map((r) => ({
-    line: Number(r.lines[1]),
+function duplicateKeys(dups: Map<string, number[]>, spec: FileSpec, fileLabel: string): Finding[] {
+  return [...dups.entries()].slice(0, 10_000).map(([key, lines]) => ({
+    line: lines[1]!,
     code: 'DUPLICATE_KEY',
     field: spec.idColumn,
-    message: `${fileLabel}: ${spec.idColumn} "${String(r.key).slice(0, 200)}" appears ${r.n} times (lines ${r.lines.join(', ')}); all rows landed.`,
+    message: `${fileLabel}: ${spec.idColumn} "${key.slice(0, 200)}" appears ${lines.length} times (lines ${lines.slice(0, 20).join(', ')}${lines.length > 20 ? ', ...' : ''}); all rows landed.`,
   }));
 }
 
 async function carefulLand(
   client: pg.PoolClient,
-  p: Plan & { file: string; fileLabel: string; columns: string[]; schema: string; batchId: number; progress: (rows: number, bytes: number) => void },
-): Promise<{ landed: number; rejects: Reject[]; findings: Finding[]; blankLines: number }> {
+  p: Plan & { file: string; fileLabel: string; columns: string[]; schema: string; batchId: number; keyAt: number; progress: (rows: number, bytes: number) => void },
+): Promise<{ landed: number; rejects: Reject[]; findings: Finding[]; blankLines: number; duplicates: Map<string, number[]> }> {
+  const keys = new DuplicateTracker();
   const width = p.columns.length;
   const rejects: Reject[] = [];
   const findings: Finding[] = [];
@@ -427,6 +425,7 @@ async function carefulLand(
         }
         if (ev.strayQuote) findings.push({ line: ev.line, code: 'STRAY_QUOTE', message: `${fileLabel}, line ${ev.line}: a quote inside an unquoted field, kept as written` });
         landed++;
+        if (p.keyAt >= 0) keys.add(rec[p.keyAt]!.replace(/\0/g, ''), ev.line);
         if ((landed & 4095) === 0) p.progress(landed, bytesPerChar.n);
         const values = rec.map((v) => (v === '' ? null : v));
         out += `${label}\t${ev.line}\t${p.batchId}\t${rowHash(values)}`;
@@ -450,5 +449,5 @@ async function carefulLand(
     copyFrom(`copy ${ident(p.schema)}.${ident(p.spec.name)} (${[...LINEAGE, ...p.columns].map(ident).join(', ')}) from stdin`),
   );
   await pipeline(Readable.from(copyLines()), copy);
-  return { landed, rejects, findings, blankLines: stats.blankLines };
+  return { landed, rejects, findings, blankLines: stats.blankLines, duplicates: keys.dups };
 }

@@ -30,6 +30,27 @@ import { RecordParser } from './csv-records.ts';
 
 export class NotWellFormed extends Error {}
 
+/**
+ * Ids seen in a file, to report duplicates without a GROUP BY over the landed table afterwards
+ * (on a million rows that costs more than the COPY). Only the first line of each id is kept.
+ */
+export class DuplicateTracker {
+  private first = new Map<string, number>();
+  /** id -> every line it appears on, for ids seen more than once. */
+  readonly dups = new Map<string, number[]>();
+  add(raw: string, line: number) {
+    const k = raw.trim();
+    if (!k) return;
+    const at = this.first.get(k);
+    if (at === undefined) this.first.set(k, line);
+    else {
+      const lines = this.dups.get(k);
+      if (lines) lines.push(line);
+      else this.dups.set(k, [at, line]);
+    }
+  }
+}
+
 const QUOTE = 0x22;
 const LF = 0x0a;
 const CR = 0x0d;
@@ -71,11 +92,19 @@ export class LineageAppender extends Transform {
     this.delimStr = delimiter;
   }
 
+  /** Position of the id column (-1: none), and the ids seen, for DUPLICATE_KEY findings. */
+  keyAt = -1;
+  readonly keys = new DuplicateTracker();
+
+  private key(k: string, line: number) {
+    this.keys.add(k, line);
+  }
+
   /** Header lines still to skip (a header with a quoted newline spans several). */
   skipHeader: number;
   private readonly delimStr: string;
 
-  private line(line: Buffer, eol: Buffer | null, out: Buffer[]): void {
+  private line(line: Buffer, eol: Buffer | null, out: Out): void {
     this.lineNo++;
     if (this.skipHeader > 0) {
       // The header record (its lines were counted when it was read).
@@ -108,7 +137,9 @@ export class LineageAppender extends Transform {
         for (let k = 0; k < n; k++) line[at[k]!] = this.delim;
         if (n !== this.width - 1 || p >= 0) throw new NotWellFormed(`line ${this.lineNo} has a different field count than the header`);
         this.rows++;
-        out.push(line, Buffer.from(`${this.delimStr}${digest}${this.delimStr}${this.lineNo}${this.suffix}`));
+        if (this.keyAt >= 0) this.key(line.toString('utf8', this.keyAt === 0 ? 0 : at[this.keyAt - 1]! + 1, this.keyAt < n ? at[this.keyAt]! : line.length), this.lineNo);
+        out.bytes(line);
+        out.text(`${this.delimStr}${digest}${this.delimStr}${this.lineNo}${this.suffix}`);
         return;
       }
       this.open = { parser: new RecordParser(this.delimStr), parts: [], start: this.lineNo };
@@ -133,14 +164,17 @@ export class LineageAppender extends Transform {
     this.rows++;
     let last = line;
     if (last.length && last[last.length - 1] === CR) last = last.subarray(0, last.length - 1);
-    out.push(...o.parts, last, Buffer.from(`${this.delimStr}${hash('md5', ev.fields.join('\x1f'))}${this.delimStr}${o.start}${this.suffix}`));
+    if (this.keyAt >= 0) this.key(ev.fields[this.keyAt]!, o.start);
+    for (const part of o.parts) out.bytes(part);
+    out.bytes(last);
+    out.text(`${this.delimStr}${hash('md5', ev.fields.join('\x1f'))}${this.delimStr}${o.start}${this.suffix}`);
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
     try {
       if (chunk.indexOf(0) >= 0) throw new NotWellFormed('NUL bytes');
       this.bytes += chunk.length;
-      const out: Buffer[] = [];
+      const out = new Out(chunk.length + (chunk.length >> 1) + 1024);
       let start = 0;
       let p = chunk.indexOf(LF);
       if (p < 0) {
@@ -160,7 +194,7 @@ export class LineageAppender extends Transform {
       }
       if (start < chunk.length) this.pending.push(chunk.subarray(start));
       this.onChunk?.(this.rows, this.bytes);
-      done(null, out.length ? Buffer.concat(out) : undefined);
+      done(null, out.result());
     } catch (err) {
       done(err as Error);
     }
@@ -168,7 +202,7 @@ export class LineageAppender extends Transform {
 
   override _flush(done: TransformCallback): void {
     try {
-      const out: Buffer[] = [];
+      const out = new Out(1024);
       if (this.pending.length) {
         const line = Buffer.concat(this.pending);
         this.pending = [];
@@ -176,7 +210,7 @@ export class LineageAppender extends Transform {
       }
       if (this.open) throw new NotWellFormed(`an unterminated quote from line ${this.open.start}`);
       if (this.skipHeader > 0) throw new NotWellFormed('no header');
-      done(null, out.length ? Buffer.concat(out) : undefined);
+      done(null, out.result());
     } catch (err) {
       done(err as Error);
     }
@@ -184,6 +218,32 @@ export class LineageAppender extends Transform {
 }
 
 const LF_BUF = Buffer.from('\n');
+
+/** One growing output buffer per input chunk: a Buffer per row would cost more than the row. */
+class Out {
+  buf: Buffer;
+  pos = 0;
+  constructor(size: number) {
+    this.buf = Buffer.allocUnsafe(size);
+  }
+  private ensure(n: number) {
+    if (this.pos + n <= this.buf.length) return;
+    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n));
+    this.buf.copy(next, 0, 0, this.pos);
+    this.buf = next;
+  }
+  bytes(b: Buffer) {
+    this.ensure(b.length);
+    this.pos += b.copy(this.buf, this.pos);
+  }
+  text(s: string) {
+    this.ensure(s.length * 3);
+    this.pos += this.buf.write(s, this.pos);
+  }
+  result(): Buffer | undefined {
+    return this.pos ? this.buf.subarray(0, this.pos) : undefined;
+  }
+}
 
 export interface FastLandInput {
   file: string;
@@ -198,6 +258,8 @@ export interface FastLandInput {
   schema: string;
   table: string;
   batchId: number;
+  /** Position of the id column among `columns` (-1: the file has none). */
+  keyAt: number;
   onProgress?: (p: { rows: number; bytes: number; totalBytes: number }) => void;
 }
 
@@ -207,12 +269,13 @@ const sqlLiteral = (s: string) => `'${s.replace(/'/g, "''")}'`;
  * Land a file through COPY inside the caller's transaction (the caller holds a savepoint).
  * Throws NotWellFormed, or PostgreSQL's COPY error, when the file needs the careful reader.
  */
-export async function fastLand(client: pg.PoolClient, inp: FastLandInput): Promise<{ rows: number }> {
+export async function fastLand(client: pg.PoolClient, inp: FastLandInput): Promise<{ rows: number; duplicates: Map<string, number[]> }> {
   if (inp.columns.length < 2) throw new NotWellFormed('a one-column file');
   const totalBytes = statSync(inp.file).size;
   const appender = new LineageAppender(inp.delimiter, inp.columns.length, inp.headerLines, inp.batchId, inp.fileLabel, (rows, bytes) =>
     inp.onProgress?.({ rows, bytes, totalBytes }),
   );
+  appender.keyAt = inp.keyAt;
   const target = [...inp.columns, '_row_hash', '_line', '_batch_id', '_file'].map(ident).join(', ');
   const copy = client.query(
     copyFrom(`copy ${ident(inp.schema)}.${ident(inp.table)} (${target}) from stdin with (format csv, delimiter ${sqlLiteral(inp.delimiter)}, encoding 'UTF8', ` +
@@ -229,5 +292,5 @@ export async function fastLand(client: pg.PoolClient, inp: FastLandInput): Promi
   const rows = Number(copy.rowCount ?? 0);
   if (rows !== appender.rows) throw new NotWellFormed(`PostgreSQL read ${rows} records where ${appender.rows} were sent`);
   inp.onProgress?.({ rows, bytes: totalBytes, totalBytes });
-  return { rows };
+  return { rows, duplicates: appender.keys.dups };
 }
