@@ -126,19 +126,44 @@ end $$;
 -- Pairs of company keys that differ but look alike (typos, missing words): candidates for a
 -- person to merge or keep apart. Takes raw names; compares their keys.
 --   select * from lib.company_near_duplicates(array(select company from stg_x.leads), 0.5);
+-- With pg_trgm the pairs come from a trigram index (thousands of names in well under a
+-- second); without it every pair is compared (fine for a few hundred distinct keys).
+-- A key that is another key plus words ("acme" / "acme holdings") is also a candidate.
 create or replace function lib.company_near_duplicates(names text[], threshold real default 0.5)
 returns table (key_a text, key_b text, similarity real, variants_a text[], variants_b text[])
-language sql stable parallel safe as $$
-  with v as (
-    select lib.company_key(x) as k, lib.squish(x) as name
-    from unnest(names) x where lib.company_key(x) is not null
-  ), k as (
-    select k, array_agg(distinct name order by name) as variants from v group by k
-  )
-  select a.k, b.k, lib.name_similarity(a.k, b.k), a.variants, b.variants
-  from k a join k b on a.k < b.k
-  where lib.name_similarity(a.k, b.k) >= threshold
-     -- one key a prefix word-for-word of the other ("acme" / "acme holdings") is also a candidate
-     or (b.k like a.k || ' %' or a.k like b.k || ' %')
-  order by 3 desc, 1, 2
+language plpgsql volatile as $$
+declare
+  ext text;
+begin
+  -- a second call in the same transaction replaces the first one's work table
+  if to_regclass('pg_temp.lib_cnd_keys') is not null then drop table pg_temp.lib_cnd_keys; end if;
+  create temp table lib_cnd_keys on commit drop as
+    select k, array_agg(distinct n order by n) as variants
+    from (select lib.company_key(x) as k, lib.squish(x) as n from unnest(names) x) v
+    where k is not null group by k;
+  select n.nspname into ext from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm';
+  if ext is not null then
+    execute format('create index on lib_cnd_keys using gist (k %I.gist_trgm_ops)', ext);
+    analyze lib_cnd_keys;
+    perform set_config('pg_trgm.similarity_threshold', threshold::text, true);
+    return query execute format($q$
+      select a.k, b.k, %1$I.similarity(a.k, b.k), a.variants, b.variants
+      from lib_cnd_keys a join lib_cnd_keys b on a.k < b.k and a.k operator(%1$I.%%) b.k
+      union
+      select least(a.k, b.k), greatest(a.k, b.k), %1$I.similarity(a.k, b.k),
+             case when a.k < b.k then a.variants else b.variants end, case when a.k < b.k then b.variants else a.variants end
+      from lib_cnd_keys b
+      cross join lateral (select array_to_string((string_to_array(b.k, ' '))[1:i], ' ') as p
+                          from generate_series(1, cardinality(string_to_array(b.k, ' ')) - 1) i) pre
+      join lib_cnd_keys a on a.k = pre.p
+      order by 3 desc, 1, 2$q$, ext);
+  else
+    return query
+      select a.k, b.k, lib.name_similarity(a.k, b.k), a.variants, b.variants
+      from lib_cnd_keys a join lib_cnd_keys b on a.k < b.k
+      where lib.name_similarity(a.k, b.k) >= threshold
+         or b.k like a.k || ' %' or a.k like b.k || ' %'
+      order by 3 desc, 1, 2;
+  end if;
+end
 $$;
