@@ -49,12 +49,12 @@ describe.each(registry.pipelines.map((p) => [p.name, p] as const))('%s on its sa
     const t = ctx.summary.test as { tests: number; failed: number; failures: unknown[] };
     expect(t.failed, JSON.stringify(t.failures, null, 1)).toBe(0);
     const rep = ctx.summary.report as { html: string; findings: { categories: Record<string, unknown> } };
-    // every dq view follows the finding contract (docs/models.md)
-    const contract = await db.pool.query(`select message from lib.dq_findings($1::text[]) where category = 'dq_view_contract'`, [
-      schemas.filter((s) => s.startsWith('dq_')),
-    ]);
-    expect(contract.rows.map((r) => r.message)).toEqual([]);
-    expect(rep.findings.categories.dq_view_contract).toBeUndefined();
     expect(readFileSync(rep.html, 'utf8')).toContain(`Pipeline <b>${name}</b>`);
+  });
+
+  it('has dq views that follow the finding contract (docs/models.md)', async () => {
+    const schemas = modelSchemas(pipeline).filter((s) => s.startsWith('dq_'));
+    const contract = await db.pool.query(`select message from lib.dq_findings($1::text[]) where category = 'dq_view_contract'`, [schemas]);
+    expect(contract.rows.map((r) => r.message)).toEqual([]);
   });
 });
