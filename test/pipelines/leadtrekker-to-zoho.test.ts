@@ -58,7 +58,7 @@ describe('seed 000: Leadtrekker -> Zoho CRM', () => {
       expect(r.data.Last_Name).toBe(last);
       expect(r.data.Email).toBe(raw.email);
       // E.164 for South African numbers: national 0xx... becomes +27xx...
-      const digits = raw.phone.replace(/\D/g, '');
+      const digits = (raw.phone ?? '').replace(/\D/g, '');
       if (digits) expect(r.data.Phone).toBe(`+${digits.startsWith('27') ? digits : `27${digits.replace(/^0/, '')}`}`);
       else expect(r.data.Phone ?? null).toBeNull();
       expect(r.data.LTK_Original_Status).toBe(raw.status);
