@@ -130,31 +130,57 @@ export class ObjectLoader {
     );
   }
 
+  // Rejects, queue entries and their log rows are written in one statement each per page
+  // (flush), not one round trip per record.
+  private pendingRejects: { source_key: string; field: string | null; reason: string; message: string }[] = [];
+  private pendingQueue = new Map<string, { kind: string; key: string; detail: string; records: { object: string; source_key: string }[] }>();
+  private pendingLog: LogRow[] = [];
+
   async reject(sourceKey: string, reason: string, message: string, field?: string): Promise<void> {
     this.counts.rejected++;
-    await this.ctx.db.pool.query(
-      `insert into etl.rejects (run_id, pipeline, stage, object, source_key, field, reason_code, message) values ($1,$2,'load',$3,$4,$5,$6,$7)`,
-      [this.ctx.runId, this.ctx.pipeline.name, this.obj.name, sourceKey, field ?? null, reason, message],
-    );
-    await this.log([{ sourceKey, action: 'reject', reason, message }]);
+    this.pendingRejects.push({ source_key: sourceKey, field: field ?? null, reason, message });
+    this.pendingLog.push({ sourceKey, action: 'reject', reason, message });
   }
 
   async queue(sourceKey: string, kind: string, key: string, detail: string): Promise<void> {
     this.counts.queued++;
-    await this.ctx.db.pool.query(
-      `insert into etl.reconciliation_queue (pipeline, kind, key, detail, records) values ($1,$2,$3,$4,$5::jsonb)
-       on conflict (pipeline, kind, key) do update
-         set records = case when etl.reconciliation_queue.records @> $5::jsonb then etl.reconciliation_queue.records
-                            else etl.reconciliation_queue.records || $5::jsonb end,
-             status = 'open', resolved_at = null`,
-      [this.ctx.pipeline.name, kind, key, detail, JSON.stringify([{ object: this.obj.name, source_key: sourceKey }])],
-    );
-    await this.log([{ sourceKey, action: 'queue', reason: kind.toUpperCase(), message: detail }]);
+    const id = `${kind}\0${key}`;
+    const q = this.pendingQueue.get(id) ?? { kind, key, detail, records: [] };
+    q.records.push({ object: this.obj.name, source_key: sourceKey });
+    this.pendingQueue.set(id, q);
+    this.pendingLog.push({ sourceKey, action: 'queue', reason: kind.toUpperCase(), message: detail });
   }
 
   async skip(sourceKey: string, reason: string, message: string): Promise<void> {
     this.counts.skipped++;
-    await this.log([{ sourceKey, action: 'skip', reason, message }]);
+    this.pendingLog.push({ sourceKey, action: 'skip', reason, message });
+  }
+
+  async flush(): Promise<void> {
+    const { db, pipeline, runId } = this.ctx;
+    if (this.pendingRejects.length) {
+      await db.pool.query(
+        `insert into etl.rejects (run_id, pipeline, stage, object, source_key, field, reason_code, message)
+         select $1, $2, 'load', $3, r.source_key, r.field, r.reason, r.message
+           from jsonb_to_recordset($4::jsonb) as r(source_key text, field text, reason text, message text)`,
+        [runId, pipeline.name, this.obj.name, JSON.stringify(this.pendingRejects)],
+      );
+      this.pendingRejects = [];
+    }
+    for (const q of this.pendingQueue.values()) {
+      await db.pool.query(
+        `insert into etl.reconciliation_queue (pipeline, kind, key, detail, records) values ($1,$2,$3,$4,$5::jsonb)
+         on conflict (pipeline, kind, key) do update
+           set records = etl.reconciliation_queue.records
+                         || coalesce((select jsonb_agg(x) from jsonb_array_elements($5::jsonb) x where not etl.reconciliation_queue.records @> jsonb_build_array(x)), '[]'::jsonb),
+               status = 'open', resolved_at = null`,
+        [pipeline.name, q.kind, q.key, q.detail, JSON.stringify(q.records)],
+      );
+    }
+    this.pendingQueue.clear();
+    const rows = this.pendingLog;
+    this.pendingLog = [];
+    await this.log(rows);
   }
 
   private async userMap(): Promise<Map<string, string | null>> {
@@ -320,6 +346,7 @@ export class ObjectLoader {
       todo = next;
       if (todo.length) await new Promise((r) => setTimeout(r, 250 * 2 ** round));
     }
+    await this.flush();
   }
 
   private async sendInserts(inserts: Pending[], keyField: string | undefined): Promise<void> {

@@ -15,7 +15,7 @@ export interface FixtureOptions {
   leads: number;
   /** Owners cycle through these emails (default: two active sandbox users). */
   owners?: string[];
-  /** Leads whose Budget cell does not convert to a number (custom-field reject). */
+  /** Leads whose Newsletter Opt-in cell is not yes/no (custom-field reject). */
   badBudget?: number;
   /** Extra files: attachments.csv rows and files/ content. */
   attachments?: { id: string; lead: string; name: string; path: string; size: number }[];
@@ -27,8 +27,8 @@ export function makeExport(o: FixtureOptions): string {
   const lines = [HEADER];
   for (let i = 1; i <= o.leads; i++) {
     const id = `LT-${String(500000 + i)}`;
-    const budget = i <= (o.badBudget ?? 0) ? 'TBD' : `ZAR ${1000 + i}`;
-    lines.push(`${id};Person${i} Surname${i};person${i}@example.co.za;0825550${String(i).padStart(3, '0')};;Company ${i % 37};New;Website Form;${owners[i % owners.length]};Sales;01/02/2024 10:00;01/02/2024;${budget};Y;;15/03/2024`);
+    const optIn = i <= (o.badBudget ?? 0) ? 'Maybe' : 'Y';
+    lines.push(`${id};Person${i} Surname${i};person${i}@example.co.za;0825550${String(i).padStart(3, '0')};;Company ${i % 37};New;Website Form;${owners[i % owners.length]};Sales;01/02/2024 10:00;01/02/2024;ZAR ${1000 + i};${optIn};;15/03/2024`);
   }
   writeFileSync(path.join(dir, 'leads.csv'), lines.join('\n') + '\n');
   for (const f of ['users.csv', 'statuses.csv', 'user_groups.csv', 'notification_triggers.csv']) copyFileSync(path.join(SAMPLE, f), path.join(dir, f));

@@ -231,7 +231,7 @@ export class ZohoClient {
    */
   async call(method: string, path: string, o: CallOptions): Promise<{ status: number; json: unknown; headers: Headers }> {
     const max = this.opts.maxAttempts ?? 8;
-    let refreshedAuth = false;
+    let authRefreshes = 0;
     for (let attempt = 0; ; attempt++) {
       await this.opts.credits?.spend(`${method} ${path.split('?')[0]}`, o.credits);
       const token = await this.accessToken();
@@ -271,11 +271,12 @@ export class ZohoClient {
           json = null;
         }
       }
-      if (res.status === 401 && !refreshedAuth) {
+      if (res.status === 401 && authRefreshes < 3) {
         const e = topError.safeParse(json);
         if (e.success && e.data.code === 'INVALID_TOKEN') {
-          // Expired or revoked mid-run: refresh once and repeat (nothing was written).
-          refreshedAuth = true;
+          // Expired or revoked mid-run: refresh and repeat (nothing was written); a few times at
+          // most, so a credential that keeps failing surfaces instead of looping.
+          authRefreshes++;
           if (this.token?.value === token) this.token = undefined;
           await this.accessToken(false);
           attempt--;
