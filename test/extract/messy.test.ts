@@ -4,6 +4,8 @@
  * and that rows in file = landed + rejected.
  */
 import path from 'node:path';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
 import { extractSource } from '../../engine/extract/extract-source.ts';
@@ -165,5 +167,17 @@ describe('re-extracting', () => {
     expect(again[0]!.status).toBe('unchanged');
     expect(await items()).toEqual(before);
     expect(again[0]!.batchId).toBe(first[0]!.batchId);
+
+    // A new export with one row changed: landed again, and only that row's hash differs.
+    const tmp = mkdtempSync(path.join(tmpdir(), 'reextract-'));
+    const text = readFileSync(path.join(dir('bom'), 'items.csv'), 'utf8').replace('2;Bo;b', '2;Bo;changed');
+    writeFileSync(path.join(tmp, 'items.csv'), text);
+    const changed = await extractSource(db, messySource, tmp);
+    expect(changed[0]!.status).toBe('landed');
+    const after = await items();
+    expect(after).toHaveLength(before.length);
+    const differs = after.filter((r, i) => r._row_hash !== before[i]._row_hash).map((r) => r.item_id);
+    expect(differs).toEqual(['2']);
+    rmSync(tmp, { recursive: true, force: true });
   });
 });
