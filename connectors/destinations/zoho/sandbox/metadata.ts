@@ -409,11 +409,11 @@ export async function routeMetadata(ctx: Ctx, parts: string[]): Promise<boolean>
   const m = ctx.method;
   ctx.credits = 1;
   if (parts[0] === 'users') {
-    if (m === 'GET' && parts.length === 1) return users(ctx), true;
-    if (m === 'GET' && parts.length === 2) return users(ctx, parts[1]), true;
+    if (m === 'GET' && parts.length === 1) return (await (users(ctx)), true);
+    if (m === 'GET' && parts.length === 2) return (await (users(ctx, parts[1])), true);
     if (m === 'GET' && parts[1] === 'actions' && parts[2] === 'count') {
       const { rows } = await ctx.pool.query(`select count(*)::int as n from sandbox_zoho.users where status <> 'deleted'`);
-      return send(ctx, 200, { count: rows[0].n }), true;
+      return (await (send(ctx, 200, { count: rows[0].n })), true);
     }
     return false;
   }
@@ -441,24 +441,24 @@ export async function routeMetadata(ctx: Ctx, parts: string[]): Promise<boolean>
   if (parts[0] !== 'settings') return false;
   const [, res, sub] = parts;
   if (res === 'modules') {
-    if (m === 'GET' && !sub) return send(ctx, 200, { modules: await moduleList(ctx) }), true;
+    if (m === 'GET' && !sub) return (await (send(ctx, 200, { modules: await moduleList(ctx) })), true);
     if (m === 'GET' && sub) {
       const mod = (await moduleList(ctx)).find((x) => x.api_name === sub);
       if (!mod) throw fail(400, 'INVALID_MODULE', 'the module name given seems to be invalid', { resource_path_index: 2 });
-      return send(ctx, 200, { modules: [mod] }), true;
+      return (await (send(ctx, 200, { modules: [mod] })), true);
     }
-    if (m === 'POST' && !sub) return createModule(ctx), true;
+    if (m === 'POST' && !sub) return (await (createModule(ctx)), true);
   }
   if (res === 'fields') {
     const mod = await moduleParam(ctx);
-    if (m === 'GET' && !sub) return send(ctx, 200, { fields: [...mod.fields.values()].map((f) => fieldOut(f, mod)) }), true;
+    if (m === 'GET' && !sub) return (await (send(ctx, 200, { fields: [...mod.fields.values()].map((f) => fieldOut(f, mod)) })), true);
     if (m === 'GET' && sub) {
       const f = [...mod.fields.values()].find((x) => x.id === sub || x.api_name === sub);
-      if (!f) return send(ctx, 204), true;
-      return send(ctx, 200, { fields: [fieldOut(f, mod)] }), true;
+      if (!f) return (await (send(ctx, 204)), true);
+      return (await (send(ctx, 200, { fields: [fieldOut(f, mod)] })), true);
     }
-    if (m === 'POST' && !sub) return createFields(ctx, mod), true;
-    if (m === 'PATCH' || m === 'PUT') return updateFields(ctx, mod, sub), true;
+    if (m === 'POST' && !sub) return (await (createFields(ctx, mod)), true);
+    if (m === 'PATCH' || m === 'PUT') return (await (updateFields(ctx, mod, sub)), true);
   }
   if (res === 'layouts' && m === 'GET') {
     const mod = await moduleParam(ctx);
@@ -480,7 +480,7 @@ export async function routeMetadata(ctx: Ctx, parts: string[]): Promise<boolean>
   if (res === 'related_lists' && m === 'GET') {
     const mod = await moduleParam(ctx);
     const lists = ['Notes', 'Attachments'].map((r, i) => ({ id: `${mod.id}${i + 2}`, api_name: r, display_label: r, module: { api_name: r, id: null }, href: `${mod.api_name}/{id}/${r}`, type: 'default' }));
-    return send(ctx, 200, { related_lists: lists }), true;
+    return (await (send(ctx, 200, { related_lists: lists })), true);
   }
   if (res === 'roles' && m === 'GET') {
     const list = ROLES.filter((r) => !sub || r.id === sub).map((r) => ({
@@ -492,17 +492,17 @@ export async function routeMetadata(ctx: Ctx, parts: string[]): Promise<boolean>
       description: null,
       admin_user: r.name === 'CEO',
     }));
-    return send(ctx, list.length ? 200 : 204, list.length ? { roles: list } : undefined), true;
+    return (await (send(ctx, list.length ? 200 : 204, list.length ? { roles: list } : undefined)), true);
   }
   if (res === 'profiles' && m === 'GET') {
     const list = PROFILES.filter((p) => !sub || p.id === sub).map((p) => ({ ...p, display_label: p.name, description: null, type: 'normal_profile', created_time: null, modified_time: null }));
-    return send(ctx, list.length ? 200 : 204, list.length ? { profiles: list } : undefined), true;
+    return (await (send(ctx, list.length ? 200 : 204, list.length ? { profiles: list } : undefined)), true);
   }
   if (res === 'tags') {
     const mod = await moduleParam(ctx);
     if (m === 'GET') {
       const { rows } = await ctx.pool.query('select name, id from sandbox_zoho.tags where module = $1 order by name', [mod.api_name]);
-      return send(ctx, 200, { tags: rows.map((r) => ({ ...r, color_code: null, created_time: zohoTime() })), info: { count: rows.length, allowed_count: 100 } }), true;
+      return (await (send(ctx, 200, { tags: rows.map((r) => ({ ...r, color_code: null, created_time: zohoTime() })), info: { count: rows.length, allowed_count: 100 } })), true);
     }
     if (m === 'POST') {
       const body = await readJson(ctx);
@@ -512,7 +512,7 @@ export async function routeMetadata(ctx: Ctx, parts: string[]): Promise<boolean>
         const r = await ensureTag(ctx.pool, mod.api_name, { name: t.name });
         out.push(typeof r === 'string' ? { code: 'INVALID_DATA', details: { api_name: 'name' }, message: r, status: 'error' } : { code: 'SUCCESS', details: { id: r.id }, message: 'tags created successfully', status: 'success' });
       }
-      return send(ctx, 201, { tags: out }), true;
+      return (await (send(ctx, 201, { tags: out })), true);
     }
   }
   return false;
