@@ -67,7 +67,7 @@ export async function runDelta(ctx: StepContext): Promise<DeltaObject[]> {
       deleted,
       counts,
     };
-    if (d.new.length || d.changed.length) await reconcileObject({ db, pipeline, destination: dest, runId: ctx.runId, log: ctx.log }, obj, counts);
+    if (d.new.length || d.changed.length) await reconcileObject({ db, pipeline, destination: dest, runId: ctx.runId, log: ctx.log, summary: ctx.summary }, obj, counts);
     if (d.deleted.length)
       await db.pool.query(
         `insert into etl.delta_deleted (run_id, pipeline, object, source_key, dest_module, dest_id)

@@ -32,8 +32,8 @@ export interface ReconciliationRow {
 }
 
 /** Reading every record back costs one call each: above this, a random sample is read. */
-const CHECK_ALL_UP_TO = 500;
-const CHECK_SAMPLE = 200;
+const CHECK_ALL_UP_TO = 100;
+const CHECK_SAMPLE = 50;
 
 export interface ReconcileContext {
   db: Db;
@@ -41,6 +41,8 @@ export interface ReconcileContext {
   destination: Destination;
   runId: number;
   log?: (msg: string) => void;
+  /** The run's summary: each row is appended to its `reconciliation` list (the run report). */
+  summary?: Record<string, unknown>;
 }
 
 async function countOf(db: Db, relation: string): Promise<number | null> {
@@ -133,6 +135,7 @@ export async function reconcileObject(rc: ReconcileContext, obj: LoadObject, cou
        mapped = excluded.mapped, in_destination = excluded.in_destination, checked = excluded.checked, gaps = excluded.gaps, at = now()`,
     [runId, pipeline.name, obj.name, row.source_count, row.view_count, row.extracted, row.loaded, row.already_loaded, row.rejected, row.queued, row.skipped, row.mapped, row.in_destination, row.checked, row.gaps],
   );
+  if (rc.summary) ((rc.summary.reconciliation as ReconciliationRow[] | undefined) ??= []).push(row);
   rc.log?.(
     `  reconcile ${obj.name.padEnd(18)} source ${row.source_count ?? '-'}  view ${row.view_count}  loaded ${row.loaded}  already ${row.already_loaded}  rejected ${row.rejected}  queued ${row.queued}  skipped ${row.skipped}  in destination ${row.in_destination}/${row.mapped}${gaps.length ? `  GAP: ${gaps.join('; ')}` : ''}`,
   );

@@ -142,7 +142,7 @@ export async function runSample(ctx: StepContext): Promise<void> {
     const counts = await loadObject({ db, pipeline, destination: dest, runId: ctx.runId, fallbackOwner, customFields: confirmedCustomFields(pipeline), input: ctx.input, onlyKeys: new Set(keys.keys()), log: ctx.log }, obj);
     objects.push(counts);
     await recordStep(db, ctx.runId, `sample:${obj.name}`, 'done', counts);
-    await reconcileObject({ db, pipeline, destination: dest, runId: ctx.runId, log: ctx.log }, obj, counts);
+    await reconcileObject({ db, pipeline, destination: dest, runId: ctx.runId, log: ctx.log, summary: ctx.summary }, obj, counts);
   }
   ctx.summary.sample = { run_id: ctx.runId, size, records: rows.length, objects };
 

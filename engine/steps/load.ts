@@ -4,7 +4,7 @@ import { recordStep } from '../runs.ts';
 import type { Step } from './context.ts';
 import { CliError, UsageError } from '../errors.ts';
 import { gate } from '../gates.ts';
-import { requireApprovedSample } from '../lifecycle/index.ts';
+import { requireApprovedSample, reconcileObject } from '../lifecycle/index.ts';
 import { requireConfirmedCustomFields } from '../discover/index.ts';
 import { customFieldsFile, readCustomFieldMappings } from '../custom-fields.ts';
 import { requireIdempotencyFields } from './setup.ts';
@@ -66,6 +66,7 @@ export const load: Step = async (ctx) => {
     async onObject(obj, counts) {
       objects.push(counts);
       await recordStep(ctx.db, ctx.runId, `load:${obj.name}`, 'done', counts);
+      await reconcileObject({ db: ctx.db, pipeline: ctx.pipeline, destination: dest, runId: ctx.runId, log: ctx.log, summary: ctx.summary }, obj, counts);
       ctx.log(
         `  ${obj.name.padEnd(20)} extracted ${counts.extracted}  loaded ${counts.loaded}  already loaded ${counts.already_loaded}  rejected ${counts.rejected}  queued ${counts.queued}  skipped ${counts.skipped}`,
       );

@@ -151,6 +151,10 @@ describe('migration lifecycle (leadtrekker-to-zoho, sandbox)', () => {
     const load = await cli(['load', '--strict-gates', '--fallback-owner', fallback]);
     expect(load.exitCode, load.stderr).toBe(0);
     expect(load.stderr).toMatch(/sample approved by Thandi Mokoena/);
+    // Reconciliation per phase, in the run report and in etl, one row per object loaded.
+    const phases = load.json.reconciliation as { object: string; mapped: number; in_destination: number | null }[];
+    expect(phases.map((x) => x.object)).toEqual(Object.keys(load.json.objects));
+    expect((await q('select count(*)::int as n from etl.reconciliation where run_id = $1', [load.json.run_id]))[0].n).toBe(phases.length);
     afterLoad = await orgState();
     expect(Object.keys(afterLoad.records.Leads ?? {}).length).toBeGreaterThan(Object.keys(before.records.Leads ?? {}).length);
 
