@@ -2,10 +2,12 @@
 -- people.sql, linked to its company (the accounts lookup resolves the company created first).
 select
   'contacts:' || p.person_key                           as source_key,
-  p.first_name,
-  p.last_name,
-  -- no name in Leadtrekker: the email (else the phone) names the person, as Nutshell needs a name
-  case when p.last_name is null then coalesce(p.email, p.mobile, p.phone) end as name,
+  -- the name as Nutshell's name object (title kept); no name in Leadtrekker: the email (else
+  -- the phone) names the person, as Nutshell needs a name
+  case when p.last_name is not null
+       then jsonb_strip_nulls(jsonb_build_object('givenName', coalesce(p.first_name, ''), 'familyName', p.last_name, 'salutation', p.salutation,
+              'displayName', concat_ws(' ', p.first_name, p.last_name)))
+       else to_jsonb(coalesce(p.email, p.mobile, p.phone)) end as name,
   p.email,
   f.phone,
   'accounts:' || p.company_key                          as accounts,
