@@ -2,7 +2,7 @@
  * Optional `convert` step (seed 000 "Lead -> Contact + Account (upon conversion)"): converts the
  * migrated Leads matching the customer's rule through Zoho's POST /Leads/{id}/actions/convert.
  * Never part of a full run: it runs only as `tsx pipelines/run.ts leadtrekker-to-zoho convert`
- * with a rule (`--convert-status Won`, or LTK_CONVERT_STATUS=Won while the CLI lacks the flag).
+ * with a rule: LTK_CONVERT_STATUS=Won (or a --convert-status flag, read when the CLI passes it).
  */
 import type { Destination, RecordOutcome } from '../../engine/destination.ts';
 import type { Step } from '../../engine/steps/context.ts';
@@ -17,7 +17,7 @@ const canConvert = (d: Destination): d is Destination & LeadConverter => typeof 
 
 export const convert: Step = async (ctx) => {
   const rule = String(ctx.flags.convertStatus ?? ctx.flags['convert-status'] ?? process.env.LTK_CONVERT_STATUS ?? '').trim();
-  if (!rule) throw new CliError('CONVERT_NO_RULE', 'convert: name the Leadtrekker statuses to convert (--convert-status Won[,Other]); nothing is converted by default.', { exitCode: 2 });
+  if (!rule) throw new CliError('CONVERT_NO_RULE', 'convert: name the Leadtrekker statuses to convert (LTK_CONVERT_STATUS=Won[,Other]); nothing is converted by default.', { exitCode: 2 });
   const statuses = rule.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
   const dest = await ctx.destination();
   if (!canConvert(dest)) throw new CliError('CONVERT_UNSUPPORTED', `convert: the ${dest.name} destination cannot run the lead-convert action.`);
