@@ -69,6 +69,7 @@ export async function startZohoSandbox(opts: ZohoSandboxOptions): Promise<ZohoSa
   let crmCalls = 0;
   const faultCounts: Record<string, number> = {};
   const timers = new Set<NodeJS.Timeout>();
+  const pendingLogs = new Set<Promise<unknown>>();
   let apiDomain = '';
   const runner: BulkRunner = { org, apiUser: admin, get apiDomain() { return apiDomain; }, pool, timers } as BulkRunner;
 
@@ -92,7 +93,7 @@ export async function startZohoSandbox(opts: ZohoSandboxOptions): Promise<ZohoSa
       rejectRecord: () => (faults.recordRejectRate ? recordRng() < faults.recordRejectRate : false),
     };
     let charged = false;
-    handle(ctx)
+    const done: Promise<unknown> = handle(ctx)
       .then(() => {
         charged = true;
       })
@@ -100,13 +101,13 @@ export async function startZohoSandbox(opts: ZohoSandboxOptions): Promise<ZohoSa
         if (err instanceof HttpError) send(ctx, err.status, err.body);
         else send(ctx, 500, topError('INTERNAL_ERROR', `Internal Server Error: ${(err as Error).message}`));
       })
-      .finally(async () => {
+      .then(async () => {
         const status = res.statusCode;
         const bill = charged && ctx.credits > 0 && status !== 401 && status !== 429 && status < 500;
         if (bill) await limits.charge(ctx.credits, url.pathname).catch(() => {});
         if (ctx.fault) faultCounts[ctx.fault] = (faultCounts[ctx.fault] ?? 0) + 1;
         if (url.pathname.startsWith('/__sandbox')) return;
-        pool
+        await pool
           .query('insert into sandbox_zoho.request_log (method, path, status, records, latency_ms, credits, code, fault) values ($1,$2,$3,$4,$5,$6,$7,$8)', [
             ctx.method,
             url.pathname,
@@ -118,7 +119,9 @@ export async function startZohoSandbox(opts: ZohoSandboxOptions): Promise<ZohoSa
             ctx.fault ?? null,
           ])
           .catch(() => {});
-      });
+      })
+      .finally(() => pendingLogs.delete(done));
+    pendingLogs.add(done);
   });
 
   async function handle(ctx: Ctx): Promise<void> {
@@ -131,11 +134,11 @@ export async function startZohoSandbox(opts: ZohoSandboxOptions): Promise<ZohoSa
     if (!crm) throw fail(404, 'INVALID_URL_PATTERN', 'Please check if the URL trying to access is a correct one');
 
     crmCalls++;
+    let delay = 0;
     if (faulted(path)) {
       // Fixed draws per call so the fault sequence depends only on the seed and call order.
       const [dropBefore, r429, r5xx, jitter, dropAfter, which5xx] = [callRng(), callRng(), callRng(), callRng(), callRng(), callRng()];
-      const delay = (faults.latencyMs ?? 0) + (faults.jitterMs ? Math.round(jitter * faults.jitterMs) : 0);
-      if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+      delay = (faults.latencyMs ?? 0) + (faults.jitterMs ? Math.round(jitter * faults.jitterMs) : 0);
       if (faults.revokeTokensEvery && crmCalls % faults.revokeTokensEvery === 0) {
         await revokeAllTokens(ctx);
         ctx.fault = 'revokeTokens';
@@ -177,6 +180,8 @@ export async function startZohoSandbox(opts: ZohoSandboxOptions): Promise<ZohoSa
     }
     const release = limits.acquire(heavy);
     try {
+      // A slow response holds its concurrency slot, as a slow Zoho call would.
+      if (delay > 0) await new Promise((r) => setTimeout(r, delay));
       if (parts[0] === 'crm' && parts[1] === 'bulk') {
         if (parts[3] === 'write' && parts.length === 4 && ctx.method === 'POST') return await createJob(ctx, runner);
         if (parts[3] === 'write' && parts.length === 5 && ctx.method === 'GET') {
@@ -223,6 +228,7 @@ export async function startZohoSandbox(opts: ZohoSandboxOptions): Promise<ZohoSa
         server.close(() => resolve());
         server.closeAllConnections?.();
       });
+      await Promise.all([...pendingLogs]);
       await pool.end();
     },
   };

@@ -59,9 +59,14 @@ export function diffZohoSnapshots(a: ZohoOrgSnapshot, b: ZohoOrgSnapshot): strin
   const walk = (path: string, x: unknown, y: unknown, depth: number) => {
     if (JSON.stringify(canonical(x)) === JSON.stringify(canonical(y))) return;
     const isObj = (v: unknown) => v && typeof v === 'object' && !Array.isArray(v);
-    if (depth > 0 && isObj(x) && isObj(y)) {
-      const keys = [...new Set([...Object.keys(x as object), ...Object.keys(y as object)])].sort();
-      for (const k of keys) walk(`${path}.${k}`, (x as Record<string, unknown>)[k], (y as Record<string, unknown>)[k], depth - 1);
+    // Containers (a module's records, a module's fields) are walked even when one side lacks them,
+    // so an added record reads `records.Accounts.<id>: added {...}` on every level.
+    const container = (v: unknown) => isObj(v) || (depth > 1 && v === undefined);
+    if (depth > 0 && container(x) && container(y)) {
+      const xs = (x ?? {}) as Record<string, unknown>;
+      const ys = (y ?? {}) as Record<string, unknown>;
+      const keys = [...new Set([...Object.keys(xs), ...Object.keys(ys)])].sort();
+      for (const k of keys) walk(`${path}.${k}`, xs[k], ys[k], depth - 1);
       return;
     }
     if (x === undefined) out.push(`${path}: added ${show(y)}`);
