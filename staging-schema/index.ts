@@ -5,6 +5,7 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_etl_control_tables.ts';
 import * as m0010 from './0010_extract_findings_profiles.ts';
+import * as m0011 from './0011_extract_batch_bytes.ts';
 import * as m0020 from './0020_model_state.ts';
 import * as m0030 from './0030_load_work.ts';
 import * as m0040 from './0040_lifecycle.ts';
@@ -12,6 +13,7 @@ import * as m0040 from './0040_lifecycle.ts';
 export const migrations: Record<string, Migration> = {
   '0001_etl_control_tables': m0001,
   '0010_extract_findings_profiles': m0010,
+  '0011_extract_batch_bytes': m0011,
   '0020_model_state': m0020,
   '0030_load_work': m0030,
   '0040_lifecycle': m0040,

@@ -235,24 +235,27 @@ async function landFile(db: Db, source: SourceConnector, plan: Plan & { file: st
   const t0 = Date.now();
   const schema = rawSchema(source.name);
   const table = `${schema}.${spec.name}`;
-  const digest = await sha256(file);
   const fileLabel = path.basename(file);
   const customFields = mapping.custom.map((c) => c.header);
   const totalBytes = statSync(file).size;
   const base = { file: fileLabel, table, customFields, duplicateHeaders: mapping.duplicates };
-
-  if (!opts.force) {
-    const last = await db.pool.query(
-      `select batch_id, sha256, rows_landed, rows_rejected, rows_read, method from etl.extract_batches
+  const last = (
+    await db.pool.query(
+      `select batch_id, sha256, bytes, rows_landed, rows_rejected, rows_read, method from etl.extract_batches
         where source = $1 and file = $2 and finished_at is not null order by batch_id desc limit 1`,
       [source.name, spec.name],
-    );
-    if (last.rows[0]?.sha256 === digest) {
-      const r = last.rows[0];
-      const f = await db.pool.query(`select count(*)::int as n from etl.extract_findings where batch_id = $1`, [r.batch_id]);
+    )
+  ).rows[0];
+  // Hash first only when the file could be unchanged (same size as the last batch); otherwise
+  // the fast path hashes it on the way to COPY and a large first extract reads the file once.
+  let digest: string | undefined;
+  if (!opts.force && last && (last.bytes === null || Number(last.bytes) === totalBytes)) {
+    digest = await sha256(file);
+    if (last.sha256 === digest) {
+      const f = await db.pool.query(`select count(*)::int as n from etl.extract_findings where batch_id = $1`, [last.batch_id]);
       return {
-        ...base, status: 'unchanged', rowsRead: Number(r.rows_read), landed: Number(r.rows_landed), rejected: Number(r.rows_rejected),
-        blankLines: 0, findings: f.rows[0].n, batchId: Number(r.batch_id), method: r.method,
+        ...base, status: 'unchanged', rowsRead: Number(last.rows_read), landed: Number(last.rows_landed), rejected: Number(last.rows_rejected),
+        blankLines: 0, findings: f.rows[0].n, batchId: Number(last.batch_id), method: last.method,
       };
     }
   }
@@ -261,9 +264,9 @@ async function landFile(db: Db, source: SourceConnector, plan: Plan & { file: st
   try {
     await client.query('begin');
     const batch = await client.query(
-      `insert into etl.extract_batches (run_id, source, file, path, sha256, encoding, delimiter, custom_fields)
-       values ($1, $2, $3, $4, $5, $6, $7, $8) returning batch_id`,
-      [opts.runId ?? null, source.name, spec.name, file, digest, encoding, delimiter, customFields],
+      `insert into etl.extract_batches (run_id, source, file, path, sha256, encoding, delimiter, custom_fields, bytes)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning batch_id`,
+      [opts.runId ?? null, source.name, spec.name, file, digest ?? '', encoding, delimiter, customFields, totalBytes],
     );
     const batchId = Number(batch.rows[0].batch_id);
     // truncate, not delete: the old export's rows go without a scan (still rolled back on failure).
@@ -299,6 +302,7 @@ async function landFile(db: Db, source: SourceConnector, plan: Plan & { file: st
         });
         await client.query('release savepoint fast_path');
         method = 'pg-copy';
+        digest ??= r.sha256;
         landed = r.rows;
         duplicates = r.duplicates;
       } catch (err) {
@@ -310,6 +314,7 @@ async function landFile(db: Db, source: SourceConnector, plan: Plan & { file: st
       throw new CliError('EXTRACT_UNREADABLE', `${fileLabel}: a one-column file is read with the careful reader only.`);
     }
     if (method === 'careful') {
+      digest ??= await sha256(file);
       const r = await carefulLand(client, { ...plan, fileLabel, columns, schema, batchId, keyAt, progress });
       landed = r.landed;
       duplicates = r.duplicates;
@@ -333,8 +338,8 @@ async function landFile(db: Db, source: SourceConnector, plan: Plan & { file: st
     }
     const rowsRead = landed + rejects.length;
     await client.query(
-      `update etl.extract_batches set rows_read = $2, rows_landed = $3, rows_rejected = $4, method = $5, finished_at = now() where batch_id = $1`,
-      [batchId, rowsRead, landed, rejects.length, method],
+      `update etl.extract_batches set rows_read = $2, rows_landed = $3, rows_rejected = $4, method = $5, sha256 = $6, finished_at = now() where batch_id = $1`,
+      [batchId, rowsRead, landed, rejects.length, method, digest],
     );
     await client.query('commit');
     opts.onProgress?.({ file: fileLabel, rows: landed, bytes: totalBytes, totalBytes, done: true });

@@ -18,7 +18,7 @@
  * no blank line, no NUL byte, valid bytes for the encoding (COPY checks), no unterminated quote.
  */
 import { createReadStream, statSync } from 'node:fs';
-import { hash } from 'node:crypto';
+import { hash, createHash } from 'node:crypto';
 import { Transform, type TransformCallback, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import iconv from 'iconv-lite';
@@ -269,7 +269,7 @@ const sqlLiteral = (s: string) => `'${s.replace(/'/g, "''")}'`;
  * Land a file through COPY inside the caller's transaction (the caller holds a savepoint).
  * Throws NotWellFormed, or PostgreSQL's COPY error, when the file needs the careful reader.
  */
-export async function fastLand(client: pg.PoolClient, inp: FastLandInput): Promise<{ rows: number; duplicates: Map<string, number[]> }> {
+export async function fastLand(client: pg.PoolClient, inp: FastLandInput): Promise<{ rows: number; duplicates: Map<string, number[]>; sha256: string }> {
   if (inp.columns.length < 2) throw new NotWellFormed('a one-column file');
   const totalBytes = statSync(inp.file).size;
   const appender = new LineageAppender(inp.delimiter, inp.columns.length, inp.headerLines, inp.batchId, inp.fileLabel, (rows, bytes) =>
@@ -282,7 +282,19 @@ export async function fastLand(client: pg.PoolClient, inp: FastLandInput): Promi
         // A quoted empty field lands as NULL, as the careful reader lands it.
         `force_null (${inp.columns.map(ident).join(', ')}))`),
   );
-  const bytes: Readable = createReadStream(inp.file, { start: inp.hasBom ? 3 : 0, highWaterMark: 1 << 20 });
+  // The file's sha256 (BOM included) on the way through, so a first extract reads the file once.
+  const sha = createHash('sha256');
+  let skip = inp.hasBom ? 3 : 0;
+  const bytes: Readable = createReadStream(inp.file, { highWaterMark: 1 << 20 }).pipe(
+    new Transform({
+      transform(chunk: Buffer, _e, done) {
+        sha.update(chunk);
+        const cut = Math.min(skip, chunk.length);
+        skip -= cut;
+        done(null, cut ? chunk.subarray(cut) : chunk);
+      },
+    }),
+  );
   // Windows-1252 becomes UTF-8 here so the row hash is computed over the same bytes PostgreSQL stores.
   if (inp.encoding === 'windows1252') {
     await pipeline(bytes, iconv.decodeStream('win1252'), iconv.encodeStream('utf8'), appender, copy);
@@ -292,5 +304,5 @@ export async function fastLand(client: pg.PoolClient, inp: FastLandInput): Promi
   const rows = Number(copy.rowCount ?? 0);
   if (rows !== appender.rows) throw new NotWellFormed(`PostgreSQL read ${rows} records where ${appender.rows} were sent`);
   inp.onProgress?.({ rows, bytes: totalBytes, totalBytes });
-  return { rows, duplicates: appender.keys.dups };
+  return { rows, duplicates: appender.keys.dups, sha256: sha.digest('hex') };
 }
