@@ -15,7 +15,9 @@ const S = 'servicetracker_to_zoho';
  * filled only for contacts already in etl.id_map). The second pass is an update of the changed
  * field only; on a re-run both passes find the same payload hash and write nothing.
  */
-const accounts: LoadObject = { name: 'accounts', module: 'Accounts', lookups: { Primary_Contact: 'contacts' }, sourceCount: 'stg_servicetracker.clients' };
+const accounts: LoadObject = { name: 'accounts', module: 'Accounts', lookups: { Primary_Contact: 'contacts' } };
+// (No sourceCount: clients repeated under a variant spelling merge into one Account, so fewer
+// Accounts than clients is expected; dq_servicetracker.duplicate_clients lists each merge.)
 
 /** Activities link the Deal (What_Id), its Account, the technician's Contact (Who_Id) and the Asset. */
 const activityLookups = { What_Id: 'deals', Related_Account: 'accounts', Who_Id: 'technicians', Asset: 'assets' };

@@ -7,7 +7,8 @@ select
   t.email                                             as "Email",
   t.territory                                         as "Territory",
   t.active                                            as "Active in ServiceTracker",
-  case when t.email is null then 'no email in ServiceTracker: add one, then create the Zoho user'
+  case when not t.active then 'inactive in ServiceTracker: no user needed unless they return; records stay with the fallback owner'
+       when t.email is null then 'no email in ServiceTracker: add one, then create the Zoho user'
        when not t.email_valid then 'email is not valid: correct it, then create the Zoho user'
        else 'create a Zoho user with this email' end   as "Action",
   (select count(*) from stg_servicetracker.work_orders w where w.technician_id = t.technician_id) as "Work Orders"

@@ -26,10 +26,10 @@ typed as (
     coalesce(lib.is_valid_email(lib.clean_email(primary_contact_email)), false) as primary_contact_email_valid,
     -- columns the connector does not know: custom fields, mapped through custom-fields.csv
     -- ServiceTracker writes some dates month-first; a custom value that is such a date is
-  -- rewritten as ISO here so the typed conversion at load cannot read it day-first.
-  (select coalesce(jsonb_object_agg(e.k, case when e.v ~ '^\s*\d{1,2}/\d{1,2}/\d{4}\s*$' and lib.parse_date(e.v, false) is not null
-                                            then to_char(lib.parse_date(e.v, false), 'YYYY-MM-DD') else e.v end), '{}'::jsonb)
-     from jsonb_each_text(to_jsonb(ranked) - array['client_id', 'client_name', 'street', 'city', 'state', 'zip', 'country', 'phone',
+    -- rewritten as ISO here so the typed conversion at load cannot read it day-first.
+    (select coalesce(jsonb_object_agg(e.k, case when e.v ~ '^\s*\d{1,2}/\d{1,2}/\d{4}\s*$' and lib.parse_date(e.v, false) is not null
+                                              then to_char(lib.parse_date(e.v, false), 'YYYY-MM-DD') else e.v end), '{}'::jsonb)
+       from jsonb_each_text(to_jsonb(ranked) - array['client_id', 'client_name', 'street', 'city', 'state', 'zip', 'country', 'phone',
       'primary_contact_email', '_file', '_line', '_batch_id', '_row_hash', '_extracted_at', 'rn']) as e(k, v)) as custom,
     _file, _line
   from ranked
