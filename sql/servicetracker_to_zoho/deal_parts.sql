@@ -11,7 +11,7 @@ select
   l.quantity::float8                                  as "Quantity",
   l.unit_price::float8                                as "Unit_Price",
   round(l.quantity * l.unit_price, 2)::float8         as "Line_Total",
-  case when w.work_order_id is null then 'ORPHAN_WORK_ORDER: work order ' || l.work_order_id || ' is not in work_orders.csv' end as _reject_reason
+  case when w.work_order_id is null then 'ORPHAN: work order ' || l.work_order_id || ' is not in work_orders.csv' end as _reject_reason
 from stg_servicetracker.work_order_parts l
 left join stg_servicetracker.work_orders w on w.work_order_id = l.work_order_id
 left join stg_servicetracker.parts p on p.part_number = l.part_number

@@ -12,7 +12,7 @@ select
   a.asset_key                                         as "Asset",
   a.entry_id                                          as "ST_Entry_ID",
   a.owner_email                                       as "Owner",
-  case when not a.work_order_known then 'ORPHAN_WORK_ORDER: work order ' || a.work_order_id || ' is not in work_orders.csv'
+  case when not a.work_order_known then 'ORPHAN: work order ' || a.work_order_id || ' is not in work_orders.csv'
        when a.start_at is null and a.entry_date is null then 'NO_START: visit has no start time or date' end as _reject_reason
 from servicetracker_to_zoho.activities a
 where a.scheduled

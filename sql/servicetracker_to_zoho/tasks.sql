@@ -16,6 +16,6 @@ select
   a.asset_key                                         as "Asset",
   a.entry_id                                          as "ST_Entry_ID",
   a.owner_email                                       as "Owner",
-  case when not a.work_order_known then 'ORPHAN_WORK_ORDER: work order ' || a.work_order_id || ' is not in work_orders.csv' end as _reject_reason
+  case when not a.work_order_known then 'ORPHAN: work order ' || a.work_order_id || ' is not in work_orders.csv' end as _reject_reason
 from servicetracker_to_zoho.activities a
 where not a.scheduled
