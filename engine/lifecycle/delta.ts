@@ -15,6 +15,7 @@ import { transform } from '../steps/transform.ts';
 import type { StepContext } from '../steps/context.ts';
 import { outDir, relationExists, viewName, writeCsv } from './common.ts';
 import { reconcileObject } from './reconcile.ts';
+import { requireApprovedSample } from './approval.ts';
 
 export interface DeltaObject {
   object: string;
@@ -30,6 +31,8 @@ export async function runDelta(ctx: StepContext): Promise<DeltaObject[]> {
   const { db, pipeline } = ctx;
   await extract(ctx);
   await transform(ctx);
+  // A delta writes like a load: only under a mapping whose sample a person approved.
+  await requireApprovedSample(ctx);
   const dest = await ctx.destination();
   let fallbackOwner: string | undefined;
   if (ctx.flags.fallbackOwner) fallbackOwner = (await dest.listUsers()).find((u) => u.email === ctx.flags.fallbackOwner)?.id;
