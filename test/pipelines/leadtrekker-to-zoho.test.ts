@@ -159,6 +159,23 @@ describe('seed 000: Leadtrekker -> Zoho CRM', () => {
       expect(queued.has(`leads:${n.lead_id}`)).toBe(true);
       expect(await rec('leads', `leads:${n.lead_id}`)).toBeUndefined();
     }
+    // their calls, emails, notes and reminders wait in the queue with them
+    const children = await q(
+      `select m.object, m.source_key, m.action, m.message from etl.load_log m
+        join raw_leadtrekker.activities a on m.source_key in ('calls:' || a.activity_id, 'email_tasks:' || a.activity_id, 'notes:' || a.activity_id)
+       where a.lead_id = any($1)`,
+      [nobody.map((n) => n.lead_id)],
+    );
+    expect(children.length).toBeGreaterThan(0);
+    for (const c of children) {
+      // a row the SQL already rejects (no date) is rejected, whatever its lead
+      if (c.action === 'reject') expect(c.message, c.source_key).toMatch(/^UNPARSEABLE_DATE: /);
+      else {
+        expect(c.action, c.source_key).toBe('queue');
+        expect(c.message).toMatch(/^PARENT_QUEUED: /);
+      }
+    }
+    expect(children.some((c) => c.action === 'queue')).toBe(true);
     const roster = await q(`select email, leadtrekker_status from leadtrekker_to_zoho.handoff_users order by email`);
     expect(roster.find((u) => u.email === 'sipho@ltk-demo.co.za')?.leadtrekker_status).toBe('inactive');
     expect(roster.find((u) => u.email === 'thandi@ltk-demo.co.za')?.leadtrekker_status).toBe('active');
