@@ -95,20 +95,24 @@ export async function runHandoff(ctx: StepContext): Promise<{ dir: string; files
   md.push('## Custom field creation checklist', '', 'Tick `done` once each field exists in the destination with this API name and type.', '', mdTable(cfHeader, cfRows));
 
   // 4. Attachments that need a person (too large, unreadable, not supported by the API).
+  // The latest outcome of each file that is not in the destination now (a later load may have
+  // written one an earlier run rejected).
   const att = (
     await db.pool.query(
-      `select object, source_key, reason_code, message, 'load_log' as origin from etl.load_log
-        where pipeline = $1 and action in ('reject','queue','skip') and (reason_code ilike '%attach%' or message ilike '%attach%' or object ilike '%attach%')
+      `select * from (
+         select distinct on (object, source_key) object, source_key, reason_code, message, 'load_log' as origin from etl.load_log l
+          where pipeline = $1 and action in ('reject','queue','skip') and rollback_of is null
+            and (reason_code ilike '%attach%' or message ilike '%attach%' or object ilike '%attach%')
+            and not exists (select 1 from etl.id_map m where m.pipeline = l.pipeline and m.object = l.object and m.source_key = l.source_key)
+          order by object, source_key, id desc) a
        union all
-       select object, source_key, reason_code, message, 'rejects' from etl.rejects
+       select distinct on (object, source_key, reason_code) object, source_key, reason_code, message, 'rejects' from etl.rejects
         where pipeline is not distinct from $1 and stage <> 'load' and (reason_code ilike '%attach%' or message ilike '%attach%' or object ilike '%attach%' or file ilike '%attach%')
        order by 1, 2`,
       [pipeline.name],
     )
   ).rows;
-  // The same attachment held on several runs is one item to hand over.
-  const seen = new Set<string>();
-  const attRows = att.filter((r) => !seen.has(`${r.object}\0${r.source_key}\0${r.reason_code}`) && seen.add(`${r.object}\0${r.source_key}\0${r.reason_code}`)).map((r) => [r.object, r.source_key, r.reason_code, r.message, r.origin]);
+  const attRows = att.map((r) => [r.object, r.source_key, r.reason_code, r.message, r.origin]);
   csv('attachments-manual.csv', ['object', 'source_key', 'reason_code', 'message', 'origin'], attRows);
   md.push('## Attachments for manual hand-off', '', mdTable(['object', 'source_key', 'reason_code', 'message', 'origin'], attRows));
 
@@ -119,7 +123,9 @@ export async function runHandoff(ctx: StepContext): Promise<{ dir: string; files
   ).rows.map((r) => r.table_name as string);
   for (const v of views) {
     const t = await tableRows(ctx, `${ident(schema)}.${ident(v)}`);
-    const name = `${slug(v.replace(/^handoff_/, ''))}.csv`;
+    // A view may share a name with a document above (handoff_not_migrated): keep both.
+    const base = slug(v.replace(/^handoff_/, ''));
+    const name = files.includes(`${base}.csv`) ? `handoff-${base}.csv` : `${base}.csv`;
     csv(name, t.header, t.rows);
     const title = v.replace(/^handoff_/, '').replace(/_/g, ' ');
     md.push(`## ${title.charAt(0).toUpperCase()}${title.slice(1)}`, '', `From \`${schema}.${v}\` (${t.rows.length} rows).`, '', mdTable(t.header, t.rows));

