@@ -200,6 +200,13 @@ async function planFor(o: RunLoadOptions, obj: LoadObject, task: string, utils: 
       lo = b.source_key;
       prevRn = Number(b.rn);
     }
+    // A short tail would cost a call with a few records: it joins the chunk before it.
+    if (chunks.length >= 2 && chunks[chunks.length - 1]!.rows < size / 2) {
+      const tail = chunks.pop()!;
+      const prev = chunks[chunks.length - 1]!;
+      prev.hi = tail.hi;
+      prev.rows += tail.rows;
+    }
     if (chunks.length)
       await client.query(
         `insert into etl.load_chunks (plan_id, chunk_no, lo_key, hi_key, rows) select $1, r.no, r.lo, r.hi, r.rows from jsonb_to_recordset($2::jsonb) as r(no int, lo text, hi text, rows int)`,

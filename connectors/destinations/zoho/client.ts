@@ -271,11 +271,11 @@ export class ZohoClient {
           json = null;
         }
       }
-      if (res.status === 401 && authRefreshes < 3) {
+      if (res.status === 401 && authRefreshes < max) {
         const e = topError.safeParse(json);
         if (e.success && e.data.code === 'INVALID_TOKEN') {
-          // Expired or revoked mid-run: refresh and repeat (nothing was written); a few times at
-          // most, so a credential that keeps failing surfaces instead of looping.
+          // Expired or revoked mid-run: refresh and repeat (nothing was written); at most
+          // maxAttempts times, so a credential that keeps failing surfaces instead of looping.
           authRefreshes++;
           if (this.token?.value === token) this.token = undefined;
           await this.accessToken(false);
