@@ -13,7 +13,8 @@ export function copyValue(v: string | null | undefined): string {
 
 /**
  * Row hash: md5 of the fields in file order joined by U+001F, NULL/empty as ''.
- * The SQL fast path computes the same: md5(array_to_string(array[...], chr(31), '')).
+ * Equal to SQL md5(array_to_string(array[fields...], chr(31), '')); the fast path (fast-path.ts)
+ * computes it as md5 of a quote-free row's bytes with each delimiter read as U+001F.
  */
 export function rowHash(values: (string | null | undefined)[]): string {
   return createHash('md5').update(values.map((v) => (v ?? '').replace(/\0/g, '')).join('\x1f')).digest('hex');

@@ -83,6 +83,9 @@ describe('encodings and delimiters', () => {
     const careful = (await items()).map((x) => x._row_hash);
     await extractSource(db, messySource, dir('quoted'), { force: true, method: 'auto' });
     expect((await items()).map((x) => x._row_hash)).toEqual(careful);
+    // and the SQL formula over the landed fields gives it too
+    const sql = await rows(`select md5(array_to_string(array[item_id, name, notes], chr(31), '')) as h from raw_messy.items order by _line`);
+    expect(sql.map((x) => x.h)).toEqual(careful);
   });
 });
 
