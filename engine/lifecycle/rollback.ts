@@ -132,12 +132,34 @@ export async function runRollback(ctx: StepContext): Promise<RollbackResult> {
     // Files go after the records: the destination removes a record's files with the record,
     // and the engine's Destination interface has no call to remove one file alone.
     const files = inserts.filter((r) => attachmentObjects.has(r.object));
+    // Records are deleted in batches of the destination's maximum, one module at a time.
+    type Row = { object: string; source_key: string; dest_module: string; dest_id: string };
+    let batch: Row[] = [];
+    const flush = async () => {
+      if (!batch.length) return;
+      const outcomes = await dest.delete(batch[0]!.dest_module, batch.map((r) => r.dest_id));
+      for (const [i, r] of batch.entries()) {
+        const outcome = outcomes[i];
+        // Not there any more (deleted by hand, or by an interrupted rollback) is the same end state.
+        const gone = outcome?.ok || !(await dest.get(r.dest_module, r.dest_id));
+        if (!gone) {
+          res.failed++;
+          ctx.log(`  could not delete ${r.object} ${r.source_key} (${r.dest_id}): ${outcome?.code ?? 'NO_RESULT'} ${outcome?.message ?? ''}`);
+          continue;
+        }
+        await db.pool.query('delete from etl.id_map where pipeline = $1 and object = $2 and source_key = $3 and dest_id = $4', [pipeline.name, r.object, r.source_key, r.dest_id]);
+        await logAction(r, 'delete', run, `deleted the record run ${run} created`);
+        res.deleted++;
+      }
+      batch = [];
+    };
     for (const r of [...inserts.filter((x) => !attachmentObjects.has(x.object)), ...files]) {
       if (r.done) {
         res.already_done++;
         continue;
       }
       if (attachmentObjects.has(r.object)) {
+        await flush();
         const payload = (await db.pool.query('select payload from etl.id_map where pipeline = $1 and object = $2 and source_key = $3', [pipeline.name, r.object, r.source_key])).rows[0]
           ?.payload as Record<string, unknown> | undefined;
         const pm = payload?.parent_module;
@@ -151,18 +173,10 @@ export async function runRollback(ctx: StepContext): Promise<RollbackResult> {
         await fileGone(r, run, String(pm), String(pid));
         continue;
       }
-      const [outcome] = await dest.delete(r.dest_module, [r.dest_id]);
-      // Not there any more (deleted by hand, or by an interrupted rollback) is the same end state.
-      const gone = outcome?.ok || !(await dest.get(r.dest_module, r.dest_id));
-      if (!gone) {
-        res.failed++;
-        ctx.log(`  could not delete ${r.object} ${r.source_key} (${r.dest_id}): ${outcome?.code ?? 'NO_RESULT'} ${outcome?.message ?? ''}`);
-        continue;
-      }
-      await db.pool.query('delete from etl.id_map where pipeline = $1 and object = $2 and source_key = $3 and dest_id = $4', [pipeline.name, r.object, r.source_key, r.dest_id]);
-      await logAction(r, 'delete', run, `deleted the record run ${run} created`);
-      res.deleted++;
+      if (batch.length && (batch[0]!.dest_module !== r.dest_module || batch.length >= dest.maxBatch)) await flush();
+      batch.push(r);
     }
+    await flush();
   }
   for (const d of deferred) {
     if (!(await dest.get(d.pm, d.pid))) await fileGone(d.r, d.run, d.pm, d.pid);

@@ -79,7 +79,7 @@ beforeAll(async () => {
   out = path.join(tmp, 'out');
   input = path.join(tmp, 'export');
   // A slice of the bundled export keeps the test fast; the pipeline sees a complete export.
-  sliceExport(leadtrekkerToZoho.source.sampleDir, input, 'leads.csv', 30);
+  sliceExport(leadtrekkerToZoho.source.sampleDir, input, 'leads.csv', 25);
   for (const step of ['extract', 'transform', 'setup', 'users']) {
     const args = step === 'extract' ? [step, '--input', input] : step === 'setup' ? [step, '--apply'] : [step];
     const r = await cli(args);
