@@ -1,0 +1,32 @@
+-- Zoho Contacts, one per ASPEC contact (seed 004 "Contact -> Contacts"): names, email, phone,
+-- mailing address, owner, tags, and the Account lookup (the company's Account, merged variants
+-- resolved). An invalid email is not sent (Description keeps it); a company the export does not
+-- have leaves Account_Name empty (dq_aspec.orphan_references). A contact whose Account waits
+-- in the reconciliation queue waits with it.
+select
+  'contacts:' || k.contact_id                                  as source_key,
+  k.salutation                                                 as "Salutation",
+  k.first_name                                                 as "First_Name",
+  -- Last_Name is mandatory in Zoho: a contact with no name keeps its email's name or its id
+  coalesce(k.last_name, k.first_name, split_part(k.email, '@', 1), 'Contact ' || k.contact_id) as "Last_Name",
+  case when k.email_valid then k.email end                     as "Email",
+  coalesce(k.phone, k.phone_raw)                               as "Phone",
+  k.street                                                     as "Mailing_Street",
+  k.city                                                       as "Mailing_City",
+  k.province                                                   as "Mailing_State",
+  k.postal_code                                                as "Mailing_Zip",
+  k.country                                                    as "Mailing_Country",
+  case when k.account_company_id is not null then 'companies:' || k.account_company_id end as "Account_Name",
+  o.email                                                      as "Owner",
+  t.zoho_tags                                                  as "Tag",
+  nullif(concat_ws(E'\n',
+    case when k.email_raw is not null and not k.email_valid then 'ASPEC email (not a valid address): ' || k.email_raw end,
+    'ASPEC tags over Zoho''s tag limits: ' || t.overflow), '') as "Description",
+  k.contact_id                                                 as "ASPEC_Contact_ID",
+  k.custom                                                     as _custom,
+  case when sa.state = 'waiting'
+       then format('WAITING_FOR_PARENT: its Account companies:%s waits in the reconciliation queue', k.account_company_id) end as _queue_reason
+from stg_aspec.contacts k
+left join stg_aspec.owner_refs o on o.owner_raw = k.owner_raw
+left join aspec_to_zoho.record_tags t on t.object = 'contacts' and t.record_id = k.contact_id
+left join aspec_to_zoho.record_state sa on sa.source_key = 'companies:' || k.account_company_id
