@@ -95,8 +95,12 @@ export async function runVerify(ctx: StepContext): Promise<VerifyResult> {
   if (runFlag !== undefined && !sample) throw new CliError('NO_SAMPLE_RUN', `run ${runFlag} is not a sample run of ${pipeline.name}; verify --run takes a sample run id.`, { exitCode: 2 });
   const sampleRunId = sample ? Number(sample.run_id) : null;
 
+  // The fallback owner the sample was loaded with, unless this command names one.
+  const fallbackEmail =
+    ctx.flags.fallbackOwner ??
+    (sampleRunId !== null ? ((await db.pool.query(`select args->>'fallbackOwner' as f from etl.runs where run_id = $1`, [sampleRunId])).rows[0]?.f ?? undefined) : undefined);
   let fallbackOwnerId: string | undefined;
-  if (ctx.flags.fallbackOwner) fallbackOwnerId = (await dest.listUsers()).find((u) => u.email === ctx.flags.fallbackOwner)?.id;
+  if (fallbackEmail) fallbackOwnerId = (await dest.listUsers()).find((u) => u.email.toLowerCase() === String(fallbackEmail).toLowerCase())?.id;
 
   const diffs: FieldDiff[] = [];
   let records = 0;
