@@ -1,7 +1,7 @@
 /**
  * Seed 001 (Leadtrekker -> Nutshell), row by row: a generated Leadtrekker export (the sample's
  * layout and mess, 60 leads so the one-call-per-record API stays quick) is loaded into the
- * sandbox Nutshell through the real CLI, and each row's promise is read back from
+ * sandbox Nutshell through the real CLI (setup, users, load), and each row's promise is read back from
  * sandbox_nutshell. A few leads lose their company (and one gets a placeholder) so the
  * prospect rule has something to decide. Expected values are computed from the export here,
  * independently of the SQL.
@@ -15,6 +15,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateLeadtrekker } from '../../tools/generate/leadtrekker.ts';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
 import { runCli } from '../helpers/cli.ts';
+import { steps } from '../../engine/steps/index.ts';
+import { startRun } from '../../engine/runs.ts';
+import type { StepContext } from '../../engine/steps/context.ts';
+import { leadtrekkerToNutshell } from '../../pipelines/leadtrekker-to-nutshell/pipeline.ts';
 
 const P = 'leadtrekker-to-nutshell';
 const FALLBACK = 'thandi@ltk-demo.co.za';
@@ -85,13 +89,22 @@ beforeAll(async () => {
   leads = [...new Map(rows.filter((r) => r['Lead ID']!.trim() !== '').map((r) => [r['Lead ID']!.trim(), r])).values()];
 
   db = await createTestDb();
+  // extract and transform in-process (they never touch the destination; the CLI around them is
+  // covered elsewhere): every step that talks to Nutshell goes through the real CLI below.
+  const ctx: StepContext = {
+    db,
+    pipeline: leadtrekkerToNutshell,
+    flags: { json: true, force: false, strictGates: false, out: path.join(dir, 'out') },
+    runId: await startRun(db, P, 'extract+transform', {}),
+    input: dir,
+    log: () => {},
+    summary: {},
+    destination: () => Promise.reject(new Error('extract and transform need no destination')),
+  };
+  for (const s of ['extract', 'transform']) await steps[s]!(ctx);
   const env = { DATABASE_URL: db.url };
-  let r = await runCli([P, 'extract', '--input', dir], env);
-  expect(r.exitCode, `extract: ${r.stderr}`).toBe(0);
-  for (const step of ['transform', 'setup']) {
-    r = await runCli([P, step], env);
-    expect(r.exitCode, `${step}: ${r.stderr}`).toBe(0);
-  }
+  let r = await runCli([P, 'setup'], env);
+  expect(r.exitCode, `setup: ${r.stderr}`).toBe(0);
   r = await runCli([P, 'users', '--json'], env);
   expect(r.exitCode, r.stderr).toBe(0);
   users = r.json.users;
@@ -342,6 +355,17 @@ describe('seed 001: Leadtrekker -> Nutshell', () => {
     expect(inv.filter((r) => r.kind === 'notification' || r.kind === 'autoresponder').length).toBe(triggers);
     expect(inv.map((r) => r.kind)).toEqual(expect.arrayContaining(['autoresponder', 'assignment rules', 'notification preferences']));
   });
+
+  it('a second load writes nothing: every record is already loaded, Nutshell holds no duplicates', async () => {
+    const before = await q(`select entity_type, count(*)::int as n from sandbox_nutshell.entities group by 1 order by 1`);
+    const r = await runCli([P, 'load', '--fallback-owner', FALLBACK, '--json'], { DATABASE_URL: db.url });
+    expect(r.exitCode, r.stderr).toBe(0);
+    for (const [name, c] of Object.entries<any>(r.json.objects)) {
+      expect(c.loaded, name).toBe(0);
+      expect(c.already_loaded, name).toBe(load[name].loaded + load[name].already_loaded);
+    }
+    expect(await q(`select entity_type, count(*)::int as n from sandbox_nutshell.entities group by 1 order by 1`)).toEqual(before);
+  }, 60_000);
 });
 
 async function mappedSource(src: string): Promise<string> {
