@@ -3,12 +3,13 @@ import type { CliRegistry } from '../engine/cli/main.ts';
 import { leadtrekkerToZoho } from './leadtrekker-to-zoho/pipeline.ts';
 import { servicetrackerToZoho } from './servicetracker-to-zoho/pipeline.ts';
 import { leadtrekkerToNutshell } from './leadtrekker-to-nutshell/pipeline.ts';
+import { leadtracToNutshell } from './leadtrac-to-nutshell/pipeline.ts';
 import { aspecToZoho } from './aspec-to-zoho/pipeline.ts';
 import { startZohoSandbox } from '../connectors/destinations/zoho/sandbox/server.ts';
 import { startNutshellSandbox } from '../connectors/destinations/nutshell/sandbox/server.ts';
 
 export const registry: CliRegistry = {
-  pipelines: [leadtrekkerToZoho, servicetrackerToZoho, leadtrekkerToNutshell, aspecToZoho],
+  pipelines: [leadtrekkerToZoho, servicetrackerToZoho, leadtrekkerToNutshell, aspecToZoho, leadtracToNutshell],
   sandboxes: {
     async zoho({ databaseUrl, port, host }) {
       const sb = await startZohoSandbox({ databaseUrl, port, host });

@@ -1,0 +1,24 @@
+-- materialized: table
+-- The parents each activity names, checked against the export (EXPORTS.md: an activity naming
+-- several parents is attached to every parent the destination can link, and shown under the
+-- most specific one: lead, then person, then company). A named parent that is not in the export
+-- is dropped from the links (dq finding); with none left the activity is queued.
+select
+  a.activity_id,
+  case when l.lead_id is not null then a.lead_id end     as lead_id,
+  case when p.person_id is not null then a.person_id end as person_id,
+  case when c.company_id is not null then a.company_id end as company_id,
+  array_remove(array[case when a.lead_id is not null and l.lead_id is null then 'lead ' || a.lead_id end,
+                     case when a.person_id is not null and p.person_id is null then 'person ' || a.person_id end,
+                     case when a.company_id is not null and c.company_id is null then 'company ' || a.company_id end], null) as missing,
+  case when l.lead_id is not null then 'leads:' || a.lead_id
+       when p.person_id is not null then 'contacts:' || a.person_id
+       when c.company_id is not null then 'accounts:' || a.company_id end as shown_under,
+  concat_ws(', ',
+    case when l.lead_id is not null then 'lead ' || coalesce(l.lead_name, a.lead_id) || ' (' || a.lead_id || ')' end,
+    case when p.person_id is not null then 'person ' || coalesce(concat_ws(' ', p.first_name, p.last_name), a.person_id) || ' (' || a.person_id || ')' end,
+    case when c.company_id is not null then 'company ' || c.name || ' (' || a.company_id || ')' end) as parents_text
+from stg_leadtrac.activities a
+left join stg_leadtrac.leads l on l.lead_id = a.lead_id
+left join stg_leadtrac.people p on p.person_id = a.person_id
+left join stg_leadtrac.companies c on c.company_id = a.company_id
