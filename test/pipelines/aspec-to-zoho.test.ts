@@ -95,8 +95,8 @@ beforeAll(async () => {
   expect(first.exitCode, first.stderr).toBe(0);
   queuedFirst = (await q(`select kind, key, records from etl.reconciliation_queue where pipeline = $1 and status = 'open'`, [P])) as typeof queuedFirst;
   loadedFirst = new Set((await q(`select source_key from etl.id_map where pipeline = $1`, [P])).map((r) => r.source_key));
-  modelTests = await runCli([P, 'test', '--json'], env);
-  second = await runCli([P, 'load', '--fallback-owner', FALLBACK, '--json'], env);
+  // The model tests only read: they run beside the second load to keep the file fast.
+  [modelTests, second] = await Promise.all([runCli([P, 'test', '--json'], env), runCli([P, 'load', '--fallback-owner', FALLBACK, '--json'], env)]);
   expect(second.exitCode, second.stderr).toBe(0);
   users = await q(`select user_id, name, email, status from raw_aspec.users`);
 }, 170_000);
