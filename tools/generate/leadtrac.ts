@@ -112,12 +112,12 @@ const INDUSTRIES = ['Legal Services', 'Financial Services', 'Debt Settlement', '
 const TITLES = ['Paralegal', 'Attorney', 'Office Manager', 'Client', 'CFO', 'Intake Specialist', 'Owner', ''];
 const EMAIL_DOMAINS = ['example.com', 'mail.example.net', 'example.org'];
 /** New/Contacted/Qualified/Won/Lost map to Nutshell stages and outcomes; Docs Sent, Enrolled,
- *  Not Interested are custom LeadTrac statuses; 'contacted' tests case-insensitive matching. */
+ *  Not Interested are custom LeadTrac statuses; On Hold is in no map; 'contacted' tests case-insensitive matching. */
 const STATUSES: [string, number][] = [
-  ['New', 25], ['Contacted', 20], ['Qualified', 12], ['Docs Sent', 10], ['Enrolled', 10], ['Won', 8], ['Lost', 8], ['Not Interested', 4], ['contacted', 3],
+  ['New', 25], ['Contacted', 20], ['Qualified', 12], ['Docs Sent', 10], ['Enrolled', 10], ['Won', 8], ['Lost', 8], ['Not Interested', 4], ['contacted', 3], ['On Hold', 2],
 ];
 const SOURCES: [string, number][] = [
-  ['Web Form', 30], ['Referral', 18], ['Trade Show', 8], ['Google Ads', 14], ['Radio Ad', 6], ['Facebook Lead Ad', 8], ['web form', 3], ['', 8],
+  ['Web Form', 30], ['Referral', 18], ['Trade Show', 8], ['Google Ads', 14], ['Radio Ad', 6], ['Facebook Lead Ad', 8], ['web form', 3], ['Podcast', 3], ['', 8],
 ];
 const PRODUCTS = ['Debt Settlement', 'Credit Counseling', 'Bankruptcy Review'];
 const CONTACT_METHODS = ['Phone', 'Email', 'Text'];
