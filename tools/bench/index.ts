@@ -1,0 +1,475 @@
+/**
+ * `npm run bench [-- --full | sizes...]`: every stage measured beside its physical limit in the
+ * same run, on this machine, printed as one table and written to .bench/results.json.
+ *
+ *   extract    our extract of a leads file vs `psql \copy` of the same file (ratio >= 0.7)
+ *   transform  all leadtrekker-to-zoho models at two sizes (growth <= 1.1x the data growth;
+ *              the 1M build within 60 s)
+ *   load       records/s into the sandbox with a set latency and concurrency vs the ceiling
+ *              concurrency x 100 / latency (ratio >= 0.9); write calls per 100 records (<= 1.02)
+ *   memory     peak RSS of each stage's process (<= 300 MB, flat as the input grows)
+ *   e2e        export -> sandbox org through the CLI, total time
+ *
+ * Everything runs in databases of its own (crm_bench_<pid>_*), created on the server the tool
+ * uses (DATABASE_URL, else the embedded one) and dropped at the end: a user's data is never
+ * touched. Generated exports are cached in .bench/data/ (same seed and size: same bytes).
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, createReadStream } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { projectRoot } from '../../engine/paths.ts';
+import { ensureEmbeddedServer } from '../../engine/db/embedded.ts';
+import { embeddedHome } from '../../engine/db/connection.ts';
+import { openDb } from '../../engine/db/connection.ts';
+import { migrateToLatest } from '../../engine/db/migrate.ts';
+import { generate } from '../generate/index.ts';
+import { judged, renderMarkdown, renderTable, type Figure } from './report.ts';
+import type { StageReport } from './stage.ts';
+
+export interface BenchOptions {
+  full: boolean;
+  /** Leads in the export whose leads.csv is the extract figure's file. */
+  extractLeads: number;
+  /** Two sizes (leads) for the transform growth figure; memory is read at both. */
+  transformSizes: [number, number];
+  loadLeads: number;
+  latencyMs: number;
+  concurrency: number;
+  e2eLeads: number;
+  only: Set<string>;
+  seed: string;
+  out: string;
+  dataDir: string;
+  keepData: boolean;
+  log: (msg: string) => void;
+}
+
+export const QUICK = { extractLeads: 100_000, transformSizes: [10_000, 100_000] as [number, number], loadLeads: 3_000, e2eLeads: 3_000 };
+export const FULL = { extractLeads: 1_000_000, transformSizes: [100_000, 1_000_000] as [number, number], loadLeads: 10_000, e2eLeads: 100_000 };
+export const STAGES = ['extract', 'transform', 'load', 'e2e'];
+
+const MB = 1024 * 1024;
+/**
+ * Generated exports name owners the sandbox org has no user for (on purpose); the loads here
+ * give those records a fallback owner so every record is written, not queued for a person.
+ */
+const FALLBACK_OWNER = 'thandi@ltk-demo.co.za';
+
+// ---------------------------------------------------------------- databases
+
+/** The server the tool itself would use: DATABASE_URL's, else the embedded one. */
+async function adminUrl(): Promise<string> {
+  if (process.env.DATABASE_URL) return process.env.DATABASE_URL;
+  return (await ensureEmbeddedServer(embeddedHome())).adminUrl;
+}
+
+function withDb(url: string, db: string): string {
+  const u = new URL(url);
+  u.pathname = `/${db}`;
+  return u.toString();
+}
+
+class BenchDbs {
+  private made: string[] = [];
+  constructor(private readonly admin: string) {}
+  async create(suffix: string): Promise<string> {
+    const name = `crm_bench_${process.pid}_${suffix}`;
+    const c = new pg.Client({ connectionString: this.admin });
+    await c.connect();
+    try {
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.query(`create database ${name}`);
+    } finally {
+      await c.end();
+    }
+    this.made.push(name);
+    const url = withDb(this.admin, name);
+    const db = openDb(url, 2);
+    try {
+      await migrateToLatest(db.kysely);
+    } finally {
+      await db.close();
+    }
+    return url;
+  }
+  async dropAll(): Promise<void> {
+    const c = new pg.Client({ connectionString: this.admin });
+    await c.connect().catch(() => {});
+    for (const name of this.made.splice(0)) await c.query(`drop database if exists ${name} with (force)`).catch(() => {});
+    await c.end().catch(() => {});
+  }
+}
+
+// ---------------------------------------------------------------- processes
+
+interface Ran {
+  ms: number;
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function run(cmd: string, args: string[], env: Record<string, string>, logFile?: string): Promise<Ran> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(cmd, args, { cwd: projectRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (logFile) writeFileSync(logFile, `$ ${cmd} ${args.join(' ')}\n--- stdout\n${stdout}\n--- stderr\n${stderr}\n`, { flag: 'a' });
+      resolve({ ms: performance.now() - t0, code: code ?? 1, stdout, stderr });
+    });
+  });
+}
+
+interface StageCtx {
+  out: string;
+  log: (m: string) => void;
+}
+
+/** Run a stage (tools/bench/stage.ts) in a child process; its report includes its peak RSS. */
+async function stage(ctx: StageCtx, dbUrl: string, name: string, args: string[], env: Record<string, string> = {}): Promise<StageReport> {
+  const report = path.join(ctx.out, `stage-${process.pid}-${Date.now()}.json`);
+  const r = await run(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'tools', 'bench', 'stage.ts'), name, ...args], { ...env, DATABASE_URL: dbUrl, BENCH_REPORT: report }, path.join(ctx.out, 'bench.log'));
+  if (!existsSync(report) || (r.code !== 0 && name !== 'cli')) throw new Error(`bench stage ${name} ${args.join(' ')} failed (exit ${r.code}):\n${r.stderr.slice(-3000)}`);
+  const rep = JSON.parse(readFileSync(report, 'utf8')) as StageReport & { stdout?: string; stderr?: string };
+  rmSync(report, { force: true });
+  if (rep.exitCode) throw new Error(`${name} ${args.join(' ')} exited ${rep.exitCode}:\n${r.stderr.slice(-3000)}`);
+  rep.stdout = r.stdout;
+  rep.stderr = r.stderr;
+  return rep;
+}
+
+// ---------------------------------------------------------------- data
+
+async function exportOf(o: BenchOptions, leads: number): Promise<string> {
+  const dir = path.join(o.dataDir, `leadtrekker-${leads}-seed-${o.seed}`);
+  const done = path.join(dir, '.complete');
+  if (existsSync(done)) return dir;
+  rmSync(dir, { recursive: true, force: true });
+  o.log(`generating a Leadtrekker export of ${leads.toLocaleString('en-US')} leads in ${path.relative(projectRoot, dir)} ...`);
+  const t0 = performance.now();
+  const r = await generate({ source: 'leadtrekker', outDir: dir, size: leads, seed: o.seed });
+  writeFileSync(done, JSON.stringify(r.files));
+  o.log(`  ${Object.entries(r.files).map(([f, n]) => `${f} ${n}`).join(', ')} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+  return dir;
+}
+
+async function warm(file: string): Promise<void> {
+  // Both contenders read the file from the page cache: read it once first.
+  for await (const _ of createReadStream(file, { highWaterMark: 4 * MB })) void _;
+}
+
+// ---------------------------------------------------------------- stages
+
+async function benchExtract(o: BenchOptions, dbs: BenchDbs, figures: Figure[], raw: Record<string, unknown>): Promise<void> {
+  const dir = await exportOf(o, o.extractLeads);
+  const file = path.join(dir, 'leads.csv');
+  const url = await dbs.create('extract');
+  await warm(file);
+  const ctx = { out: o.out, log: o.log };
+
+  // psql \copy into a plain table of text columns, as many as the header has.
+  const header = readFileSync(file, { encoding: 'latin1' }).slice(0, 4096).split(/\r?\n/)[0]!.split(';');
+  const cols = header.map((_, i) => `c${i + 1} text`).join(', ');
+  const psql = process.env.PSQL ?? '/usr/bin/psql';
+  const setup = await run(psql, [url, '-v', 'ON_ERROR_STOP=1', '-qc', `create table bench_copy (${cols})`], {});
+  if (setup.code) throw new Error(`psql: ${setup.stderr}`);
+  o.log(`extract: psql \\copy of ${path.basename(file)} ...`);
+  const copy = await run(psql, [url, '-v', 'ON_ERROR_STOP=1', '-c', `\\copy bench_copy from '${file.replace(/'/g, "''")}' with (format csv, header true, delimiter ';', encoding 'WIN1252')`], {});
+  if (copy.code) throw new Error(`psql \\copy failed: ${copy.stderr}`);
+  const copyRows = Number(/COPY (\d+)/.exec(copy.stdout)?.[1] ?? NaN);
+
+  o.log(`extract: our extract of the same file ...`);
+  const ours = await stage(ctx, url, 'extract-file', [file]);
+  const bytes = ours.bytes!;
+  const oursRps = (ours.rows! * 1000) / ours.ms;
+  const copyRps = (copyRows * 1000) / copy.ms;
+  const mbps = (ms: number) => bytes / MB / (ms / 1000);
+  const rows = ours.rows!.toLocaleString('en-US');
+  figures.push({ stage: 'extract', label: `our extract, ${rows} rows`, value: oursRps, unit: 'rows/s', detail: `${mbps(ours.ms).toFixed(1)} MB/s, ${(ours.ms / 1000).toFixed(1)} s, path ${ours.method}${ours.fallback ? ` (fallback: ${ours.fallback})` : ''}` });
+  figures.push({ stage: 'extract', label: `psql \\copy, same file`, value: copyRps, unit: 'rows/s', detail: `${mbps(copy.ms).toFixed(1)} MB/s, ${(copy.ms / 1000).toFixed(1)} s, ${(bytes / MB).toFixed(0)} MB file` });
+  figures.push(judged({ stage: 'extract', label: 'our extract / \\copy', value: oursRps / copyRps, unit: 'x' }, '>=', 0.7));
+  raw.extract = { file, bytes, rows: ours.rows, ours_ms: ours.ms, copy_ms: copy.ms, copy_rows: copyRows, method: ours.method, fallback: ours.fallback, max_rss_kb: ours.maxRssKb };
+  await dbs.dropAll();
+}
+
+async function benchTransform(o: BenchOptions, dbs: BenchDbs, figures: Figure[], memory: Figure[], raw: Record<string, unknown>): Promise<void> {
+  const ctx = { out: o.out, log: o.log };
+  const url = await dbs.create('transform');
+  const res: { leads: number; extract: StageReport; transform: StageReport }[] = [];
+  for (const leads of o.transformSizes) {
+    const dir = await exportOf(o, leads);
+    o.log(`transform: extracting the ${leads.toLocaleString('en-US')}-lead export ...`);
+    const extract = await stage(ctx, url, 'extract', [dir]);
+    o.log(`transform: building every leadtrekker-to-zoho model ...`);
+    const transform = await stage(ctx, url, 'transform', []);
+    res.push({ leads, extract, transform });
+  }
+  const [a, b] = res as [(typeof res)[0], (typeof res)[0]];
+  const n = (x: number) => (x >= 1e6 && x % 1e6 === 0 ? `${x / 1e6}M` : x >= 1000 && x % 1000 === 0 ? `${x / 1000}k` : String(x));
+  const top = (r: StageReport) => (r.models ?? []).slice(0, 3).map((m) => `${m.id} ${(m.ms / 1000).toFixed(1)} s`).join(', ');
+  figures.push({ stage: 'transform', label: `build all models, ${n(a.leads)} leads`, value: a.transform.ms / 1000, unit: 's', detail: `${a.extract.rows!.toLocaleString('en-US')} raw rows; slowest: ${top(a.transform)}` });
+  figures.push({ stage: 'transform', label: `build all models, ${n(b.leads)} leads`, value: b.transform.ms / 1000, unit: 's', detail: `${b.extract.rows!.toLocaleString('en-US')} raw rows; slowest: ${top(b.transform)}` });
+  const growth = b.leads / a.leads;
+  figures.push(judged({ stage: 'transform', label: `growth for ${growth.toFixed(0)}x the data`, value: b.transform.ms / a.transform.ms, unit: 'x' }, '<=', Math.round(growth * 1.1 * 10) / 10));
+  figures.push(judged({ stage: 'transform', label: '1M-lead build', value: b.leads === 1_000_000 ? b.transform.ms / 1000 : null, unit: 's', detail: b.leads === 1_000_000 ? '' : 'measured only with --full' }, '<=', 60, b.leads === 1_000_000));
+
+  for (const [label, pick] of [['extract (whole export)', (r: (typeof res)[0]) => r.extract], ['transform', (r: (typeof res)[0]) => r.transform]] as const) {
+    const small = pick(a).maxRssKb / 1024;
+    const big = pick(b).maxRssKb / 1024;
+    memory.push(judged({ stage: 'memory', label: `${label}, ${n(b.leads)} leads`, value: big, unit: 'MB', detail: `${n(a.leads)} leads: ${small.toFixed(0)} MB` }, '<=', 300));
+    memory.push(judged({ stage: 'memory', label: `${label}, growth ${n(a.leads)} -> ${n(b.leads)}`, value: big / small, unit: 'x', detail: 'flat: peak RSS barely moves with 10x the input' }, '<=', 1.25));
+  }
+  raw.transform = res.map((r) => ({ leads: r.leads, raw_rows: r.extract.rows, extract_ms: r.extract.ms, extract_rss_kb: r.extract.maxRssKb, transform_ms: r.transform.ms, transform_rss_kb: r.transform.maxRssKb, models: r.transform.models }));
+  await dbs.dropAll();
+}
+
+/** extract, transform, setup --apply, users: the steps before a load, through the CLI. */
+async function prepare(ctx: StageCtx, url: string, dir: string, env: Record<string, string>, times?: Record<string, { ms: number; rssMb: number }>): Promise<void> {
+  for (const step of [['extract'], ['transform'], ['setup', '--apply'], ['users']]) {
+    const r = await stage(ctx, url, 'cli', ['leadtrekker-to-zoho', ...step, '--input', dir], env);
+    if (times) times[step[0]!] = { ms: r.ms, rssMb: r.maxRssKb / 1024 };
+  }
+}
+
+async function benchLoad(o: BenchOptions, dbs: BenchDbs, figures: Figure[], memory: Figure[], raw: Record<string, unknown>): Promise<void> {
+  const ctx = { out: o.out, log: o.log };
+  const dir = await exportOf(o, o.loadLeads);
+  const url = await dbs.create('load');
+  const c = o.concurrency;
+  // One variable for the sandbox: per-call latency and the org's concurrency limit. The client
+  // and the workers get the same concurrency; the bulk write API is kept out so every record
+  // goes through the 100-record calls the ceiling is computed for.
+  const env = {
+    CRM_SANDBOX_FAULTS: JSON.stringify({ latencyMs: o.latencyMs, concurrency: c }),
+    ZOHO_CONCURRENCY: String(c),
+    ZOHO_BULK_THRESHOLD: String(Number.MAX_SAFE_INTEGER),
+  };
+  o.log(`load: preparing ${o.loadLeads.toLocaleString('en-US')} leads (extract, transform, setup, users) ...`);
+  await prepare(ctx, url, dir, env);
+  o.log(`load: loading with ${o.latencyMs} ms per call, concurrency ${c} ...`);
+  const r = await stage(ctx, url, 'cli', ['leadtrekker-to-zoho', 'load', '--input', dir, '--workers', String(c), '--fallback-owner', FALLBACK_OWNER, '--json'], env);
+  const db = new pg.Client({ connectionString: url });
+  await db.connect();
+  let w: { calls: number; records: number; span_s: number; objects: number; att_calls: number };
+  try {
+    // Record writes: inserts/upserts/updates of a module, 100 at a time. Attachments are one
+    // file per call by the API's design, so they are counted apart.
+    const q = await db.query(`
+      with w as (
+        select id, split_part(path, '/', 4) as module, records, at, latency_ms from sandbox_zoho.request_log
+         where method in ('POST','PUT','PATCH') and status < 500 and path ~ '^/crm/v8/[A-Za-z_]+(/upsert)?$' and path !~ '^/crm/v8/(coql|settings)'),
+      -- Objects load one after another: a run of calls to the same module is one object's load.
+      runs as (select *, sum(case when module is distinct from prev then 1 else 0 end) over (order by id) as run
+                 from (select *, lag(module) over (order by id) as prev from w) x),
+      spans as (select run, extract(epoch from max(at) - min(at - make_interval(secs => latency_ms / 1000.0)))::float8 as s from runs group by run)
+      select (select count(*)::int from w) as calls, (select coalesce(sum(records), 0)::int from w) as records,
+             (select coalesce(sum(s), 0)::float8 from spans) as span_s, (select count(*)::int from spans) as objects,
+             (select count(*)::int from sandbox_zoho.request_log where method = 'POST' and path ~ '/Attachments$') as att_calls`);
+    w = q.rows[0];
+  } finally {
+    await db.end();
+  }
+  const ceiling = (c * 100 * 1000) / o.latencyMs;
+  const rps = w.records / w.span_s;
+  figures.push({ stage: 'load', label: `records/s, ${o.latencyMs} ms/call, concurrency ${c}`, value: rps, unit: 'rec/s', detail: `${w.records.toLocaleString('en-US')} records in ${w.calls} write calls; ${w.span_s.toFixed(1)} s writing ${w.objects} objects (whole load step ${(r.ms / 1000).toFixed(1)} s with attachments and reconciliation)` });
+  figures.push({ stage: 'load', label: 'ceiling: concurrency x 100 / latency', value: ceiling, unit: 'rec/s' });
+  figures.push(judged({ stage: 'load', label: 'records/s / ceiling', value: rps / ceiling, unit: 'x' }, '>=', 0.9));
+  figures.push(judged({ stage: 'load', label: 'write calls per 100 records', value: (w.calls * 100) / Math.max(1, w.records), unit: '', detail: `attachments apart: ${w.att_calls} upload calls` }, '<=', 1.02));
+  memory.push(judged({ stage: 'memory', label: `load, ${o.loadLeads.toLocaleString('en-US')} leads`, value: r.maxRssKb / 1024, unit: 'MB' }, '<=', 300));
+  let summary: unknown;
+  try {
+    summary = JSON.parse((r as StageReport & { stdout: string }).stdout.trim().split('\n').pop() ?? 'null');
+  } catch {
+    summary = null;
+  }
+  raw.load = { leads: o.loadLeads, latency_ms: o.latencyMs, concurrency: c, ...w, load_step_ms: r.ms, max_rss_kb: r.maxRssKb, summary };
+  await dbs.dropAll();
+}
+
+async function benchE2e(o: BenchOptions, dbs: BenchDbs, figures: Figure[], memory: Figure[], raw: Record<string, unknown>): Promise<void> {
+  const ctx = { out: o.out, log: o.log };
+  const dir = await exportOf(o, o.e2eLeads);
+  const url = await dbs.create('e2e');
+  o.log(`e2e: ${o.e2eLeads.toLocaleString('en-US')} leads from export to the sandbox org (extract, transform, setup, users, load) ...`);
+  const times: Record<string, { ms: number; rssMb: number }> = {};
+  const t0 = performance.now();
+  await prepare(ctx, url, dir, {}, times);
+  const l = await stage(ctx, url, 'cli', ['leadtrekker-to-zoho', 'load', '--input', dir, '--fallback-owner', FALLBACK_OWNER, '--json'], {});
+  times.load = { ms: l.ms, rssMb: l.maxRssKb / 1024 };
+  const total = (performance.now() - t0) / 1000;
+  const db = new pg.Client({ connectionString: url });
+  await db.connect();
+  const loaded = (await db.query(`select count(*)::int as n from etl.id_map`)).rows[0].n as number;
+  await db.end();
+  const steps = Object.entries(times).map(([k, v]) => `${k} ${(v.ms / 1000).toFixed(1)} s`).join(', ');
+  figures.push({ stage: 'e2e', label: `${o.e2eLeads.toLocaleString('en-US')} leads, export -> sandbox org`, value: total, unit: 's', detail: `${loaded.toLocaleString('en-US')} records in the org; ${steps}` });
+  const peak = Math.max(...Object.values(times).map((t) => t.rssMb));
+  memory.push(judged({ stage: 'memory', label: `e2e, largest step (${o.e2eLeads.toLocaleString('en-US')} leads)`, value: peak, unit: 'MB', detail: Object.entries(times).map(([k, v]) => `${k} ${v.rssMb.toFixed(0)}`).join(', ') + ' MB' }, '<=', 300));
+  raw.e2e = { leads: o.e2eLeads, total_s: total, records_loaded: loaded, steps: times };
+  await dbs.dropAll();
+}
+
+// ---------------------------------------------------------------- main
+
+export interface BenchResult {
+  mode: 'quick' | 'full' | 'custom';
+  command: string;
+  started: string;
+  finished: string;
+  machine: { cpus: number; cpu: string; memory_gb: number; node: string };
+  figures: Figure[];
+  raw: Record<string, unknown>;
+}
+
+export async function bench(o: BenchOptions, mode: BenchResult['mode'], command: string): Promise<BenchResult> {
+  mkdirSync(o.out, { recursive: true });
+  const started = new Date().toISOString();
+  const dbs = new BenchDbs(await adminUrl());
+  const onSignal = () => {
+    void dbs.dropAll().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const figures: Figure[] = [];
+  const memory: Figure[] = [];
+  const raw: Record<string, unknown> = {};
+  try {
+    if (o.only.has('extract')) await benchExtract(o, dbs, figures, raw);
+    if (o.only.has('transform')) await benchTransform(o, dbs, figures, memory, raw);
+    if (o.only.has('load')) await benchLoad(o, dbs, figures, memory, raw);
+    if (o.only.has('e2e')) await benchE2e(o, dbs, figures, memory, raw);
+  } finally {
+    await dbs.dropAll();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  // Memory rows sit together after the stages, e2e last.
+  const e2e = figures.filter((f) => f.stage === 'e2e');
+  const all = [...figures.filter((f) => f.stage !== 'e2e'), ...memory, ...e2e];
+  return {
+    mode,
+    command,
+    started,
+    finished: new Date().toISOString(),
+    machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? '', memory_gb: Math.round(os.totalmem() / 1024 ** 3), node: process.version },
+    figures: all,
+    raw,
+  };
+}
+
+const USAGE = `Usage: npm run bench [-- flags]
+
+  (no flags)            quick: extract ${QUICK.extractLeads / 1000}k rows, transform ${QUICK.transformSizes.map((s) => s / 1000 + 'k').join(' & ')} leads, load ${QUICK.loadLeads} leads, e2e ${QUICK.e2eLeads} leads
+  --full                extract 1M rows, transform 100k & 1M leads, load ${FULL.loadLeads} leads, e2e 100k leads
+  --extract-leads N     leads in the export whose leads.csv is extracted
+  --transform-sizes A,B two lead counts for the transform growth and memory figures
+  --load-leads N        leads for the load figure;  --latency MS (200)  --concurrency C (5)
+  --e2e-leads N         leads for the end-to-end run
+  --only LIST           some of: ${STAGES.join(',')}
+  --seed S              generator seed (default 1)
+  --out DIR             results folder (default .bench); results.json and bench.md are written there
+  --data DIR            cached generated exports (default <out>/data)
+  --clean-data          delete the generated exports at the end
+`;
+
+function parseCount(name: string, v: string | undefined, d: number): number {
+  if (v === undefined) return d;
+  const n = Number(v.replace(/_/g, '').replace(/k$/i, '000').replace(/m$/i, '000000'));
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} takes a whole number (e.g. 100000, 100k, 1m), got "${v}"`);
+  return n;
+}
+
+export function parseBenchArgs(argv: string[], log: (m: string) => void = (m) => process.stderr.write(m + '\n')): { opts: BenchOptions; mode: BenchResult['mode'] } | { help: true } {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      full: { type: 'boolean' },
+      'extract-leads': { type: 'string' },
+      'transform-sizes': { type: 'string' },
+      'load-leads': { type: 'string' },
+      'e2e-leads': { type: 'string' },
+      latency: { type: 'string' },
+      concurrency: { type: 'string' },
+      only: { type: 'string' },
+      seed: { type: 'string' },
+      out: { type: 'string' },
+      data: { type: 'string' },
+      'clean-data': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) return { help: true };
+  const base = values.full ? FULL : QUICK;
+  const sizes = values['transform-sizes']?.split(',').map((s) => parseCount('transform-sizes', s.trim(), 0));
+  if (sizes && (sizes.length !== 2 || sizes[0]! >= sizes[1]!)) throw new Error('--transform-sizes takes two lead counts, smaller first (e.g. 10k,100k)');
+  const only = new Set((values.only ?? STAGES.join(',')).split(',').map((s) => s.trim()));
+  for (const s of only) if (!STAGES.includes(s)) throw new Error(`--only: unknown stage "${s}" (stages: ${STAGES.join(', ')})`);
+  const custom = ['extract-leads', 'transform-sizes', 'load-leads', 'e2e-leads', 'only'].some((k) => values[k as keyof typeof values] !== undefined);
+  const out = path.resolve(values.out ?? path.join(projectRoot, '.bench'));
+  return {
+    mode: custom ? 'custom' : values.full ? 'full' : 'quick',
+    opts: {
+      full: !!values.full,
+      extractLeads: parseCount('extract-leads', values['extract-leads'], base.extractLeads),
+      transformSizes: (sizes as [number, number]) ?? base.transformSizes,
+      loadLeads: parseCount('load-leads', values['load-leads'], base.loadLeads),
+      e2eLeads: parseCount('e2e-leads', values['e2e-leads'], base.e2eLeads),
+      latencyMs: parseCount('latency', values.latency, 200),
+      concurrency: parseCount('concurrency', values.concurrency, 5),
+      only,
+      seed: values.seed ?? '1',
+      out,
+      dataDir: path.resolve(values.data ?? path.join(out, 'data')),
+      keepData: !values['clean-data'],
+      log,
+    },
+  };
+}
+
+async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseBenchArgs(argv);
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  if ('help' in parsed) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const { opts, mode } = parsed;
+  const command = `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`;
+  const t0 = performance.now();
+  const result = await bench(opts, mode, command);
+  if (!opts.keepData) rmSync(opts.dataDir, { recursive: true, force: true });
+  const table = renderTable(result.figures);
+  process.stdout.write(`\n${table}\n\n`);
+  writeFileSync(path.join(opts.out, 'results.json'), JSON.stringify(result, null, 2) + '\n');
+  writeFileSync(
+    path.join(opts.out, 'bench.md'),
+    `Measured ${result.finished.slice(0, 16).replace('T', ' ')} UTC with \`${command}\` (${mode}) on ${result.machine.cpus} cores (${result.machine.cpu}), Node ${result.machine.node}:\n\n${renderMarkdown(result.figures)}\n`,
+  );
+  const missed = result.figures.filter((f) => f.met === false).length;
+  process.stdout.write(`${mode} bench in ${((performance.now() - t0) / 1000).toFixed(0)} s; ${missed ? `${missed} target(s) not met` : 'every judged target met'}. Written: ${path.relative(process.cwd(), path.join(opts.out, 'results.json')) || 'results.json'}, bench.md\n`);
+  return 0;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(projectRoot, 'tools', 'bench', 'index.ts')) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err) => {
+      process.stderr.write(`bench failed: ${(err as Error).message}\n`);
+      process.exit(1);
+    },
+  );
+}

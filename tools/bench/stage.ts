@@ -1,0 +1,89 @@
+/**
+ * One benchmark stage in its own process, so its peak resident memory is its own: the parent
+ * (tools/bench/index.ts) runs `node --import tsx tools/bench/stage.ts <stage> ...` with
+ * DATABASE_URL pointing at the benchmark's database and BENCH_REPORT naming a JSON file, where
+ * this process writes its figures and `maxRssKb` (process.resourceUsage().maxRSS) on exit.
+ *
+ * Stages:
+ *   extract-file FILE   extractFile() of one Leadtrekker leads file (the extract figure)
+ *   extract DIR         extractSource() of a whole Leadtrekker export (what transform reads)
+ *   transform           value maps + buildModels(force) of leadtrekker-to-zoho
+ *   cli ARGS...         the real CLI (pipelines/run.ts) in this process
+ */
+import { statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { openDb } from '../../engine/db/connection.ts';
+import { extractFile, extractSource } from '../../engine/extract/extract-source.ts';
+import { buildModels, dataVersion } from '../../engine/transform/build.ts';
+import { loadValueMaps } from '../../engine/transform/value-maps.ts';
+import { modelsDir } from '../../engine/transform/models.ts';
+import { modelSchemas, pipelineSchema } from '../../engine/pipeline.ts';
+import { leadtrekker } from '../../connectors/sources/leadtrekker/index.ts';
+import { leadtrekkerToZoho } from '../../pipelines/leadtrekker-to-zoho/pipeline.ts';
+
+export interface StageReport {
+  stage: string;
+  ms: number;
+  maxRssKb: number;
+  exitCode?: number;
+  rows?: number;
+  bytes?: number;
+  method?: string;
+  fallback?: string;
+  models?: { id: string; ms: number }[];
+}
+
+async function run(stage: string, args: string[]): Promise<StageReport> {
+  const url = process.env.DATABASE_URL;
+  if (!url) throw new Error('DATABASE_URL must name the benchmark database');
+  if (stage === 'cli') {
+    const { main } = await import('../../engine/cli/main.ts');
+    const { registry } = await import('../../pipelines/registry.ts');
+    const t0 = performance.now();
+    const exitCode = await main(args, registry);
+    return { stage, ms: performance.now() - t0, maxRssKb: 0, exitCode };
+  }
+  const db = openDb(url, 4);
+  try {
+    if (stage === 'extract-file') {
+      const file = args[0]!;
+      const t0 = performance.now();
+      const r = await extractFile(db, leadtrekker, 'leads', file, { force: true });
+      return { stage, ms: performance.now() - t0, maxRssKb: 0, rows: r.landed + r.rejected, bytes: statSync(file).size, method: r.method, fallback: r.fallback };
+    }
+    if (stage === 'extract') {
+      const dir = args[0]!;
+      const t0 = performance.now();
+      const rs = await extractSource(db, leadtrekker, dir, { force: true });
+      return { stage, ms: performance.now() - t0, maxRssKb: 0, rows: rs.reduce((s, r) => s + r.landed + r.rejected, 0), bytes: rs.reduce((s, r) => s + (r.bytes ?? 0), 0) };
+    }
+    if (stage === 'transform') {
+      const p = leadtrekkerToZoho;
+      const mapsDir = path.join(p.dir, 'maps');
+      const models: { id: string; ms: number }[] = [];
+      const t0 = performance.now();
+      await loadValueMaps(db, pipelineSchema(p), mapsDir);
+      await buildModels(db, modelsDir(), { schemas: modelSchemas(p), force: true, dataVersion: await dataVersion(db, mapsDir), onModel: (m, ms) => models.push({ id: m.id, ms }) });
+      const ms = performance.now() - t0;
+      models.sort((a, b) => b.ms - a.ms);
+      return { stage, ms, maxRssKb: 0, models };
+    }
+    throw new Error(`unknown stage "${stage}"`);
+  } finally {
+    await db.close();
+  }
+}
+
+const [stage, ...args] = process.argv.slice(2);
+const reportFile = process.env.BENCH_REPORT;
+let code = 0;
+try {
+  const r = await run(stage ?? '', args);
+  r.maxRssKb = process.resourceUsage().maxRSS;
+  if (r.exitCode) code = r.exitCode;
+  if (reportFile) writeFileSync(reportFile, JSON.stringify(r));
+} catch (err) {
+  process.stderr.write(`bench stage ${stage}: ${(err as Error).stack ?? err}\n`);
+  code = 1;
+}
+process.exit(code);
