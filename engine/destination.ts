@@ -84,6 +84,13 @@ export interface Destination {
    */
   bulkUpsert?(module: string, records: Payload[]): Promise<RecordOutcome[]>;
   bulkThreshold?: number;
+  /**
+   * Convert a Lead into Contact + Account (+ Deal when the body asks for one), Zoho's
+   * lead-convert action; the ids of the records it created or matched come back. A lead already
+   * converted answers `{ ok: false, code: 'ID_ALREADY_CONVERTED' }` with the ids it was converted
+   * to when the destination can tell them. Absent: leads can only stay leads.
+   */
+  convertLead?(id: string, body: Record<string, unknown>): Promise<RecordOutcome & { contactId?: string; accountId?: string; dealId?: string }>;
   /** Calls made and records sent by write calls so far (for the batching report). */
   stats?(): { writeCalls: number; recordsWritten: number; retries: number };
 }

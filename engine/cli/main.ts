@@ -48,6 +48,7 @@ Flags:
   --size N                sample: records per object (default 200)
   --run ID, --all         verify/reconcile/rollback: which run (rollback: --all undoes every run)
   --by NAME               approve: who signs off the sample
+  --convert-status V[,W]  convert (leadtrekker-to-zoho): Leadtrekker statuses whose leads are converted
   -h, --help              this text
 
 Environment: DATABASE_URL; ZOHO_CLIENT_ID, ZOHO_CLIENT_SECRET, ZOHO_REFRESH_TOKEN, ZOHO_ACCOUNTS_URL,
@@ -74,6 +75,7 @@ const flagSchema = z.object({
   run: z.coerce.number().int().min(1).optional(),
   all: z.boolean().default(false),
   by: z.string().trim().min(1).optional(),
+  'convert-status': z.string().trim().min(1).optional(),
   port: z.coerce.number().int().min(0).max(65535).optional(),
   host: z.string().optional(),
 });
@@ -101,6 +103,7 @@ export async function main(argv: string[], registry: CliRegistry): Promise<numbe
         run: { type: 'string' },
         all: { type: 'boolean' },
         by: { type: 'string' },
+        'convert-status': { type: 'string' },
         port: { type: 'string' },
         host: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -138,6 +141,7 @@ export async function main(argv: string[], registry: CliRegistry): Promise<numbe
     run: f.run,
     all: f.all,
     by: f.by,
+    convertStatus: f['convert-status'],
   };
   const [command, sub, ...rest] = positionals;
   try {

@@ -22,6 +22,8 @@ export interface StepFlags {
   all?: boolean;
   /** approve: who signs off. */
   by?: string;
+  /** convert (leadtrekker-to-zoho): comma-separated source statuses whose leads are converted. */
+  convertStatus?: string;
   [k: string]: unknown;
 }
 

@@ -486,6 +486,37 @@ export class ZohoClient {
     }
   }
 
+  // ---- Lead conversion (§8) ----
+
+  /**
+   * POST /Leads/{id}/actions/convert. Sent again after a lost answer: a conversion that did
+   * happen then answers ID_ALREADY_CONVERTED, and the lead itself names what it became
+   * (Converted_Contact / Converted_Account / Converted_Deal), so a repeat cannot convert twice.
+   */
+  async convertLead(id: string, body: Record<string, unknown>): Promise<RecordOutcome & { contactId?: string; accountId?: string; dealId?: string }> {
+    const { json } = await this.call('POST', `/Leads/${encodeURIComponent(id)}/actions/convert`, { body: { data: [body] }, repeatable: true, credits: 5 });
+    this.stats.writeCalls++;
+    this.stats.recordsWritten++;
+    const p = writeResponse.safeParse(json);
+    if (!p.success || p.data.data.length !== 1) throw new ZohoResponseError(`Zoho convert response has no single data item: ${p.success ? p.data.data.length : p.error.issues[0]?.message}`);
+    const r = p.data.data[0]!;
+    const idOf = (k: string) => {
+      const v = (r.details as Record<string, unknown> | null | undefined)?.[k];
+      return v && typeof v === 'object' && 'id' in v && v.id != null ? String(v.id) : undefined;
+    };
+    if (r.status === 'success') return { ok: true, id, code: r.code, message: r.message, contactId: idOf('Contacts'), accountId: idOf('Accounts'), dealId: idOf('Deals') };
+    const out = { ok: false, id, code: r.code, message: r.message, field: (r.details?.api_name as string | undefined) ?? undefined, retryable: r.code === 'RECORD_LOCKED' || r.code === 'INTERNAL_ERROR' };
+    if (r.code === 'ID_ALREADY_CONVERTED') {
+      const lead = await this.get('Leads', id);
+      const ref = (k: string) => {
+        const v = lead?.[k];
+        return v && typeof v === 'object' && 'id' in v && (v as { id: unknown }).id != null ? String((v as { id: unknown }).id) : undefined;
+      };
+      return { ...out, contactId: ref('Converted_Contact'), accountId: ref('Converted_Account'), dealId: ref('Converted_Deal') };
+    }
+    return out;
+  }
+
   // ---- Attachments (§5.9) ----
 
   async uploadAttachment(module: string, parentId: string, file: { name: string; contentType: string; data: Buffer }): Promise<RecordOutcome> {

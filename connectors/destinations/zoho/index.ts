@@ -138,6 +138,7 @@ export function zohoDestination(opts: ZohoDestinationOptions = {}): DestinationF
         },
         uploadAttachment: (module, parentId, file) => client.uploadAttachment(module, parentId, file),
         listAttachments: (module, parentId) => client.listAttachments(module, parentId),
+        convertLead: (id, body) => client.convertLead(id, body),
         schema: {
           async listModules() {
             return (await client.modules()).map((m) => ({ apiName: m.api_name, label: m.plural_label ?? m.module_name, custom: m.generated_type === 'custom' }));
