@@ -4,7 +4,7 @@ select * from (values
   (1, 'Before load', 'Custom modules',
    'Create the custom modules Service_Contracts, Assets and Deal_Parts with the fields in the pipeline README if the setup step could not (module creation needs Enterprise edition or above).'),
   (2, 'Before load', 'Deal stages',
-   'Make sure every Deal stage in dq_servicetracker_to_zoho.stages exists in the Deals pipeline layout, and set each stage''s probability and forecast category.'),
+   'Make sure every Deal stage in servicetracker_to_zoho.handoff_deal_stages exists in the Deals pipeline layout, and set each stage''s probability and forecast category.'),
   (3, 'Before load', 'Stage review',
    format('Review %s work order status value(s) not in maps/work_order_stage.csv (dq_servicetracker_to_zoho.unmapped_stages); add rows to the map or accept them as new stages.',
           (select count(distinct "value") from dq_servicetracker_to_zoho.unmapped_stages))),
