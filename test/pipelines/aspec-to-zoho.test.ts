@@ -87,10 +87,12 @@ const activeSeedUser = (email: string | null) => !!email && seed.users.some((u) 
 beforeAll(async () => {
   db = await createTestDb();
   const env = { DATABASE_URL: db.url };
-  for (const step of ['extract', 'transform', 'setup', 'users']) {
+  for (const step of ['extract', 'transform']) {
     const r = await runCli([P, step, '--json'], env);
     expect(r.exitCode, `${step}: ${r.stderr}`).toBe(0);
   }
+  // setup (schema) and users (owner match) are independent of each other; both precede load.
+  for (const r of await Promise.all([runCli([P, 'setup', '--json'], env), runCli([P, 'users', '--json'], env)])) expect(r.exitCode, r.stderr).toBe(0);
   first = await runCli([P, 'load', '--json'], env);
   expect(first.exitCode, first.stderr).toBe(0);
   queuedFirst = (await q(`select kind, key, records from etl.reconciliation_queue where pipeline = $1 and status = 'open'`, [P])) as typeof queuedFirst;

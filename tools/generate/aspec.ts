@@ -5,7 +5,7 @@
  * screen writes it), and messy the way real exports are (see MESS below).
  *
  * @example
- * await generateAspec({ outDir: '/tmp/aspec', contacts: 250, seed: 4 });
+ * await generateAspec({ outDir: '/tmp/aspec', contacts: 200, seed: 4 });
  *
  * CLI: tsx tools/generate/aspec.ts --out DIR [--contacts N] [--seed S]
  */
@@ -328,7 +328,7 @@ export async function generateAspec(opts: GenerateOptions): Promise<GenerateResu
     const prob = ['', '', '80', '45%', '0.3', i % 25 === 0 ? '150' : ''][i % 6]!;
     const tags = i % 4 === 0 ? [r.pick(TAGS), r.pick(['Q3 push', 'Upsell', 'Renewal'])].join('|') : '';
     const nameBase = `${r.pick(['Renouvellement', 'Renewal', 'New licences', 'Expansion', 'Pilot', 'Services'])} ${2024 + (i % 2)}`;
-    await opps.row([id, i % 41 === 0 ? `  ${nameBase}  ` : nameBase + ` - ${id.slice(-3)}`, company, contact, value, weighted(r, OPP_STAGES), expected, ownerRef(r, i + 3), prob, tags,
+    await opps.row([id, i % 41 === 0 ? `  ${nameBase}  ` : nameBase + ` - ${id.slice(-3)}`, company, contact, value, i % 50 === 7 ? 'Legacy Pipeline' : weighted(r, OPP_STAGES), expected, ownerRef(r, i + 3), prob, tags,
       i % 5 === 0 ? r.pick(['Salesforce', 'HubSpot', 'Pipedrive']) : '', i % 9 === 0 ? dmy(addDays(close, -14)) : '']);
   }
   const nOppsWritten = await opps.close();
@@ -338,7 +338,8 @@ export async function generateAspec(opts: GenerateOptions): Promise<GenerateResu
   const nActs = Math.ceil(opts.contacts * 1.6);
   const TYPES: [string, number][] = [['Call', 25], ['Email', 20], ['Task', 15], ['Meeting', 15], ['Note', 15], ['call', 3], ['MEETING', 2], ['note', 2]];
   for (let i = 1; i <= nActs; i++) {
-    const type = weighted(r, TYPES);
+    // every 71st is a meeting whose date nobody can read (it cannot exist in Zoho without a start)
+    const type = i % 71 === 0 ? 'Meeting' : weighted(r, TYPES);
     const t = type[0]!.toUpperCase() + type.slice(1).toLowerCase();
     const missingContact = i % 29 === 0;
     const contact = missingContact ? `K${pad(90000 + i, 5)}` : i % 10 === 9 ? '' : r.pick(contactIds);
@@ -407,6 +408,6 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     process.stderr.write('usage: tsx tools/generate/aspec.ts --out DIR [--contacts N] [--seed S]\n');
     process.exit(2);
   }
-  const res = await generateAspec({ outDir: values.out, contacts: Number(values.contacts ?? 250), seed: Number(values.seed ?? 4) });
+  const res = await generateAspec({ outDir: values.out, contacts: Number(values.contacts ?? 200), seed: Number(values.seed ?? 4) });
   for (const [f, n] of Object.entries(res.files)) process.stderr.write(`${f.padEnd(30)} ${n} rows\n`);
 }
