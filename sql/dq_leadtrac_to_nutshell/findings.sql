@@ -12,7 +12,7 @@ left join leadtrac_to_nutshell.map_lead_source m on lower(btrim(m.leadtrac_sourc
 where l.source is not null and m.leadtrac_source is null
 union all
 select 'owner_without_user', 'warning', 'users', u.email, 'Owner Email', u.email,
-       'no active Nutshell user with this email: its records wait in the queue (or go to --fallback-owner); invite the user and re-run users'
+       'no active Nutshell user with this email: its records wait in the queue (or go to the fallback owner); invite the user and re-run users'
 from leadtrac_to_nutshell.users u
 join etl.user_map m on m.pipeline = 'leadtrac-to-nutshell' and m.source_email = u.email
 where m.dest_user_id is null

@@ -1,4 +1,3 @@
--- depends_on: leadtrac_to_nutshell.users
 -- The owner roster: each LeadTrac owner matched to a Nutshell user by email, or flagged for the
 -- admin to provision (their records wait in the queue, or went to --fallback-owner).
 select
@@ -7,6 +6,6 @@ select
   (select count(*) from stg_leadtrac.leads l where l.owner_email = u.email) as leads_owned,
   coalesce(m.matched_by, 'not matched yet')              as nutshell_match,
   case when m.dest_user_id is null
-       then 'invite this user in Nutshell (Setup > Users), then run users and load again; or load with --fallback-owner' end as action
+       then 'invite this user in Nutshell (Setup > Users), then run users and load again; or load with the fallback-owner option' end as action
 from leadtrac_to_nutshell.users u
 left join etl.user_map m on m.pipeline = 'leadtrac-to-nutshell' and m.source_email = u.email
