@@ -8,7 +8,7 @@ import { ZohoClient } from '../../connectors/destinations/zoho/client.ts';
 import { CreditBudget, CreditBudgetError } from '../../engine/load/credits.ts';
 import { convertCustomValue } from '../../engine/load/custom-values.ts';
 import { safeAttachmentPath } from '../../engine/load/attachments.ts';
-import { unzip, zipFiles } from '../../engine/load/zip.ts';
+import { readZip as unzip, writeZip as zipFiles } from '../../engine/util/zip.ts';
 
 let db: TestDb;
 let dir: string;

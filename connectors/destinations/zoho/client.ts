@@ -592,7 +592,7 @@ export class ZohoClient {
  * (an upsert by key: no duplicate even if the job did write it).
  */
 export async function bulkUpsertViaJob(client: ZohoClient, module: string, records: Record<string, unknown>[], keyField: string, pollMs = 2000): Promise<RecordOutcome[]> {
-  const { zipFiles, unzip } = await import('../../../engine/load/zip.ts');
+  const { writeZip: zipFiles, readZip: unzip } = await import('../../../engine/util/zip.ts');
   const { parse } = await import('csv-parse/sync');
   const cols = new Set<string>([keyField]);
   const cell = (v: unknown): string => {

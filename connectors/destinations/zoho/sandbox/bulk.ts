@@ -10,7 +10,7 @@ import { loadModule, type ModuleMeta } from './model.ts';
 import { insertOne, updateOne } from './records.ts';
 import { newId, ORG_ZGID, zohoTime } from './store.ts';
 import type { ResolvedOrg } from './config.ts';
-import { readZip, writeZip } from './zip.ts';
+import { readZip, writeZip } from '../../../../engine/util/zip.ts';
 
 const MAX_ZIP = 25 * 1024 * 1024;
 const MAX_ROWS = 25000;

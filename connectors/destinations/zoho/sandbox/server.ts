@@ -21,7 +21,7 @@ export { SANDBOX_CREDENTIALS } from './auth.ts';
 export { ensureSandboxSchema, seedSandbox, type ZohoSandboxSeed, type ZohoSandboxUser, type ZohoSandboxCustomField } from './store.ts';
 export { snapshotZohoOrg, diffZohoSnapshots, type ZohoOrgSnapshot } from './snapshot.ts';
 export type { ZohoSandboxFaults, ZohoSandboxOrgConfig } from './config.ts';
-export { writeZip, readZip } from './zip.ts';
+export { writeZip, readZip } from '../../../../engine/util/zip.ts';
 
 export interface ZohoSandboxOptions {
   databaseUrl: string;

@@ -1,0 +1,19 @@
+/**
+ * ZIP files for the Bulk Write API (Zoho wants one CSV zipped in, and zips its result),
+ * read and written with fflate. One module for the client and the sandbox.
+ */
+import { unzipSync, zipSync } from 'fflate';
+
+export interface ZipEntry {
+  name: string;
+  data: Buffer;
+}
+
+export function writeZip(entries: ZipEntry[]): Buffer {
+  return Buffer.from(zipSync(Object.fromEntries(entries.map((e) => [e.name, new Uint8Array(e.data)]))));
+}
+
+/** Entries of a zip; throws on anything that is not a readable zip. */
+export function readZip(buf: Buffer): ZipEntry[] {
+  return Object.entries(unzipSync(new Uint8Array(buf))).map(([name, data]) => ({ name, data: Buffer.from(data) }));
+}
