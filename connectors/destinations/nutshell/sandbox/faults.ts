@@ -4,6 +4,7 @@
  * `faults` option or the CRM_SANDBOX_FAULTS environment variable.
  */
 import { z } from 'zod';
+import { prng } from '../../../../engine/util/prng.ts';
 
 export const faultsSchema = z
   .object({
@@ -31,17 +32,6 @@ export interface FaultDecision {
   delayMs: number;
 }
 
-/** mulberry32: tiny, fast, and the same sequence on every platform for one seed. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function parseFaults(json: string | undefined): FaultConfig | undefined {
   if (!json) return undefined;
@@ -66,7 +56,7 @@ export class Faults {
   /** Replace the configuration and restart the sequence from its seed. */
   set(cfg: FaultConfig | undefined) {
     this.cfg = cfg ? faultsSchema.parse(cfg) : undefined;
-    this.rand = mulberry32(this.cfg?.seed ?? 1);
+    this.rand = prng(this.cfg?.seed ?? 1);
   }
 
   /** Every call draws the same six numbers whatever happens, so later calls stay aligned. */

@@ -132,14 +132,4 @@ export function resolveOrg(storedEdition: string | undefined, activeUsers: numbe
   };
 }
 
-/** mulberry32: tiny deterministic PRNG so a failing faulted run can be replayed with its seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng } from '../../../../engine/util/prng.ts';
