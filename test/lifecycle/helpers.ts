@@ -125,9 +125,12 @@ export interface LifecycleCase {
   fallbackOwner(q: (sql: string, params?: unknown[]) => Promise<any[]>): Promise<string>;
 }
 
+/** A header name as a person reads it: readCsv reads bytes as latin1, so a UTF-8 BOM is `ï»¿`. */
+const colName = (c: string) => c.replace(/^(\uFEFF|\u00EF\u00BB\u00BF)/, '').trim();
+
 const csvRows = (file: string) => {
   const f = readCsv(file);
-  return { f, rows: f.records.map((r) => Object.fromEntries(f.columns.map((c, i) => [c.trim(), (r.fields[i] ?? '').trim()]))) };
+  return { f, rows: f.records.map((r) => Object.fromEntries(f.columns.map((c, i) => [colName(c), (r.fields[i] ?? '').trim()]))) };
 };
 
 /** Copy of the export with the main file's records edited (bytes kept where not edited). */
@@ -136,7 +139,7 @@ function editMain(from: string, to: string, c: LifecycleCase['main'], edit: { ch
   const file = path.join(to, c.file);
   const f = readCsv(file);
   const col = (name: string) => {
-    const i = f.columns.findIndex((x) => x.trim().toLowerCase() === name.toLowerCase());
+    const i = f.columns.findIndex((x) => colName(x).toLowerCase() === name.toLowerCase());
     if (i < 0) throw new Error(`${c.file} has no column ${name}`);
     return i;
   };

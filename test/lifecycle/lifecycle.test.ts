@@ -10,10 +10,8 @@ import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
-import { runCli, type CliResult } from '../helpers/cli.ts';
-import { main } from '../../engine/cli/main.ts';
-import { registry } from '../../pipelines/registry.ts';
-import { snapshotZohoOrg, diffZohoSnapshots, type ZohoOrgSnapshot } from '../../connectors/destinations/zoho/sandbox/snapshot.ts';
+import { runCli } from '../helpers/cli.ts';
+import { inProcess, zohoOrg } from './helpers.ts';
 import { leadtrekkerToZoho } from '../../pipelines/leadtrekker-to-zoho/pipeline.ts';
 import { parse } from 'csv-parse/sync';
 import { editExport, sliceExport } from './export-copy.ts';
@@ -23,50 +21,13 @@ let db: TestDb;
 let tmp: string;
 let input: string;
 let out: string;
-/**
- * The CLI's main() in this process (what pipelines/run.ts calls), stdout and stderr captured:
- * a child process per command costs seconds of start-up each. The first and last lifecycle
- * commands run through runCli (a real child process) to cover the entry point too.
- */
-async function inProcess(args: string[]): Promise<CliResult> {
-  const prev = process.env.DATABASE_URL;
-  process.env.DATABASE_URL = db.url;
-  const out: string[] = [];
-  const err: string[] = [];
-  const ow = process.stdout.write.bind(process.stdout);
-  const ew = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((c: string | Uint8Array) => (out.push(String(c)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((c: string | Uint8Array) => (err.push(String(c)), true)) as typeof process.stderr.write;
-  let exitCode: number;
-  try {
-    exitCode = await main(args, registry);
-  } finally {
-    process.stdout.write = ow;
-    process.stderr.write = ew;
-    if (prev === undefined) delete process.env.DATABASE_URL;
-    else process.env.DATABASE_URL = prev;
-  }
-  const stdout = out.join('');
-  const last = stdout.trim().split('\n').pop();
-  let json: unknown;
-  try {
-    json = last ? JSON.parse(last) : undefined;
-  } catch {
-    json = undefined;
-  }
-  return { exitCode, stdout, stderr: err.join(''), json };
-}
-const cli = (args: string[]) => inProcess([P, ...args, '--out', out, '--json']);
+const cli = (args: string[]) => inProcess(db.url, [P, ...args, '--out', out, '--json']);
 const spawnCli = (args: string[]) => runCli([P, ...args, '--out', out, '--json'], { DATABASE_URL: db.url });
 const q = async (sql: string, params: unknown[] = []) => (await db.pool.query(sql, params)).rows;
 
 /** What rollback promises to restore: records and files (fields and picklists belong to setup). */
-const orgState = async (): Promise<Pick<ZohoOrgSnapshot, 'records' | 'attachments'>> => {
-  const s = await snapshotZohoOrg(db.pool as never);
-  return { records: s.records, attachments: s.attachments };
-};
-const orgDiff = (a: Pick<ZohoOrgSnapshot, 'records' | 'attachments'>, b: Pick<ZohoOrgSnapshot, 'records' | 'attachments'>) =>
-  diffZohoSnapshots({ modules: [], fields: {}, users: {}, tags: {}, ...a }, { modules: [], fields: {}, users: {}, tags: {}, ...b });
+const orgState = () => zohoOrg(db.pool as never).state();
+const orgDiff = (a: Awaited<ReturnType<typeof orgState>>, b: Awaited<ReturnType<typeof orgState>>) => zohoOrg(db.pool as never).diff(a, b);
 
 let before: Awaited<ReturnType<typeof orgState>>;
 let afterLoad: Awaited<ReturnType<typeof orgState>>;
