@@ -16,7 +16,6 @@ with cells as (
   cross join lateral jsonb_each_text(to_jsonb(c) - array['company_id', 'name', 'domain', 'street', 'city', 'province', 'postal_code', 'country',
     'owner_id', 'tags', '_file', '_line', '_batch_id', '_row_hash', '_extracted_at']) e(k, v)
   union all
-  -- opportunities' Tags column is not a custom field: it becomes Zoho Tags
   select 'opportunities', btrim(o.opportunity_id), o._line, e.k, e.v
   from raw_aspec.opportunities o
   cross join lateral jsonb_each_text(to_jsonb(o) - array['opportunity_id', 'name', 'company_id', 'contact_id', 'value', 'stage', 'expected_close',

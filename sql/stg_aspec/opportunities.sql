@@ -24,8 +24,7 @@ select
   lib.squish(o.owner_id)                                       as owner_raw,
   lib.squish(o.probability)                                    as probability_raw,
   lib.parse_probability(o.probability)                         as probability,
-  -- ASPEC's opportunity export may carry a Tags column (custom in the connector's eyes)
-  to_jsonb(o)->>'tags'                                         as tags_raw,
+  o.tags                                                       as tags_raw,
   (select coalesce(jsonb_object_agg(v.col, v.value) filter (where v.value is not null), '{}'::jsonb)
      from stg_aspec.custom_values v where v.object = 'opportunities' and v.record_id = btrim(o.opportunity_id) and v._line = o._line) as custom,
   o._file, o._line

@@ -66,6 +66,8 @@ export const aspec: SourceConnector = {
         { name: 'expected_close', header: 'Expected Close' },
         { name: 'owner_id', header: 'Owner ID' },
         { name: 'probability', header: 'Probability' },
+        // Not in EXPORTS.md's table, but the seed tags deals too and real exports carry it.
+        { name: 'tags', header: 'Tags' },
       ],
     },
     {
