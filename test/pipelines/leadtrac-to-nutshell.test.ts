@@ -1,6 +1,6 @@
 /**
  * Seed 003 (LeadTrac -> Nutshell), row by row: a generated LeadTrac export (the sample's layout
- * and mess, 60 leads so the one-call-per-record API stays quick) is loaded into the sandbox
+ * and mess, 45 leads so the one-call-per-record API stays quick) is loaded into the sandbox
  * Nutshell through the real CLI, first without a fallback owner (unmatched owners queue), then
  * with one; each row's promise is read back from sandbox_nutshell. Expected values are computed
  * here from the CSV files, independently of the SQL.
@@ -97,7 +97,7 @@ function ownerEmail(raw: string): string | undefined {
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'ltrac-nutshell-'));
-  await generateLeadtrac({ outDir: dir, leads: 60, seed: 'seed-003' });
+  await generateLeadtrac({ outDir: dir, leads: 45, seed: 'seed-003' });
   for (const f of ['leads', 'people', 'companies', 'lead_people', 'person_companies', 'activities', 'documents', 'users', 'custom_fields', 'workflows'])
     csv[f] = parse(readFileSync(path.join(dir, `${f}.csv`), 'utf8'), { columns: true, bom: true }) as Row[];
 
@@ -161,7 +161,7 @@ describe('seed 003: LeadTrac -> Nutshell', () => {
       const p = await ent(`accounts:${parentId}`);
       expect(p!.id, `${parentId} created before ${id}`).toBeLessThan(a!.id);
     }
-    expect(withParent).toBeGreaterThan(3);
+    expect(withParent).toBeGreaterThanOrEqual(3);
     // the hard cases the generator places: a parent listed after its child, a three-level chain
     expect((await ent('accounts:C1002'))!.id).toBeLessThan((await ent('accounts:C1001'))!.id);
     const chain = await Promise.all(['C1005', 'C1004', 'C1003'].map((k) => ent(`accounts:${k}`)));
@@ -353,12 +353,14 @@ describe('seed 003: LeadTrac -> Nutshell', () => {
     const sources = (await q(`select lower(data->>'name') as name, id from sandbox_nutshell.entities where entity_type = 'Sources'`)).map((s) => s.name);
     const used = new Set(csv.leads!.map((l) => l.Source!.trim().toLowerCase()).filter(Boolean));
     for (const s of used) expect(sources.some((n) => n === s || (s === 'radio ad' && n === 'radio') || (s === 'facebook lead ad' && n === 'facebook')), s).toBe(true);
-    // the sources existed before the first lead was written (created on the way, never after)
-    const firstLead = (await q(`select min(created_time) as t from sandbox_nutshell.entities where entity_type = 'Leads'`))[0].t;
-    const lastSource = (await q(`select max(created_time) as t from sandbox_nutshell.entities where entity_type = 'Sources'`))[0].t;
-    const lastLead = (await q(`select max(created_time) as t from sandbox_nutshell.entities where entity_type = 'Leads'`))[0].t;
-    expect(new Date(lastSource).getTime()).toBeLessThanOrEqual(new Date(lastLead).getTime());
-    expect(firstLead).toBeTruthy();
+    // each lead's source existed before the lead was written (created on the way, never after)
+    const late = await q(
+      `select l.id from sandbox_nutshell.entities l, jsonb_array_elements(l.data->'sources') s
+         join sandbox_nutshell.entities src on src.entity_type = 'Sources' and src.id = (s->>'id')::int
+        where l.entity_type = 'Leads' and src.created_time > l.created_time`,
+    );
+    expect(late).toEqual([]);
+    expect((await q(`select count(*)::int as n from sandbox_nutshell.entities where entity_type = 'Leads' and jsonb_array_length(data->'sources') > 0`))[0].n).toBeGreaterThan(30);
     // statuses: Nutshell's status is fixed, so every LeadTrac status is a choice of the Decision field
     const field = (await q(`select type, choices from sandbox_nutshell.custom_fields where entity_type = 'Leads' and name = 'LeadTrac Status'`))[0];
     expect(field.type).toBe('Decision');
