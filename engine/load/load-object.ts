@@ -403,6 +403,20 @@ export class ObjectLoader {
       [pipeline.name, this.obj.name, this.obj.module, runId, JSON.stringify(ok.map(({ p, id }) => ({ source_key: p.sourceKey, dest_id: id, hash: p.hash, payload: p.shaped })))],
     );
     await this.log(ok.map(({ p, id, action, reason }) => ({ sourceKey: p.sourceKey, destId: id, action, reason: reason ?? null, before: action === 'update' ? p.existing!.payload : null })));
+    // A record held earlier (owner without a user, parent not yet loaded) that is written now no
+    // longer waits: take it off its queue rows, and close the rows left with nothing waiting.
+    const written = JSON.stringify(ok.map(({ p }) => ({ object: this.obj.name, source_key: p.sourceKey })));
+    await db.pool.query(
+      `update etl.reconciliation_queue q
+          set records = coalesce((select jsonb_agg(x) from jsonb_array_elements(q.records) x where not $2::jsonb @> jsonb_build_array(x)), '[]'::jsonb)
+        where q.pipeline = $1 and q.status = 'open' and q.records @> any (select jsonb_build_array(y) from jsonb_array_elements($2::jsonb) y)`,
+      [pipeline.name, written],
+    );
+    await db.pool.query(
+      `update etl.reconciliation_queue set status = 'resolved', resolution = 'every held record was written', resolved_at = now()
+        where pipeline = $1 and status = 'open' and records = '[]'::jsonb`,
+      [pipeline.name],
+    );
     for (const o of ok) {
       if (o.action === 'insert') this.counts.inserted++;
       else this.counts.updated++;
