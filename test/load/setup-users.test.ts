@@ -125,6 +125,9 @@ describe('users and load', () => {
     expect(owned.n).toBe(15);
     const [args] = await q(`select args->>'fallback_owner_id' as id from etl.runs where run_id = $1`, [second.ctx.runId]);
     expect(args.id).toBe(admin.id);
+    // The ghost's queue row held exactly those leads; all written now, so it is resolved.
+    const [ghostRow] = await q(`select status, jsonb_array_length(records) as n from etl.reconciliation_queue where kind = 'user' and key = $1`, [GHOST]);
+    expect(ghostRow).toEqual({ status: 'resolved', n: 0 });
 
     // Attachments: the small file uploaded to its lead, the oversize one queued, the escaping ones refused.
     const att = (second.ctx.summary.objects as { object: string; extracted: number; loaded: number; rejected: number; queued: number; already_loaded: number; skipped: number }[]).find((o) => o.object === 'attachments')!;
