@@ -91,6 +91,11 @@ export interface Destination {
    * to when the destination can tell them. Absent: leads can only stay leads.
    */
   convertLead?(id: string, body: Record<string, unknown>): Promise<RecordOutcome & { contactId?: string; accountId?: string; dealId?: string }>;
+  /**
+   * A record `get` read back, put in the shape `shape` writes (verify compares the two field by
+   * field). Absent: the destination reads records back as they were written (Zoho).
+   */
+  asWritten?(module: string, read: Payload, written: Payload): Payload;
   /** Calls made and records sent by write calls so far (for the batching report). */
   stats?(): { writeCalls: number; recordsWritten: number; retries: number };
 }

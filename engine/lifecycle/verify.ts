@@ -162,10 +162,12 @@ export async function runVerify(ctx: StepContext): Promise<VerifyResult> {
       // Fields the loader adds beyond the view's columns (typed custom fields, an idempotency
       // key) are checked against what it wrote; the view's own columns against the view now.
       const want = { ...(mapped.get(key)?.payload ?? {}), ...exp.shaped };
+      // In the written shape, where the destination reads records back in another one (Nutshell).
+      const seen = dest.asWritten ? dest.asWritten(obj.module, actual, want) : actual;
       for (const [field, value] of Object.entries(want)) {
         if (field === 'Owner' && !exp.ownerKnown) continue;
         fields++;
-        const got = actual[field];
+        const got = seen[field];
         if (sameValue(value, got)) continue;
         diffs.push({ object: obj.name, source_key: key, dest_id: destId, field, expected: show(value), actual: show(got), reason: classify(field, value, got, picklists) });
       }

@@ -12,7 +12,7 @@ import { z } from 'zod';
 import type { Destination, DestinationFactory, DestinationField, Payload, RecordOutcome } from '../../../engine/destination.ts';
 import { CliError } from '../../../engine/errors.ts';
 import { entitySchema, NutshellClient, NutshellError, type NutshellEntity } from './client.ts';
-import { NUTSHELL_MODULES, shapeNutshellRecord } from './shape.ts';
+import { NUTSHELL_MODULES, nutshellAsWritten, shapeNutshellRecord } from './shape.ts';
 import { startNutshellSandbox, type FaultConfig, type NutshellSandboxSeed } from './sandbox/server.ts';
 
 export { shapeNutshellRecord, NUTSHELL_MODULES } from './shape.ts';
@@ -244,6 +244,7 @@ export function createNutshellAdapter(client: NutshellClient, target: string, is
     isSandbox,
     maxBatch: NUTSHELL_MAX_BATCH,
     shape: shapeNutshellRecord,
+    asWritten: nutshellAsWritten,
     insert: async (module, records) => (checkModule(module), each(records, (r) => createOne(module, r))),
     update: async (module, records) => (checkModule(module), each(records, (r) => editOne(module, numId(r.id), r.fields))),
     delete: async (module, ids) =>

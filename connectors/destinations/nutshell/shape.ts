@@ -68,3 +68,51 @@ export function shapeNutshellRecord(module: string, fields: Payload, lookups: Re
   }
   return out;
 }
+
+const sameInstant = (a: unknown, b: unknown) =>
+  typeof a === 'string' && typeof b === 'string' && /^\d{4}-\d{2}-\d{2}/.test(a) && /^\d{4}-\d{2}-\d{2}/.test(b) &&
+  // a date written as yyyy-mm-dd comes back as that day at 00:00 UTC; "+0000" is read as "+00:00"
+  Date.parse(a.length === 10 ? `${a}T00:00:00Z` : a) === Date.parse(b.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
+
+/**
+ * A record as `get` reads it back, in the shape shapeNutshellRecord writes, for `verify` to
+ * compare field by field: multi-value fields come back label-keyed with a `--primary` copy
+ * (phones as objects), names and references as full objects with extra keys, activity types
+ * and the like as {id, name}, a note's entity as `parent`, dates in another notation. Only
+ * the representation changes: a different value stays different.
+ */
+export function nutshellAsWritten(_module: string, read: Payload, written: Payload): Payload {
+  const out: Payload = { ...read };
+  const multiValues = (v: unknown, w: unknown, render: (x: unknown, want: unknown) => unknown): unknown => {
+    if (!v || typeof v !== 'object' || Array.isArray(v)) return v;
+    const entries = Object.entries(v as Record<string, unknown>).filter(([k]) => k !== '--primary');
+    if (Array.isArray(w)) return entries.map(([, x], i) => render(x, w[i]));
+    const wo = (w ?? {}) as Record<string, unknown>;
+    return Object.fromEntries(entries.map(([k, x]) => [k, render(x, wo[k])]));
+  };
+  // A phone comes back as {E164, number, numberFormatted, ...}: the form that was written if it is one of them.
+  const phone = (x: unknown, want: unknown) => {
+    if (!x || typeof x !== 'object') return x;
+    const forms = Object.values(x as Record<string, unknown>).filter((f): f is string => typeof f === 'string');
+    return typeof want === 'string' && forms.includes(want) ? want : ((x as { E164?: unknown }).E164 ?? (x as { number?: unknown }).number);
+  };
+  for (const [k, w] of Object.entries(written)) {
+    const v = read[k];
+    if (k === 'email' || k === 'url') out[k] = multiValues(v, w, (x) => x);
+    else if (k === 'phone') out[k] = multiValues(v, w, phone);
+    else if ((k === 'activityType' || k === 'milestone' || k === 'outcome') && typeof w === 'string' && v && typeof v === 'object') out[k] = (v as { name?: unknown }).name;
+    else if (k === 'entity' && v === undefined && read.parent && typeof read.parent === 'object') {
+      const p = read.parent as { entityType?: unknown; id?: unknown };
+      out[k] = { entityType: p.entityType, id: p.id };
+    } else if (k === 'name' && w && typeof w === 'object' && v && typeof v === 'object') {
+      out[k] = Object.fromEntries(Object.keys(w).map((n) => [n, (v as Record<string, unknown>)[n]]));
+    } else if (k === 'name' && typeof w === 'string' && v && typeof v === 'object') out[k] = (v as { displayName?: unknown }).displayName;
+    else if (k === 'customFields' && w && typeof w === 'object' && v && typeof v === 'object') {
+      const rv = v as Record<string, unknown>;
+      // Unset custom fields come back as null: only written ones and ones holding a value count.
+      const kept = Object.entries(rv).filter(([n, x]) => n in (w as object) || (x !== null && x !== ''));
+      out[k] = Object.fromEntries(kept.map(([n, x]) => [n, sameInstant((w as Record<string, unknown>)[n], x) ? (w as Record<string, unknown>)[n] : x]));
+    }
+  }
+  return out;
+}
