@@ -360,6 +360,8 @@ export interface TrialResult {
   conservation: string[];
   examples: string[];
   seconds: number;
+  /** Crash trials: each kill (when, and how many records the org had then). */
+  kills?: KillResult[];
 }
 
 export interface ChaosOptions {
@@ -378,6 +380,8 @@ export interface ChaosOptions {
   log?: (msg: string) => void;
   /** Keep the databases (debugging). */
   keep?: boolean;
+  /** Most kills per crash trial before the run that finishes (default 2). */
+  maxKills?: number;
 }
 
 /** Retries fast and dead workers noticed fast, so a trial takes seconds, not minutes. */
@@ -489,11 +493,11 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       const stepInput = step === 'delta' ? input2 : input;
       const args = step === 'setup' ? ['setup', '--input', input, '--apply'] : step === 'rollback' ? ['rollback', '--all'] : [step, '--input', stepInput, '--workers', String(rng.int(1, 3))];
       // Latency keeps the step running long enough to be killed anywhere in it.
-      const env = { ...BASE_ENV, CRM_SANDBOX_FAULTS: JSON.stringify({ seed: o.seed + i, latencyMs: 60, jitterMs: 40 }) };
-      const window = step === 'load' ? Math.max(1500, referenceSeconds * 1000 * 1.5) : 2500;
+      const env = { ...BASE_ENV, CRM_SANDBOX_FAULTS: JSON.stringify({ seed: o.seed + i, latencyMs: 120, jitterMs: 60 }) };
+      const window = step === 'load' ? Math.max(1500, referenceSeconds * 1000 * 0.8) : 2500;
       const kills: KillResult[] = [];
       // One or two kills before the run that finishes.
-      const nKills = rng.int(1, 2);
+      const nKills = rng.int(1, Math.max(1, o.maxKills ?? 2));
       for (let k = 0; k < nKills; k++) kills.push(await killDuring(url, p.name, args, env, rng.int(0, window)));
       let runs = kills.length;
       const conservation: string[] = [];
@@ -506,7 +510,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       }
       const cmp = await compareOrgs(refs[step], await printZohoOrg(url), url);
       const detail = `${step}, killed after ${kills.map((k) => (k.finished ? 'it finished' : `${(k.killedAfterMs / 1000).toFixed(1)}s (${k.recordsAtKill} in org)`)).join(', ')}`;
-      rows.push({ name: `crash ${i + 1}`, kind: 'crash', detail, runs, ...cmp, bareRejects: 0, conservation, seconds: (Date.now() - started) / 1000 });
+      rows.push({ name: `crash ${i + 1}`, kind: 'crash', detail, runs, ...cmp, bareRejects: 0, conservation, seconds: (Date.now() - started) / 1000, kills });
       log(`chaos: crash ${i + 1}/${o.trials} (${detail}): duplicates ${cmp.duplicates}, lost ${cmp.lost}${cmp.examples.length ? ` [${cmp.examples.join('; ')}]` : ''}`);
       if (!o.keep) await dropDbs(o.adminUrl, `${tag}_t${i}`);
     }
