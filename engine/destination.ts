@@ -95,7 +95,7 @@ export interface Destination {
    * A record `get` read back, put in the shape `shape` writes (verify compares the two field by
    * field). Absent: the destination reads records back as they were written (Zoho).
    */
-  asWritten?(module: string, read: Payload, written: Payload): Payload;
+  asWritten?(module: string, read: Payload, written: Payload): Payload | Promise<Payload>;
   /** Calls made and records sent by write calls so far (for the batching report). */
   stats?(): { writeCalls: number; recordsWritten: number; retries: number };
 }

@@ -163,7 +163,7 @@ export async function runVerify(ctx: StepContext): Promise<VerifyResult> {
       // key) are checked against what it wrote; the view's own columns against the view now.
       const want = { ...(mapped.get(key)?.payload ?? {}), ...exp.shaped };
       // In the written shape, where the destination reads records back in another one (Nutshell).
-      const seen = dest.asWritten ? dest.asWritten(obj.module, actual, want) : actual;
+      const seen = dest.asWritten ? await dest.asWritten(obj.module, actual, want) : actual;
       for (const [field, value] of Object.entries(want)) {
         if (field === 'Owner' && !exp.ownerKnown) continue;
         fields++;

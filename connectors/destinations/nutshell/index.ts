@@ -86,6 +86,7 @@ export function createNutshellAdapter(client: NutshellClient, target: string, is
     named: new Map<string, Map<string, number>>(),
   };
   let recordsWritten = 0;
+  let outcomes: { id: number; name?: string; description?: string; type?: number }[] | undefined;
 
   const byName = async (method: string, label: string) => {
     let m = cache.named.get(method);
@@ -244,7 +245,18 @@ export function createNutshellAdapter(client: NutshellClient, target: string, is
     isSandbox,
     maxBatch: NUTSHELL_MAX_BATCH,
     shape: shapeNutshellRecord,
-    asWritten: nutshellAsWritten,
+    async asWritten(module, read, written) {
+      const out = nutshellAsWritten(module, read, written);
+      // A lead's outcome can come back as its id only (or not at all, its status telling the
+      // outcome's type): named through the instance's outcome list.
+      if (typeof written.outcome === 'string' && typeof out.outcome !== 'string') {
+        outcomes ??= await client.findAll('findLead_Outcomes', z.looseObject({ id: z.number(), name: z.string().optional(), description: z.string().optional(), type: z.number().optional() }));
+        const ref = (read.outcome as { id?: unknown } | undefined)?.id ?? read.outcomeId;
+        const hits = ref != null ? outcomes.filter((o) => o.id === Number(ref)) : outcomes.filter((o) => o.type !== undefined && o.type === Number(read.status));
+        if (hits.length === 1) out.outcome = hits[0]!.name ?? hits[0]!.description;
+      }
+      return out;
+    },
     insert: async (module, records) => (checkModule(module), each(records, (r) => createOne(module, r))),
     update: async (module, records) => (checkModule(module), each(records, (r) => editOne(module, numId(r.id), r.fields))),
     delete: async (module, ids) =>

@@ -98,7 +98,8 @@ export function nutshellAsWritten(_module: string, read: Payload, written: Paylo
   };
   for (const [k, w] of Object.entries(written)) {
     const v = read[k];
-    if (k === 'email' || k === 'url') out[k] = multiValues(v, w, (x) => x);
+    if (k === 'email' || k === 'url' || k === 'address') out[k] = multiValues(v, w, (x) => x);
+    else if ((k === 'sources' || k === 'tags') && Array.isArray(w) && Array.isArray(v)) out[k] = v.map((x) => (x && typeof x === 'object' && 'name' in x ? (x as { name: unknown }).name : x));
     else if (k === 'phone') out[k] = multiValues(v, w, phone);
     else if ((k === 'activityType' || k === 'milestone' || k === 'outcome') && typeof w === 'string' && v && typeof v === 'object') out[k] = (v as { name?: unknown }).name;
     else if (k === 'entity' && v === undefined && read.parent && typeof read.parent === 'object') {
@@ -109,8 +110,9 @@ export function nutshellAsWritten(_module: string, read: Payload, written: Paylo
     } else if (k === 'name' && typeof w === 'string' && v && typeof v === 'object') out[k] = (v as { displayName?: unknown }).displayName;
     else if (k === 'customFields' && w && typeof w === 'object' && v && typeof v === 'object') {
       const rv = v as Record<string, unknown>;
-      // Unset custom fields come back as null: only written ones and ones holding a value count.
-      const kept = Object.entries(rv).filter(([n, x]) => n in (w as object) || (x !== null && x !== ''));
+      // The view's custom fields: the loader adds typed ones from _custom to the same object and
+      // verify checks those against what it wrote; unset ones come back as null.
+      const kept = Object.entries(rv).filter(([n]) => n in (w as object));
       out[k] = Object.fromEntries(kept.map(([n, x]) => [n, sameInstant((w as Record<string, unknown>)[n], x) ? (w as Record<string, unknown>)[n] : x]));
     }
   }
