@@ -77,14 +77,23 @@ export function zohoOrg(pool: pg.Pool): OrgProbe<ZohoState> {
   };
 }
 
-/** Nutshell: live entities only (tags and custom fields are made by setup and load, and stay). */
+/**
+ * Nutshell: live entities only. Tags, custom fields and lead sources are the instance's lists of
+ * values (what picklist values are in Zoho): setup and the load's get-or-create add them, and
+ * rollback leaves them.
+ */
 type NutshellState = Pick<NutshellSnapshot, 'entities'>;
 export function nutshellOrg(pool: pg.Pool): OrgProbe<NutshellState> {
   return {
     async state() {
-      return { entities: (await snapshotNutshellOrg(pool as never)).entities };
+      const { entities } = await snapshotNutshellOrg(pool as never);
+      return { entities: Object.fromEntries(Object.entries(entities).filter(([k]) => !k.startsWith('Sources:'))) };
     },
-    diff: (a, b) => diffNutshellSnapshots({ tags: [], customFields: [], ...a }, { tags: [], customFields: [], ...b }),
+    // Each changed entity with its data before and after, so a failure says what differs.
+    diff: (a, b) =>
+      diffNutshellSnapshots({ tags: [], customFields: [], ...a }, { tags: [], customFields: [], ...b }).map((l) =>
+        l.startsWith('~ ') ? `${l}: ${JSON.stringify(a.entities[l.slice(2)])} -> ${JSON.stringify(b.entities[l.slice(2)])}` : l,
+      ),
     count: (s, type) => Object.keys(s.entities).filter((k) => k.startsWith(`${type}:`)).length,
   };
 }
@@ -120,6 +129,10 @@ export interface LifecycleCase {
     eligible?: (row: Record<string, string>, rows: Record<string, string>[]) => boolean;
     /** Further condition on the removed record (e.g. its company keeps other people). */
     removable?: (row: Record<string, string>, rows: Record<string, string>[]) => boolean;
+    /** Rows of other files that are part of the main record (a join table): removed with it. */
+    removeWith?: { file: string; column: string }[];
+    /** Further condition on the two changed records. */
+    changeable?: (row: Record<string, string>, rows: Record<string, string>[]) => boolean;
     /** Further condition on the record the added one copies. */
     copyable?: (row: Record<string, string>, rows: Record<string, string>[]) => boolean;
     /** The source_key a row of the main file has (default: the mapped key ending with `:<id>`). */
@@ -162,6 +175,13 @@ function editMain(from: string, to: string, c: LifecycleCase['main'], edit: { ch
   f.records.push({ raw: serialise(fields, f.delimiter), fields });
   f.records = f.records.filter((r) => r.fields[k]!.trim() !== edit.remove);
   writeCsvFile(file, f);
+  for (const w of c.removeWith ?? []) {
+    const g = readCsv(path.join(to, w.file));
+    const i = g.columns.findIndex((x) => colName(x).toLowerCase() === w.column.toLowerCase());
+    if (i < 0) throw new Error(`${w.file} has no column ${w.column}`);
+    g.records = g.records.filter((r) => r.fields[i]!.trim() !== edit.remove);
+    writeCsvFile(path.join(to, w.file), g);
+  }
 }
 
 export function lifecycleSuite(c: LifecycleCase): void {
@@ -270,12 +290,14 @@ export function lifecycleSuite(c: LifecycleCase): void {
       const loaded = rows.filter((r) => mapped.has(keyOf(r[c.main.keyColumn]!) ?? '') && (c.main.eligible?.(r, rows) ?? true));
       expect(loaded.length).toBeGreaterThanOrEqual(4);
       // The removed record: nothing in another file names it, so only it leaves the view.
-      const others = readdirSync(input).filter((n) => n !== c.main.file && n.toLowerCase().endsWith('.csv'));
+      const partOf = new Set((c.main.removeWith ?? []).map((x) => x.file));
+      const others = readdirSync(input).filter((n) => n !== c.main.file && !partOf.has(n) && n.toLowerCase().endsWith('.csv'));
       const referenced = new Set(others.flatMap((n) => csvRows(path.join(input, n)).rows.flatMap((r) => Object.values(r))).filter(Boolean));
       const refCols = [c.main.keyColumn, ...(c.main.refColumns ?? [])];
       const gone = loaded.find((r) => refCols.every((k) => !r[k] || !referenced.has(r[k]!)) && (c.main.removable?.(r, rows) ?? true));
       expect(gone, 'a loaded record nothing else refers to').toBeDefined();
-      const [c1, c2] = loaded.filter((r) => r !== gone).map((r) => r[c.main.keyColumn]!);
+      const [c1, c2] = loaded.filter((r) => r !== gone && (c.main.changeable?.(r, rows) ?? true)).map((r) => r[c.main.keyColumn]!);
+      expect(c2, 'two loaded records to change').toBeDefined();
       const template = loaded.find((r) => r !== gone && ![c1, c2].includes(r[c.main.keyColumn]) && (c.main.copyable?.(r, rows) ?? true))?.[c.main.keyColumn];
       expect(template, 'a loaded record to copy').toBeDefined();
       const goneId = gone![c.main.keyColumn]!;
