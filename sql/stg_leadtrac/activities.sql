@@ -1,3 +1,4 @@
+-- materialized: table
 -- LeadTrac activities, typed. Type matched case-insensitively; Meeting and Appointment are one
 -- kind (meeting). Durations: bare numbers are minutes, also '12 min' and 'h:mm:ss'
 -- (lib.parse_duration_seconds). End time: the End Date, else start + duration.

@@ -1,3 +1,4 @@
+-- materialized: table
 -- LeadTrac companies, typed. One row per Company ID: the export's last row wins when an ID repeats.
 -- Domain is reduced to the host ("https://www.x.com/" -> "x.com"); Employees to a whole number
 -- ("3,410" -> 3410; a range such as "50-100" stays text only, reported by dq_leadtrac).

@@ -1,3 +1,4 @@
+-- materialized: table
 -- LeadTrac document references (the files themselves are not in the export).
 select distinct on (btrim(document_id))
   btrim(document_id)                                    as document_id,

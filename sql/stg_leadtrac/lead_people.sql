@@ -1,3 +1,4 @@
+-- materialized: table
 -- Lead-person links, typed; one row per (lead, person) pair (the last link row wins).
 select distinct on (btrim(lead_id), btrim(person_id))
   btrim(lead_id)                                        as lead_id,

@@ -1,3 +1,4 @@
+-- materialized: table
 -- LeadTrac leads, typed. One row per Lead ID (the export's last row wins when an ID repeats).
 -- Owner: an email, else a user's name from users.csv (stg_leadtrac.user_refs). Status and source
 -- are trimmed; matching them to Nutshell is case-insensitive (the maps). Unknown columns are the

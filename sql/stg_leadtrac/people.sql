@@ -1,3 +1,4 @@
+-- materialized: table
 -- LeadTrac people, typed. One row per Person ID (the export's last row wins when an ID repeats).
 -- Every column the connector does not know is kept in `custom` (text as exported).
 with ranked as (

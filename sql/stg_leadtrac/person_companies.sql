@@ -1,3 +1,4 @@
+-- materialized: table
 -- Person-company links, typed, in file order (_line): the first link is the fallback primary.
 select distinct on (btrim(person_id), btrim(company_id))
   btrim(person_id)                                      as person_id,

@@ -1,3 +1,4 @@
+-- materialized: table
 -- LeadTrac users, one row per email (the first row of the export wins).
 select distinct on (lib.clean_email(email))
   lib.clean_email(email)           as email,
