@@ -61,8 +61,6 @@ export async function inProcess(dbUrl: string, args: string[], env: Record<strin
 export interface OrgProbe<S> {
   state(): Promise<S>;
   diff(a: S, b: S): string[];
-  /** Records of one module/entity type in the state. */
-  count(s: S, module: string): number;
 }
 
 type ZohoState = Pick<ZohoOrgSnapshot, 'records' | 'attachments'>;
@@ -73,7 +71,6 @@ export function zohoOrg(pool: pg.Pool): OrgProbe<ZohoState> {
       return { records: s.records, attachments: s.attachments };
     },
     diff: (a, b) => diffZohoSnapshots({ modules: [], fields: {}, users: {}, tags: {}, ...a }, { modules: [], fields: {}, users: {}, tags: {}, ...b }),
-    count: (s, module) => Object.keys(s.records[module] ?? {}).length,
   };
 }
 
@@ -94,7 +91,6 @@ export function nutshellOrg(pool: pg.Pool): OrgProbe<NutshellState> {
       diffNutshellSnapshots({ tags: [], customFields: [], ...a }, { tags: [], customFields: [], ...b }).map((l) =>
         l.startsWith('~ ') ? `${l}: ${JSON.stringify(a.entities[l.slice(2)])} -> ${JSON.stringify(b.entities[l.slice(2)])}` : l,
       ),
-    count: (s, type) => Object.keys(s.entities).filter((k) => k.startsWith(`${type}:`)).length,
   };
 }
 
