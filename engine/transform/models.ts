@@ -51,10 +51,9 @@ function header(sql: string): Record<string, string> {
 
 /** SQL text without comments and string literals, for finding references. */
 function codeOnly(sql: string): string {
-  return sql
-    .replace(/--[^\n]*/g, ' ')
-    .replace(/\/\*[\s\S]*?\*\//g, ' ')
-    .replace(/'(?:[^']|'')*'/g, "''");
+  // One left-to-right pass, so a `--` inside a string literal ('--fallback-owner') is not taken
+  // for a comment, nor a quote inside a comment for a string.
+  return sql.replace(/'(?:[^']|'')*'|--[^\n]*|\/\*[\s\S]*?\*\//g, (m) => (m.startsWith("'") ? "''" : ' '));
 }
 
 export function loadModels(sqlDir: string): ModelGraph {

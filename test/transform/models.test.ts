@@ -14,6 +14,7 @@ import { registry } from '../../pipelines/registry.ts';
 import { test as testStep } from '../../engine/steps/test.ts';
 import type { StepContext } from '../../engine/steps/context.ts';
 import { buildModels, dataVersion } from '../../engine/transform/build.ts';
+import { loadModels } from '../../engine/transform/models.ts';
 
 const P = 'leadtrekker-to-zoho';
 let db: TestDb;
@@ -67,6 +68,19 @@ afterAll(async () => {
 });
 
 describe('model runner', () => {
+  it('finds references after a `--` inside a string literal, and not inside comments', () => {
+    const d = mkdtempSync(path.join(tmpdir(), 'crm-deps-'));
+    try {
+      mkdirSync(path.join(d, 's'));
+      writeFileSync(path.join(d, 's', 'a.sql'), 'select 1 as x');
+      writeFileSync(path.join(d, 's', 'b.sql'), 'select 2 as x');
+      writeFileSync(path.join(d, 's', 'c.sql'), "select 'use --fallback-owner' as hint, x from s.a\n-- s.b is only mentioned here\n");
+      expect(loadModels(d).models.get('s.c')!.dependsOn).toEqual(['s.a']);
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+
   it('builds models in dependency order, views and tables as declared', async () => {
     const r = await runCli([P, 'transform', '--json'], env());
     expect(r.exitCode, r.stderr).toBe(0);
