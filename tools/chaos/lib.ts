@@ -154,7 +154,8 @@ export interface KillResult {
   /** ms from the step's start (its run row) to the kill. */
   killedAfterMs: number;
   exitCode: number | null;
-  /** Records in the org at the moment of the kill (proves it was mid-write, or not yet). */
+  /** Records in the org when the child started and at the moment of the kill (mid-write or not yet). */
+  recordsBefore: number;
   recordsAtKill: number;
 }
 
@@ -165,6 +166,8 @@ export interface KillResult {
 export async function killDuring(url: string, pipeline: string, args: string[], env: Record<string, string>, delayMs: number): Promise<KillResult> {
   const pool = new pg.Pool({ connectionString: url, max: 1 });
   const before = (await pool.query(`select coalesce(max(run_id), 0)::int as n from etl.runs`)).rows[0].n as number;
+  const orgCount = async () => (await pool.query(`select count(*)::int as n from sandbox_zoho.records`).catch(() => ({ rows: [{ n: 0 }] }))).rows[0].n as number;
+  const recordsBefore = await orgCount();
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'pipelines', 'run.ts'), pipeline, ...args, '--json'], {
     cwd: projectRoot,
     env: { ...process.env, ...env, DATABASE_URL: url },
@@ -186,9 +189,9 @@ export async function killDuring(url: string, pipeline: string, args: string[], 
     const finished = exitCode !== undefined;
     if (!finished) child.kill('SIGKILL');
     await exited;
-    const recordsAtKill = (await pool.query(`select count(*)::int as n from sandbox_zoho.records`).catch(() => ({ rows: [{ n: 0 }] }))).rows[0].n as number;
+    const recordsAtKill = await orgCount();
     if (finished && exitCode !== 0) throw new Error(`${pipeline} ${args.join(' ')} failed on its own (exit ${exitCode}) before the kill:\n${stderr}`);
-    return { finished, killedAfterMs: Date.now() - t0, exitCode: exitCode ?? null, recordsAtKill };
+    return { finished, killedAfterMs: Date.now() - t0, exitCode: exitCode ?? null, recordsBefore, recordsAtKill };
   } finally {
     if (exitCode === undefined) child.kill('SIGKILL');
     await pool.end();
@@ -461,7 +464,10 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     await mustRun(base0, p, 'extract', input);
     await mustRun(base0, p, 'transform', input);
     const base = await createDb(o.adminUrl, `${tag}_base`, `${tag}_base0`);
+    const stepSeconds: Record<CrashStep, number> = { load: 0, setup: 0, delta: 0, rollback: 0 };
+    let t = Date.now();
     await mustRun(base, p, 'setup', input, { apply: true });
+    stepSeconds.setup = (Date.now() - t) / 1000;
     await mustRun(base, p, 'users', input);
 
     // The reference: one uninterrupted load, then (on copies) delta and rollback --all.
@@ -469,6 +475,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     const loaded = await createDb(o.adminUrl, `${tag}_loaded`, `${tag}_base`);
     const refLoad = await mustRun(loaded, p, 'load', input);
     const referenceSeconds = (Date.now() - t0) / 1000;
+    stepSeconds.load = referenceSeconds;
     const conservationRef = conservationErrors(refLoad.summary);
     if (conservationRef.length) throw new Error(`the reference load does not balance: ${conservationRef.join('; ')}`);
     const refPrint = await printZohoOrg(loaded);
@@ -476,10 +483,14 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     const refs: Record<CrashStep, OrgPrint> = { load: refPrint, setup: refPrint } as Record<CrashStep, OrgPrint>;
     if (o.otherSteps !== false && o.trials >= 4) {
       const d = await createDb(o.adminUrl, `${tag}_refdelta`, `${tag}_loaded`);
+      t = Date.now();
       await mustRun(d, p, 'delta', input2);
+      stepSeconds.delta = (Date.now() - t) / 1000;
       refs.delta = await printZohoOrg(d);
       const r = await createDb(o.adminUrl, `${tag}_refrollback`, `${tag}_loaded`);
+      t = Date.now();
       await mustRun(r, p, 'rollback', input, { all: true });
+      stepSeconds.rollback = (Date.now() - t) / 1000;
       refs.rollback = await printZohoOrg(r);
     }
 
@@ -494,7 +505,9 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       const args = step === 'setup' ? ['setup', '--input', input, '--apply'] : step === 'rollback' ? ['rollback', '--all'] : [step, '--input', stepInput, '--workers', String(rng.int(1, 3))];
       // Latency keeps the step running long enough to be killed anywhere in it.
       const env = { ...BASE_ENV, CRM_SANDBOX_FAULTS: JSON.stringify({ seed: o.seed + i, latencyMs: 120, jitterMs: 60 }) };
-      const window = step === 'load' ? Math.max(1500, referenceSeconds * 1000 * 0.8) : 2500;
+      // Somewhere in the step's own duration (its uninterrupted reference run in this process;
+      // the child adds sandbox latency, so most kills land while it writes).
+      const window = Math.max(1500, stepSeconds[step] * 1000 * (step === 'load' ? 0.8 : 1.2));
       const kills: KillResult[] = [];
       // One or two kills before the run that finishes.
       const nKills = rng.int(1, Math.max(1, o.maxKills ?? 2));
@@ -509,7 +522,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
         conservation.push(...conservationErrors(r.summary));
       }
       const cmp = await compareOrgs(refs[step], await printZohoOrg(url), url);
-      const detail = `${step}, killed after ${kills.map((k) => (k.finished ? 'it finished' : `${(k.killedAfterMs / 1000).toFixed(1)}s (${k.recordsAtKill} in org)`)).join(', ')}`;
+      const detail = `${step}, killed after ${kills.map((k) => (k.finished ? 'it finished' : `${(k.killedAfterMs / 1000).toFixed(1)}s (org ${k.recordsBefore}->${k.recordsAtKill})`)).join(', ')}`;
       rows.push({ name: `crash ${i + 1}`, kind: 'crash', detail, runs, ...cmp, bareRejects: 0, conservation, seconds: (Date.now() - started) / 1000, kills });
       log(`chaos: crash ${i + 1}/${o.trials} (${detail}): duplicates ${cmp.duplicates}, lost ${cmp.lost}${cmp.examples.length ? ` [${cmp.examples.join('; ')}]` : ''}`);
       if (!o.keep) await dropDbs(o.adminUrl, `${tag}_t${i}`);
