@@ -102,7 +102,7 @@ describe('npm run bench', () => {
     expect(growth.target).toBe('<= 3.3x');
     expect(fig(/^1M-lead build$/).met).toBeNull(); // not a 1M run
     const mem = res.figures.filter((f: { stage: string }) => f.stage === 'memory');
-    expect(mem.length).toBe(4);
+    expect(mem.length).toBe(5);
     for (const m of mem.filter((x: { unit: string }) => x.unit === 'MB')) expect(m.value).toBeGreaterThan(30);
     // The table printed is the one written.
     expect(r.stdout).toContain('our extract / \\copy');

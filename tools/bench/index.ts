@@ -178,7 +178,7 @@ async function warm(file: string): Promise<void> {
 
 // ---------------------------------------------------------------- stages
 
-async function benchExtract(o: BenchOptions, dbs: BenchDbs, figures: Figure[], raw: Record<string, unknown>): Promise<void> {
+async function benchExtract(o: BenchOptions, dbs: BenchDbs, figures: Figure[], memory: Figure[], raw: Record<string, unknown>): Promise<void> {
   const dir = await exportOf(o, o.extractLeads);
   const file = path.join(dir, 'leads.csv');
   const url = await dbs.create('extract');
@@ -206,6 +206,7 @@ async function benchExtract(o: BenchOptions, dbs: BenchDbs, figures: Figure[], r
   figures.push({ stage: 'extract', label: `our extract, ${rows} rows`, value: oursRps, unit: 'rows/s', detail: `${mbps(ours.ms).toFixed(1)} MB/s, ${(ours.ms / 1000).toFixed(1)} s, path ${ours.method}${ours.fallback ? ` (fallback: ${ours.fallback})` : ''}` });
   figures.push({ stage: 'extract', label: `psql \\copy, same file`, value: copyRps, unit: 'rows/s', detail: `${mbps(copy.ms).toFixed(1)} MB/s, ${(copy.ms / 1000).toFixed(1)} s, ${(bytes / MB).toFixed(0)} MB file` });
   figures.push(judged({ stage: 'extract', label: 'our extract / \\copy', value: oursRps / copyRps, unit: 'x' }, '>=', 0.7));
+  memory.push(judged({ stage: 'memory', label: `extract of the leads file, ${rows} rows`, value: ours.maxRssKb / 1024, unit: 'MB' }, '<=', 300));
   raw.extract = { file, bytes, rows: ours.rows, ours_ms: ours.ms, copy_ms: copy.ms, copy_rows: copyRows, method: ours.method, fallback: ours.fallback, max_rss_kb: ours.maxRssKb };
   await dbs.dropAll();
 }
@@ -399,7 +400,7 @@ export async function bench(o: BenchOptions, mode: BenchResult['mode'], command:
   const memory: Figure[] = [];
   const raw: Record<string, unknown> = {};
   try {
-    if (o.only.has('extract')) await benchExtract(o, dbs, figures, raw);
+    if (o.only.has('extract')) await benchExtract(o, dbs, figures, memory, raw);
     if (o.only.has('transform')) await benchTransform(o, dbs, figures, memory, raw);
     if (o.only.has('load')) await benchLoad(o, dbs, figures, memory, raw);
     if (o.only.has('e2e')) await benchE2e(o, dbs, figures, memory, raw);
