@@ -5,6 +5,7 @@
  * 2 usage, 3 stopped at a gate that needs a person.
  */
 import { parseArgs } from 'node:util';
+import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { z } from 'zod';
 import { resolveDatabaseUrl, openDb, redactUrl, embeddedHome, type Db } from '../db/connection.ts';
@@ -227,6 +228,20 @@ async function sandboxCommand(registry: CliRegistry, which: string | undefined, 
   return EXIT.ok;
 }
 
+/**
+ * The export folder when --input is not given: steps that read an export (extract, delta) take
+ * the bundled sample; the others (load reads attachment bodies) take the folder the latest
+ * extract of this source landed, so `extract --input X` then `load` reads X's files.
+ */
+async function defaultInput(db: Db, pipeline: PipelineDefinition, stepNames: string[]): Promise<string> {
+  if (stepNames.includes('extract') || stepNames.includes('delta')) return pipeline.source.sampleDir;
+  const last = await db.pool.query(
+    `select path from etl.extract_batches where source = $1 and finished_at is not null order by batch_id desc limit 1`,
+    [pipeline.source.name],
+  );
+  return last.rows[0] ? path.dirname(last.rows[0].path as string) : pipeline.source.sampleDir;
+}
+
 async function runPipeline(pipeline: PipelineDefinition, stepNames: string[], flags: StepFlags): Promise<number> {
   const log = (msg: string) => process.stderr.write(redactSecrets(msg) + '\n');
   const databaseUrl = await resolveDatabaseUrl();
@@ -243,7 +258,7 @@ async function runPipeline(pipeline: PipelineDefinition, stepNames: string[], fl
       pipeline,
       flags,
       runId,
-      input: flags.input ?? pipeline.source.sampleDir,
+      input: flags.input ?? (await defaultInput(db, pipeline, stepNames)),
       log,
       summary,
       async destination() {
