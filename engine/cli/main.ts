@@ -36,7 +36,7 @@ const USAGE = `Usage:
   tsx pipelines/run.ts sandbox zoho|nutshell --port N   run a sandbox API standalone
 
 Flags:
-  --input DIR             export folder (default: the source's bundled sample exports)
+  --input DIR             export folder (default: the bundled sample for extract; the last extracted folder for later steps)
   --json                  print one JSON summary object on stdout (logs go to stderr)
   --encoding utf8|windows1252, --delimiter C   force what extract would detect
   --force                 re-land files even when unchanged
