@@ -10,8 +10,9 @@
  *      take jobs. A worker claims a chunk in etl.load_chunks before loading it, so a chunk
  *      runs once even if its job were duplicated; superseded plans' jobs do nothing.
  *   3. Every worker beats in etl.load_workers. A worker whose heartbeat is older than
- *      CRM_WORKER_STALE_SECONDS (default 10) is dead (kill -9, machine lost): its locked jobs
- *      are unlocked (graphile-worker forceUnlockWorkers) and another worker reloads the chunk.
+ *      CRM_WORKER_STALE_SECONDS (default 10) is dead (kill -9, machine lost): its running
+ *      chunks go back to pending with a new job (its own job stays locked by the dead process's
+ *      graphile-worker pool, whose id no other process knows) and another worker reloads them.
  *      Reloading is safe: rows already recorded in etl.id_map count as already loaded, and rows
  *      written but not recorded are upserts keyed on the idempotency field (no duplicate).
  *   4. The coordinator waits until every chunk is done, sums their counts and checks
@@ -74,15 +75,25 @@ export async function runLoad(o: RunLoadOptions): Promise<ObjectCounts[]> {
       `delete from etl.load_workers where heartbeat_at < now() - make_interval(secs => $1) and not (worker_id = any($2)) returning worker_id`,
       [staleSeconds, workerIds],
     );
-    if (rows.length) {
-      await utils.forceUnlockWorkers(rows.map((r) => r.worker_id as string));
-      o.log(`load: ${rows.length} worker(s) stopped beating; their chunks are picked up again`);
-    }
+    if (rows.length) o.log(`load: ${rows.length} worker(s) stopped beating; their chunks are picked up again`);
+    // Running chunks of open plans whose worker is gone (reaped now, or earlier by a process
+    // that died before re-queueing them) get a fresh job; the claim lets one worker take each.
+    const orphaned = await db.pool.query(
+      `update etl.load_chunks c set status = 'pending', updated_at = now()
+         from etl.load_plans p
+        where p.plan_id = c.plan_id and p.pipeline = $1 and p.status = 'open' and c.status = 'running'
+          and (c.worker_id is null or not exists (select 1 from etl.load_workers w where w.worker_id = c.worker_id))
+        returning c.plan_id, c.chunk_no, c.attempts`,
+      [pipeline.name],
+    );
+    for (const r of orphaned.rows) await utils.addJob(task, { planId: r.plan_id, chunkNo: r.chunk_no }, { jobKey: `load:${r.plan_id}:${r.chunk_no}:${r.attempts}`, maxAttempts: 25 });
   };
 
-  const handler: Task = async (payload, helpers) => {
+  // One handler per runner, bound to the id that runner beats under in etl.load_workers:
+  // graphile-worker locks jobs under its own pool id, which etl.load_workers does not know, and
+  // a chunk claimed under an unknown id would look orphaned to every other worker.
+  const handlerFor = (workerId: string): Task => async (payload) => {
     const { planId, chunkNo } = payload as { planId: number; chunkNo: number };
-    const workerId = helpers.job.locked_by ?? workerIds[0]!;
     const claim = await db.pool.query(
       `update etl.load_chunks c set status = 'running', worker_id = $3, attempts = attempts + 1, updated_at = now()
          from etl.load_plans p
@@ -127,7 +138,7 @@ export async function runLoad(o: RunLoadOptions): Promise<ObjectCounts[]> {
           noHandleSignals: true,
           pollInterval: 250,
           logger,
-          taskList: { [task]: handler },
+          taskList: { [task]: handlerFor(workerId) },
           workerId,
           maxPoolSize: 2,
         } as Parameters<typeof run>[0]),
