@@ -2,7 +2,7 @@
 -- the staging models keep the original text beside it so a DQ view can report it.
 
 create or replace function lib.parse_timestamp(v text, day_first boolean, tz text) returns timestamptz
-language plpgsql immutable parallel safe as $$
+language plpgsql immutable parallel restricted as $$
 declare
   s text := btrim(v);
   m text[];

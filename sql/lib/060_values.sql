@@ -7,7 +7,7 @@
 -- yyyy/mm/dd, "5 Mar 2024", "March 5, 2024", two-digit years (nn/nn/yy: 70-99 -> 19xx).
 -- A time after the date is ignored.
 create or replace function lib.parse_date(v text, day_first boolean) returns date
-language plpgsql immutable parallel safe as $$
+language plpgsql immutable parallel restricted as $$
 declare
   s text := lib.squish(v);
   m text[];
