@@ -101,14 +101,21 @@ export async function updateOne(ctx: Ctx, mod: ModuleMeta, rec: Record<string, u
   return { code: 'SUCCESS', details: writeDetails(ctx, id, rows[0].created_time, rows[0].modified_time), message: 'record updated', status: 'success' };
 }
 
+/**
+ * The field name is written into the SQL as a literal (not a parameter) so the planner can use
+ * the expression indexes on the duplicate-check fields (store.ts); with a parameter every
+ * duplicate check scanned the module, and large loads slowed to seconds per call.
+ */
+function findByFieldSql(field: string): string {
+  const lit = `'${field.replace(/'/g, "''")}'`;
+  return `select id from sandbox_zoho.records where module = $1 and lower(data->>${lit}) = lower($2) order by id limit 1`;
+}
+
 async function findDuplicate(ctx: Ctx, mod: ModuleMeta, rec: Record<string, unknown>, checkFields: string[]): Promise<{ id: string; field: string } | undefined> {
   for (const field of checkFields) {
     const v = rec[field];
     if (v === undefined || v === null || v === '' || typeof v === 'object') continue;
-    const { rows } = await ctx.pool.query(
-      `select id from sandbox_zoho.records where module = $1 and lower(data->>$2) = lower($3) order by id limit 1`,
-      [mod.api_name, field, String(v)],
-    );
+    const { rows } = await ctx.pool.query(findByFieldSql(field), [mod.api_name, String(v)]);
     if (rows.length) return { id: rows[0].id, field };
   }
   return undefined;
@@ -471,7 +478,7 @@ async function convertLead(ctx: Ctx, leadId: string): Promise<void> {
       return { id: String(gid) };
     }
     if (matchValue) {
-      const m = await ctx.pool.query('select id from sandbox_zoho.records where module = $1 and lower(data->>$2) = lower($3) order by id limit 1', [module, matchField, String(matchValue)]);
+      const m = await ctx.pool.query(findByFieldSql(matchField), [module, String(matchValue)]);
       if (m.rows.length) return { id: m.rows[0].id as string };
     }
     const rec = create();

@@ -57,6 +57,12 @@ export async function ensureSandboxSchema(pool: pg.Pool): Promise<void> {
       module text not null, id text not null, data jsonb not null,
       created_time timestamptz not null default now(), modified_time timestamptz not null default now(),
       primary key (module, id));
+    -- Duplicate checks and upserts look records up by these fields (records.ts findByFieldSql).
+    create index if not exists records_by_key on sandbox_zoho.records (module, lower(data->>'CRM_Migrate_Key'));
+    create index if not exists records_by_email on sandbox_zoho.records (module, lower(data->>'Email'));
+    create index if not exists records_by_account_name on sandbox_zoho.records (module, lower(data->>'Account_Name'));
+    create index if not exists records_by_deal_name on sandbox_zoho.records (module, lower(data->>'Deal_Name'));
+    create index if not exists records_by_name on sandbox_zoho.records (module, lower(data->>'Name'));
     create table if not exists sandbox_zoho.deleted_records (
       module text not null, id text not null, data jsonb not null, deleted_time timestamptz not null default now());
     create table if not exists sandbox_zoho.tokens (
