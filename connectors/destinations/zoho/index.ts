@@ -69,6 +69,9 @@ export function zohoDestination(opts: ZohoDestinationOptions = {}): DestinationF
         credits: budget,
         baseDelayMs: env.CRM_RETRY_BASE_MS ? Number(env.CRM_RETRY_BASE_MS) : undefined,
         maxAttempts: env.CRM_RETRY_ATTEMPTS ? Number(env.CRM_RETRY_ATTEMPTS) : undefined,
+        // Per-request timeout (default 30 s / 60 s): lowered by the fault matrix to rehearse
+        // answers that arrive after the client gave up.
+        timeoutMs: env.CRM_HTTP_TIMEOUT_MS ? Number(env.CRM_HTTP_TIMEOUT_MS) : undefined,
         log: env.CRM_MIGRATE_DEBUG ? log : undefined,
       };
       let client: ZohoClient;
