@@ -415,8 +415,11 @@ export const FAULTS: FaultSpec[] = [
   { name: 'token expiry', faults: { tokenTtlSeconds: 1, latencyMs: 150, revokeTokensEvery: 6, paths: WRITES } },
   {
     name: 'credit budget',
-    // Just over the reference's spend per round: the load stops cleanly, the day rolls over
-    // (the sandbox's credit ledger and ours are emptied), the same command resumes.
+    // A day of as many credits as the reference load's record calls: with the metadata calls
+    // on top the load cannot finish in one day, stops cleanly, the day rolls over (the
+    // sandbox's credit ledger and ours are emptied) and the same command resumes. (Smaller
+    // days never finish: every resumed run reads back each object's records to reconcile it,
+    // which costs a credit per record before any new write.)
     env: { CRM_CREDIT_RESERVE: '0' },
     expectStop: 'CREDIT_BUDGET',
     async between(url) {
@@ -539,7 +542,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       const url = await createDb(o.adminUrl, `${tag}_f${j}`, `${tag}_base`);
       const env: Record<string, string> = { ...BASE_ENV, ...(f.env ?? {}) };
       if (f.faults) env.CRM_SANDBOX_FAULTS = JSON.stringify({ seed: o.seed * 31 + j, ...f.faults });
-      if (f.expectStop === 'CREDIT_BUDGET') env.CRM_SANDBOX_ORG = JSON.stringify({ dailyCredits: Math.max(4, Math.ceil(refCredits * 0.8)) });
+      if (f.expectStop === 'CREDIT_BUDGET') env.CRM_SANDBOX_ORG = JSON.stringify({ dailyCredits: Math.max(4, refCredits) });
       let runs = 0;
       const conservation: string[] = [];
       let stops = 0;

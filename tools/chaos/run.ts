@@ -17,7 +17,7 @@ import { ensureEmbeddedServer, stopEmbeddedServer } from '../../engine/db/embedd
 import { registry } from '../../pipelines/registry.ts';
 import { FAULTS, renderTable, runChaos } from './lib.ts';
 
-const USAGE = `Usage: npm run chaos -- [--trials N (20)] [--seed S (1)] [--pipeline NAME (leadtrekker-to-zoho)] [--size N (120)] [--faults "429 storm,token expiry"] [--keep]
+const USAGE = `Usage: npm run chaos -- [--trials N (20)] [--seed S (1)] [--pipeline NAME (leadtrekker-to-zoho)] [--size N (60)] [--faults "429 storm,token expiry"] [--keep]
 Faults: ${FAULTS.map((f) => f.name).join(', ')}`;
 
 async function main(): Promise<number> {
@@ -29,7 +29,7 @@ async function main(): Promise<number> {
         trials: { type: 'string', default: '20' },
         seed: { type: 'string', default: '1' },
         pipeline: { type: 'string', default: 'leadtrekker-to-zoho' },
-        size: { type: 'string', default: '120' },
+        size: { type: 'string', default: '60' },
         faults: { type: 'string' },
         keep: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
