@@ -42,8 +42,11 @@ describe('two loads at once', () => {
     expect(sent.n).toBe(org.n);
     const [twice] = await q(`select count(*)::int as n from (select object, source_key from etl.load_log where action = 'insert' group by 1, 2 having count(*) > 1) x`);
     expect(twice.n).toBe(0);
-    const [mapped] = await q(`select count(*)::int as n from etl.id_map`);
+    // Every mapped record is in the org once; mapped attachments are uploaded once each.
+    const [mapped] = await q(`select count(*) filter (where object <> 'attachments')::int as n, count(*) filter (where object = 'attachments')::int as files from etl.id_map`);
     expect(mapped.n).toBe(org.n);
+    const [files] = await q(`select count(*)::int as n from sandbox_zoho.attachments`);
+    expect(files.n).toBe(mapped.files);
     // The chunks were shared between the two processes (worker ids carry the pid).
     // etl.load_workers ids are crm-<host>:<pid>:<hex>:<n>; a chunk's worker_id must be one of them,
     // else a live worker's running chunk looks orphaned and another process claims it too.
