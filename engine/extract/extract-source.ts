@@ -25,7 +25,7 @@ import { ident, mapHeaders, requiredProblem, type HeaderMapping } from './header
 import { sniff, type Encoding } from './detect.ts';
 import { copyValue, rowHash } from './copy-text.ts';
 import { csvRecords, MAX_COLUMNS, type CsvEvent } from './csv-records.ts';
-import { fastLand, DuplicateTracker } from './fast-path.ts';
+import { fastLand } from './fast-path.ts';
 import { CliError } from '../errors.ts';
 
 export type ExtractMethod = 'auto' | 'pg-copy' | 'careful';
@@ -287,24 +287,21 @@ async function landFile(db: Db, source: SourceConnector, plan: Plan & { file: st
     let method: 'pg-copy' | 'careful' = 'careful';
     let fallback: string | undefined;
     let landed = 0;
-    let rejects: Reject[] = [];
-    let findings: Finding[] = [];
+    let rejected = 0;
+    let findings = 0;
     let blankLines = 0;
-    let duplicates = new Map<string, number[]>();
-    const keyAt = spec.idColumn ? columns.indexOf(spec.idColumn) : -1;
     const want = opts.method ?? 'auto';
     if (want !== 'careful' && columns.length > 1) {
       await client.query('savepoint fast_path');
       try {
         const r = await fastLand(client, {
           file, fileLabel, hasBom: plan.hasBom, encoding, delimiter, headerLines: plan.headerLines, columns,
-          schema, table: spec.name, batchId, keyAt, onProgress: (p) => progress(p.rows, p.bytes),
+          schema, table: spec.name, batchId, onProgress: (p) => progress(p.rows, p.bytes),
         });
         await client.query('release savepoint fast_path');
         method = 'pg-copy';
         digest ??= r.sha256;
         landed = r.rows;
-        duplicates = r.duplicates;
       } catch (err) {
         await client.query('rollback to savepoint fast_path');
         fallback = (err as Error).message.split('\n')[0]!.slice(0, 300);
@@ -315,36 +312,40 @@ async function landFile(db: Db, source: SourceConnector, plan: Plan & { file: st
     }
     if (method === 'careful') {
       digest ??= await sha256(file);
-      const r = await carefulLand(client, { ...plan, fileLabel, columns, schema, batchId, keyAt, progress });
+      const write: Written = {
+        rejects: async (rs) => {
+          await client.query(
+            `insert into etl.rejects (run_id, source, stage, object, file, line, reason_code, message, raw)
+             select $1, $2, 'extract', $3, $4, r.* from unnest($5::bigint[], $6::text[], $7::text[], $8::text[]) as r`,
+            [opts.runId ?? null, source.name, spec.name, fileLabel, rs.map((r) => r.line), rs.map((r) => r.reason), rs.map((r) => r.message), rs.map((r) => r.raw.replace(/\0/g, ''))],
+          );
+        },
+        findings: async (fs) => {
+          await client.query(
+            `insert into etl.extract_findings (batch_id, run_id, source, object, file, line, code, field, message)
+             select $1, $2, $3, $4, $5, f.* from unnest($6::bigint[], $7::text[], $8::text[], $9::text[]) as f`,
+            [batchId, opts.runId ?? null, source.name, spec.name, fileLabel, fs.map((f) => f.line), fs.map((f) => f.code), fs.map((f) => f.field ?? null), fs.map((f) => f.message)],
+          );
+        },
+      };
+      const r = await carefulLand(client, { ...plan, fileLabel, columns, schema, batchId, progress, write });
       landed = r.landed;
-      duplicates = r.duplicates;
-      rejects = r.rejects;
+      rejected = r.rejected;
       findings = r.findings;
       blankLines = r.blankLines;
     }
 
-    for (const r of rejects) {
-      await client.query(
-        `insert into etl.rejects (run_id, source, stage, object, file, line, reason_code, message, raw) values ($1,$2,'extract',$3,$4,$5,$6,$7,$8)`,
-        [opts.runId ?? null, source.name, spec.name, fileLabel, r.line, r.reason, r.message, r.raw.replace(/\0/g, '')],
-      );
-    }
-    findings.push(...duplicateKeys(duplicates, spec, fileLabel));
-    for (const f of findings) {
-      await client.query(
-        `insert into etl.extract_findings (batch_id, run_id, source, object, file, line, code, field, message) values ($1,$2,$3,$4,$5,$6,$7,$8,$9)`,
-        [batchId, opts.runId ?? null, source.name, spec.name, fileLabel, f.line, f.code, f.field ?? null, f.message],
-      );
-    }
-    const rowsRead = landed + rejects.length;
+    if (spec.idColumn && columns.includes(spec.idColumn))
+      findings += await duplicateKeys(client, { schema, table: spec.name, idColumn: spec.idColumn, batchId, runId: opts.runId ?? null, source: source.name, fileLabel });
+    const rowsRead = landed + rejected;
     await client.query(
       `update etl.extract_batches set rows_read = $2, rows_landed = $3, rows_rejected = $4, method = $5, sha256 = $6, finished_at = now() where batch_id = $1`,
-      [batchId, rowsRead, landed, rejects.length, method, digest],
+      [batchId, rowsRead, landed, rejected, method, digest],
     );
     await client.query('commit');
     opts.onProgress?.({ file: fileLabel, rows: landed, bytes: totalBytes, totalBytes, done: true });
     return {
-      ...base, status: 'landed', rowsRead, landed, rejected: rejects.length, blankLines, findings: findings.length,
+      ...base, status: 'landed', rowsRead, landed, rejected, blankLines, findings,
       method, fallback, batchId, bytes: totalBytes, ms: Date.now() - t0,
     };
   } catch (err) {
@@ -355,27 +356,62 @@ async function landFile(db: Db, source: SourceConnector, plan: Plan & { file: st
   }
 }
 
+/** Whitespace an id is trimmed of before ids are compared (what String.prototype.trim removes, bar the rare Unicode spaces). */
+const ID_TRIM = ' \t\n\r\f\v\u00a0\ufeff\u2028\u2029\u3000';
+
 /**
  * Duplicate ids in one export: every row is landed (nothing is lost, and which copy wins is
- * a modelling decision), and each id seen more than once is reported as a DUPLICATE_KEY finding.
+ * a modelling decision), and each id seen more than once is reported as a DUPLICATE_KEY finding
+ * (the first 10,000 such ids, in the order their second row appears; at most 20 lines each).
+ * Found in SQL over the landed rows, in the landing transaction: keeping every id of the file
+ * in memory to find them while reading made memory grow with the file.
+ * Returns the number of findings written.
  */
-function duplicateKeys(dups: Map<string, number[]>, spec: FileSpec, fileLabel: string): Finding[] {
-  return [...dups.entries()].slice(0, 10_000).map(([key, lines]) => ({
-    line: lines[1]!,
-    code: 'DUPLICATE_KEY',
-    field: spec.idColumn,
-    message: `${fileLabel}: ${spec.idColumn} "${key.slice(0, 200)}" appears ${lines.length} times (lines ${lines.slice(0, 20).join(', ')}${lines.length > 20 ? ', ...' : ''}); all rows landed.`,
-  }));
+async function duplicateKeys(
+  client: pg.PoolClient,
+  d: { schema: string; table: string; idColumn: string; batchId: number; runId: number | null; source: string; fileLabel: string },
+): Promise<number> {
+  const t = `${ident(d.schema)}.${ident(d.table)}`;
+  const id = `btrim(${ident(d.idColumn)}, $7::text)`;
+  // A parallel plan has every worker build the whole inner GROUP BY again (3x the work on a
+  // million rows); and the grouping of every id fits in memory with more than the default 4 MB.
+  // Both settings last until the landing transaction ends.
+  await client.query(`set local max_parallel_workers_per_gather = 0`);
+  await client.query(`set local work_mem = '64MB'`);
+  const r = await client.query(
+    `insert into etl.extract_findings (batch_id, run_id, source, object, file, line, code, field, message)
+     select $1, $2, $3, $4, $5, g.lines[2], 'DUPLICATE_KEY', $6,
+            $5::text || ': ' || $6::text || ' "' || left(g.k, 200) || '" appears ' || g.n || ' times (lines '
+              || array_to_string(g.lines[1:20], ', ') || case when g.n > 20 then ', ...' else '' end || '); all rows landed.'
+       from (select ${id} as k, count(*) as n, array_agg(_line order by _line) as lines
+               from ${t}
+              where ${id} in (select ${id} from ${t} group by 1 having count(*) > 1) and ${id} <> ''
+              group by 1) g
+      order by g.lines[2]
+      limit 10000`,
+    [d.batchId, d.runId, d.source, d.table, d.fileLabel, d.idColumn, ID_TRIM],
+  );
+  return r.rowCount ?? 0;
 }
+
+/** Rejects and findings go to their tables in batches while a file is read, so memory stays flat. */
+interface Written {
+  rejects(rs: Reject[]): Promise<void>;
+  findings(fs: Finding[]): Promise<void>;
+}
+
+/** Rejects plus findings held before they are written (a reject keeps up to 2,000 characters of its line). */
+const WRITE_EVERY = 2000;
 
 async function carefulLand(
   client: pg.PoolClient,
-  p: Plan & { file: string; fileLabel: string; columns: string[]; schema: string; batchId: number; keyAt: number; progress: (rows: number, bytes: number) => void },
-): Promise<{ landed: number; rejects: Reject[]; findings: Finding[]; blankLines: number; duplicates: Map<string, number[]> }> {
-  const keys = new DuplicateTracker();
+  p: Plan & { file: string; fileLabel: string; columns: string[]; schema: string; batchId: number; progress: (rows: number, bytes: number) => void; write: Written },
+): Promise<{ landed: number; rejected: number; findings: number; blankLines: number }> {
   const width = p.columns.length;
-  const rejects: Reject[] = [];
-  const findings: Finding[] = [];
+  let rejects: Reject[] = [];
+  let findings: Finding[] = [];
+  let rejected = 0;
+  let found = 0;
   let landed = 0;
   const { fileLabel, delimiter } = p;
   const bytesPerChar = { n: 0 };
@@ -397,6 +433,12 @@ async function carefulLand(
       let restart: number | null = null;
       let res: IteratorResult<CsvEvent, { blankLines: number }>;
       while (!(res = await it.next()).done) {
+        // Rows go to COPY in batches (one write per row costs more than the parsing); a batch
+        // also goes early once enough rejects and findings are held, so they can be written.
+        if (out.length > 1 << 18 || rejects.length + findings.length >= WRITE_EVERY) {
+          yield out;
+          out = '';
+        }
         const ev = res.value;
         if (ev.kind === 'unterminated') {
           rejects.push({
@@ -430,17 +472,11 @@ async function carefulLand(
         }
         if (ev.strayQuote) findings.push({ line: ev.line, code: 'STRAY_QUOTE', message: `${fileLabel}, line ${ev.line}: a quote inside an unquoted field, kept as written` });
         landed++;
-        if (p.keyAt >= 0) keys.add(rec[p.keyAt]!.replace(/\0/g, ''), ev.line);
         if ((landed & 4095) === 0) p.progress(landed, bytesPerChar.n);
         const values = rec.map((v) => (v === '' ? null : v));
         out += `${label}\t${ev.line}\t${p.batchId}\t${rowHash(values)}`;
         for (const v of values) out += '\t' + copyValue(v);
         out += '\n';
-        // Rows go to COPY in batches: one write per row costs more than the parsing.
-        if (out.length > 1 << 18) {
-          yield out;
-          out = '';
-        }
       }
       if (restart === null) {
         if (out) yield out;
@@ -450,9 +486,35 @@ async function carefulLand(
     }
   }
 
-  const copy = client.query(
-    copyFrom(`copy ${ident(p.schema)}.${ident(p.spec.name)} (${[...LINEAGE, ...p.columns].map(ident).join(', ')}) from stdin`),
-  );
-  await pipeline(Readable.from(copyLines()), copy);
-  return { landed, rejects, findings, blankLines: stats.blankLines, duplicates: keys.dups };
+  // The connection cannot take other statements during a COPY: when enough rejects and findings
+  // are held, the COPY ends, they are written, and a new COPY takes the rows that follow.
+  const lines = copyLines();
+  let more = true;
+  async function* segment(): AsyncGenerator<string> {
+    for (;;) {
+      const r = await lines.next();
+      if (r.done) {
+        more = false;
+        return;
+      }
+      if (r.value) yield r.value;
+      if (rejects.length + findings.length >= WRITE_EVERY) return;
+    }
+  }
+  const flush = async () => {
+    if (rejects.length) await p.write.rejects(rejects);
+    if (findings.length) await p.write.findings(findings);
+    rejected += rejects.length;
+    found += findings.length;
+    rejects = [];
+    findings = [];
+  };
+  while (more) {
+    const copy = client.query(
+      copyFrom(`copy ${ident(p.schema)}.${ident(p.spec.name)} (${[...LINEAGE, ...p.columns].map(ident).join(', ')}) from stdin`),
+    );
+    await pipeline(Readable.from(segment()), copy);
+    await flush();
+  }
+  return { landed, rejected, findings: found, blankLines: stats.blankLines };
 }

@@ -30,27 +30,6 @@ import { RecordParser } from './csv-records.ts';
 
 export class NotWellFormed extends Error {}
 
-/**
- * Ids seen in a file, to report duplicates without a GROUP BY over the landed table afterwards
- * (on a million rows that costs more than the COPY). Only the first line of each id is kept.
- */
-export class DuplicateTracker {
-  private first = new Map<string, number>();
-  /** id -> every line it appears on, for ids seen more than once. */
-  readonly dups = new Map<string, number[]>();
-  add(raw: string, line: number) {
-    const k = raw.trim();
-    if (!k) return;
-    const at = this.first.get(k);
-    if (at === undefined) this.first.set(k, line);
-    else {
-      const lines = this.dups.get(k);
-      if (lines) lines.push(line);
-      else this.dups.set(k, [at, line]);
-    }
-  }
-}
-
 const QUOTE = 0x22;
 const LF = 0x0a;
 const CR = 0x0d;
@@ -92,14 +71,6 @@ export class LineageAppender extends Transform {
     this.delimStr = delimiter;
   }
 
-  /** Position of the id column (-1: none), and the ids seen, for DUPLICATE_KEY findings. */
-  keyAt = -1;
-  readonly keys = new DuplicateTracker();
-
-  private key(k: string, line: number) {
-    this.keys.add(k, line);
-  }
-
   /** Header lines still to skip (a header with a quoted newline spans several). */
   skipHeader: number;
   private readonly delimStr: string;
@@ -137,7 +108,6 @@ export class LineageAppender extends Transform {
         for (let k = 0; k < n; k++) line[at[k]!] = this.delim;
         if (n !== this.width - 1 || p >= 0) throw new NotWellFormed(`line ${this.lineNo} has a different field count than the header`);
         this.rows++;
-        if (this.keyAt >= 0) this.key(line.toString('utf8', this.keyAt === 0 ? 0 : at[this.keyAt - 1]! + 1, this.keyAt < n ? at[this.keyAt]! : line.length), this.lineNo);
         out.bytes(line);
         out.text(`${this.delimStr}${digest}${this.delimStr}${this.lineNo}${this.suffix}`);
         return;
@@ -164,7 +134,6 @@ export class LineageAppender extends Transform {
     this.rows++;
     let last = line;
     if (last.length && last[last.length - 1] === CR) last = last.subarray(0, last.length - 1);
-    if (this.keyAt >= 0) this.key(ev.fields[this.keyAt]!, o.start);
     for (const part of o.parts) out.bytes(part);
     out.bytes(last);
     out.text(`${this.delimStr}${hash('md5', ev.fields.join('\x1f'))}${this.delimStr}${o.start}${this.suffix}`);
@@ -258,8 +227,6 @@ export interface FastLandInput {
   schema: string;
   table: string;
   batchId: number;
-  /** Position of the id column among `columns` (-1: the file has none). */
-  keyAt: number;
   onProgress?: (p: { rows: number; bytes: number; totalBytes: number }) => void;
 }
 
@@ -269,13 +236,12 @@ const sqlLiteral = (s: string) => `'${s.replace(/'/g, "''")}'`;
  * Land a file through COPY inside the caller's transaction (the caller holds a savepoint).
  * Throws NotWellFormed, or PostgreSQL's COPY error, when the file needs the careful reader.
  */
-export async function fastLand(client: pg.PoolClient, inp: FastLandInput): Promise<{ rows: number; duplicates: Map<string, number[]>; sha256: string }> {
+export async function fastLand(client: pg.PoolClient, inp: FastLandInput): Promise<{ rows: number; sha256: string }> {
   if (inp.columns.length < 2) throw new NotWellFormed('a one-column file');
   const totalBytes = statSync(inp.file).size;
   const appender = new LineageAppender(inp.delimiter, inp.columns.length, inp.headerLines, inp.batchId, inp.fileLabel, (rows, bytes) =>
     inp.onProgress?.({ rows, bytes, totalBytes }),
   );
-  appender.keyAt = inp.keyAt;
   const target = [...inp.columns, '_row_hash', '_line', '_batch_id', '_file'].map(ident).join(', ');
   const copy = client.query(
     copyFrom(`copy ${ident(inp.schema)}.${ident(inp.table)} (${target}) from stdin with (format csv, delimiter ${sqlLiteral(inp.delimiter)}, encoding 'UTF8', ` +
@@ -304,5 +270,5 @@ export async function fastLand(client: pg.PoolClient, inp: FastLandInput): Promi
   const rows = Number(copy.rowCount ?? 0);
   if (rows !== appender.rows) throw new NotWellFormed(`PostgreSQL read ${rows} records where ${appender.rows} were sent`);
   inp.onProgress?.({ rows, bytes: totalBytes, totalBytes });
-  return { rows, duplicates: appender.keys.dups, sha256: sha.digest('hex') };
+  return { rows, sha256: sha.digest('hex') };
 }

@@ -97,6 +97,43 @@ describe('hostile files', () => {
     await expect(extractSource(db, messySource, d, { force: true, delimiter: ';;' })).rejects.toMatchObject({ code: 'USAGE' });
   });
 
+  it('reports duplicate ids the same way on both paths: trimmed, blanks ignored, in order of the second row, 20 lines at most', async () => {
+    const lines = ['Item ID,Name,Notes'];
+    for (let i = 0; i < 25; i++) lines.push(`7,seven ${i},n`); // lines 2-26
+    lines.push(' 3 ,a,n', ',blank,n', '3,b,n', ',blank,n', '9,once,n', '  ,spaces,n', '  ,spaces,n'); // lines 27-33
+    const d = folder('dup-ids', lines.join('\n') + '\n');
+    const seen: unknown[] = [];
+    for (const method of ['pg-copy', 'careful'] as const) {
+      const [r] = await extractSource(db, messySource, d, { force: true, method });
+      expect(r).toMatchObject({ method, landed: 32, rejected: 0, findings: 2 });
+      const f = (await db.pool.query(`select line, code, field, message from etl.extract_findings where batch_id = $1 order by id`, [r!.batchId])).rows;
+      expect(f.map((x) => [Number(x.line), x.code, x.field])).toEqual([
+        [3, 'DUPLICATE_KEY', 'item_id'],
+        [29, 'DUPLICATE_KEY', 'item_id'],
+      ]);
+      const first20 = Array.from({ length: 20 }, (_, i) => i + 2).join(', ');
+      expect(f[0].message).toBe(`items.csv: item_id "7" appears 25 times (lines ${first20}, ...); all rows landed.`);
+      expect(f[1].message).toBe('items.csv: item_id "3" appears 2 times (lines 27, 29); all rows landed.');
+      seen.push(f.map((x) => x.message));
+    }
+    expect(seen[0]).toEqual(seen[1]);
+  });
+
+  it('writes every reject of a file with thousands of them, with its line, and counts them', async () => {
+    // More rejects than are held in memory at once: they are written in batches between COPYs.
+    const lines = ['Item ID,Name,Notes'];
+    for (let i = 0; i < 5000; i++) lines.push(i % 2 ? `${i},ok,n` : `${i},short`);
+    const d = folder('many-rejects', lines.join('\n') + '\n');
+    const [r] = await extractSource(db, messySource, d, { force: true });
+    expect(r).toMatchObject({ method: 'careful', rowsRead: 5000, landed: 2500, rejected: 2500 });
+    const rej = (await db.pool.query(`select min(line)::int as lo, max(line)::int as hi, count(*)::int as n, count(distinct line)::int as lines
+      from etl.rejects where stage = 'extract' and file = 'items.csv' and reason_code = 'RAGGED_SHORT' and message like 'items.csv, line %: 2 fields where the header has 3'`)).rows[0];
+    expect(rej).toEqual({ lo: 2, hi: 5000, n: 2500, lines: 2500 });
+    const got = await items();
+    expect(got).toHaveLength(2500);
+    expect(got.every((x) => Number(x.item_id) % 2 === 1 && Number(x._line) === Number(x.item_id) + 2)).toBe(true);
+  });
+
   it('sends a file with a quote inside an unquoted field to the careful reader, which keeps it as written', async () => {
     // PostgreSQL would open a quoted section at 5" and swallow the delimiter; the careful reader keeps the inch mark.
     const d = folder('inch', 'Item ID,Name,Notes\n1,TV 5" wide,a\n2,TV 7" wide,b\n');
