@@ -15,6 +15,7 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import iconv from 'iconv-lite';
+import { Rng } from './common.ts';
 
 export interface GenerateOptions {
   outDir: string;
@@ -61,22 +62,6 @@ export const USERS = [
   { id: 'U008', name: 'Training Account', email: '', status: 'archived' },
 ] as const;
 
-function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    next,
-    int: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)),
-    pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!,
-    chance: (p: number) => next() < p,
-  };
-}
 
 function cell(v: string | number | null | undefined): string {
   const s = v === null || v === undefined ? '' : String(v);
@@ -151,15 +136,8 @@ const addDays = (d: Date, n: number) => new Date(d.getTime() + n * 86_400_000);
 const fold = (s: string) => s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
 const slug = (s: string) => fold(s).toLowerCase().replace(/[^a-z0-9]+/g, '');
 
-function weighted(r: ReturnType<typeof prng>, xs: [string, number][]): string {
-  const total = xs.reduce((s, [, w]) => s + w, 0);
-  let x = r.next() * total;
-  for (const [v, w] of xs) if ((x -= w) < 0) return v;
-  return xs[xs.length - 1]![0];
-}
-
 /** An owner reference as ASPEC writes it: mostly a User ID, sometimes the email or the name. */
-function ownerRef(r: ReturnType<typeof prng>, i: number): string {
+function ownerRef(r: Rng, i: number): string {
   // about 6% archived owners (U005, U006), 5% an active user with no Zoho user (U004),
   // 1% an ID that users.csv does not have.
   const roll = r.next();
@@ -171,7 +149,7 @@ function ownerRef(r: ReturnType<typeof prng>, i: number): string {
 }
 
 export async function generateAspec(opts: GenerateOptions): Promise<GenerateResult> {
-  const r = prng(opts.seed);
+  const r = new Rng(opts.seed);
   rmSync(opts.outDir, { recursive: true, force: true });
   mkdirSync(opts.outDir, { recursive: true });
   const out = (f: string) => path.join(opts.outDir, f);
@@ -328,7 +306,7 @@ export async function generateAspec(opts: GenerateOptions): Promise<GenerateResu
     const prob = ['', '', '80', '45%', '0.3', i % 25 === 0 ? '150' : ''][i % 6]!;
     const tags = i % 4 === 0 ? [r.pick(TAGS), r.pick(['Q3 push', 'Upsell', 'Renewal'])].join('|') : '';
     const nameBase = `${r.pick(['Renouvellement', 'Renewal', 'New licences', 'Expansion', 'Pilot', 'Services'])} ${2024 + (i % 2)}`;
-    await opps.row([id, i % 41 === 0 ? `  ${nameBase}  ` : nameBase + ` - ${id.slice(-3)}`, company, contact, value, i % 50 === 7 ? 'Legacy Pipeline' : weighted(r, OPP_STAGES), expected, ownerRef(r, i + 3), prob, tags,
+    await opps.row([id, i % 41 === 0 ? `  ${nameBase}  ` : nameBase + ` - ${id.slice(-3)}`, company, contact, value, i % 50 === 7 ? 'Legacy Pipeline' : r.weighted(OPP_STAGES), expected, ownerRef(r, i + 3), prob, tags,
       i % 5 === 0 ? r.pick(['Salesforce', 'HubSpot', 'Pipedrive']) : '', i % 9 === 0 ? dmy(addDays(close, -14)) : '']);
   }
   const nOppsWritten = await opps.close();
@@ -339,7 +317,7 @@ export async function generateAspec(opts: GenerateOptions): Promise<GenerateResu
   const TYPES: [string, number][] = [['Call', 25], ['Email', 20], ['Task', 15], ['Meeting', 15], ['Note', 15], ['call', 3], ['MEETING', 2], ['note', 2]];
   for (let i = 1; i <= nActs; i++) {
     // every 71st is a meeting whose date nobody can read (it cannot exist in Zoho without a start)
-    const type = i % 71 === 0 ? 'Meeting' : weighted(r, TYPES);
+    const type = i % 71 === 0 ? 'Meeting' : r.weighted(TYPES);
     const t = type[0]!.toUpperCase() + type.slice(1).toLowerCase();
     const missingContact = i % 29 === 0;
     const contact = missingContact ? `K${pad(90000 + i, 5)}` : i % 10 === 9 ? '' : r.pick(contactIds);

@@ -14,9 +14,14 @@
  *
  *   tsx tools/generate/leadtrac.ts --leads 200 --out DIR --seed S
  */
-import { createWriteStream, mkdirSync, writeFileSync, type WriteStream } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CsvOut, Rng, csvCell } from './common.ts';
+
+const csv = (file: string, header: string[]) => new CsvOut(file, header, { delimiter: ',', encoding: 'utf8' });
+const cell = (v: string) => csvCell(v, ',');
+
 
 export interface GenerateOptions {
   outDir: string;
@@ -28,75 +33,8 @@ export interface GenerateResult {
   files: Record<string, number>;
 }
 
-// --- PRNG: mulberry32 seeded from a string hash, so a seed gives the same export everywhere.
-function hashSeed(s: string): number {
-  let h = 2166136261;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
-  return h >>> 0;
-}
 
-class Rng {
-  private s: number;
-  constructor(seed: string | number) {
-    this.s = hashSeed(String(seed)) || 1;
-  }
-  next(): number {
-    let t = (this.s = (this.s + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-  int(lo: number, hi: number): number {
-    return lo + Math.floor(this.next() * (hi - lo + 1));
-  }
-  pick<T>(a: readonly T[]): T {
-    return a[Math.floor(this.next() * a.length)]!;
-  }
-  weighted(a: readonly [string, number][]): string {
-    const total = a.reduce((s, [, w]) => s + w, 0);
-    let r = this.next() * total;
-    for (const [v, w] of a) if ((r -= w) < 0) return v;
-    return a[a.length - 1]![0];
-  }
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-  hex(n: number): string {
-    let s = '';
-    for (let i = 0; i < n; i++) s += '0123456789abcdef'[this.int(0, 15)];
-    return s;
-  }
-}
 
-// --- Streaming CSV writer: ','-delimited, UTF-8, CRLF, with backpressure.
-class CsvOut {
-  private ws: WriteStream;
-  private buf: string[] = [];
-  rows = 0;
-  constructor(file: string, header: string[]) {
-    this.ws = createWriteStream(file, { encoding: 'utf8' });
-    this.buf.push(header.map(cell).join(','));
-  }
-  async row(values: (string | number | null | undefined)[]): Promise<void> {
-    this.buf.push(values.map((v) => cell(v == null ? '' : String(v))).join(','));
-    this.rows++;
-    if (this.buf.length >= 500) await this.flush();
-  }
-  async flush(): Promise<void> {
-    if (!this.buf.length) return;
-    const chunk = this.buf.join('\r\n') + '\r\n';
-    this.buf = [];
-    if (!this.ws.write(chunk)) await new Promise<void>((r) => this.ws.once('drain', () => r()));
-  }
-  async close(): Promise<void> {
-    await this.flush();
-    await new Promise<void>((resolve, reject) => this.ws.end((err?: Error | null) => (err ? reject(err) : resolve())));
-  }
-}
-
-function cell(v: string): string {
-  return /[,"\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
-}
 
 // --- Vocabulary.
 const FIRST = ['James', 'Maria', 'Robert', 'Linda', 'Michael', 'Patricia', 'David', 'Jennifer', 'Carlos', 'Aisha', 'Kevin', 'Nguyen', 'Sofía', 'Jamal', 'Emily', 'Raj', 'Olga', 'Tyrone', 'Hannah', 'Luis'];
@@ -172,7 +110,7 @@ export const CUSTOM_FIELDS: { object: 'Lead' | 'Person'; field: string; type: st
 ];
 
 export async function generateLeadtrac(opts: GenerateOptions): Promise<GenerateResult> {
-  const rng = new Rng(opts.seed);
+  const rng = Rng.fromText(opts.seed);
   const n = Math.max(0, Math.floor(opts.leads));
   mkdirSync(opts.outDir, { recursive: true });
   const out = (f: string) => path.join(opts.outDir, f);
@@ -197,7 +135,7 @@ export async function generateLeadtrac(opts: GenerateOptions): Promise<GenerateR
   // the pairs below; company 2 is the parent of company 1 (a parent listed after its child), and
   // 3 -> 4 -> 5 is a three-level chain (5 the top, written last).
   const nCompanies = Math.max(6, Math.round(n * 0.4));
-  const companies = new CsvOut(out('companies.csv'), ['Company ID', 'Name', 'Domain', 'Street', 'City', 'State', 'Zip', 'Industry', 'Employees', 'Parent Company ID']);
+  const companies = csv(out('companies.csv'), ['Company ID', 'Name', 'Domain', 'Street', 'City', 'State', 'Zip', 'Industry', 'Employees', 'Parent Company ID']);
   const cid = (i: number) => `C${1000 + i}`;
   for (let i = 1; i <= nCompanies; i++) {
     const name = `${rng.pick(CO_WORDS)} ${rng.pick(CO_KINDS)}${i % 7 === 0 ? ', LLC' : ''}`;
@@ -216,8 +154,8 @@ export async function generateLeadtrac(opts: GenerateOptions): Promise<GenerateR
 
   // People: ~1.3 per lead, with company links (0, 1 or several; none, one or several primary).
   const nPeople = Math.max(5, Math.round(n * 1.3));
-  const people = new CsvOut(out('people.csv'), ['Person ID', 'First Name', 'Last Name', 'Email', 'Phone', 'Title', 'Street', 'City', 'State', 'Zip', 'Modified Date', 'Preferred Contact Method', 'Birthday', 'Spouse Name']);
-  const personCompanies = new CsvOut(out('person_companies.csv'), ['Person ID', 'Company ID', 'Is Primary']);
+  const people = csv(out('people.csv'), ['Person ID', 'First Name', 'Last Name', 'Email', 'Phone', 'Title', 'Street', 'City', 'State', 'Zip', 'Modified Date', 'Preferred Contact Method', 'Birthday', 'Spouse Name']);
+  const personCompanies = csv(out('person_companies.csv'), ['Person ID', 'Company ID', 'Is Primary']);
   const pid = (i: number) => `P${2000 + i}`;
   const personModified: number[] = [0];
   let sharedEmail = '';
@@ -257,10 +195,10 @@ export async function generateLeadtrac(opts: GenerateOptions): Promise<GenerateR
   await personCompanies.row([pid(1), 'C8888', 'No']);
 
   // Leads, their people, activities and documents.
-  const leads = new CsvOut(out('leads.csv'), ['Lead ID', 'Lead Name', 'Status', 'Source', 'Owner Email', 'Created Date', 'Modified Date', 'Case Number', 'Settlement Amount', 'Enrollment Date', 'Product Interest']);
-  const leadPeople = new CsvOut(out('lead_people.csv'), ['Lead ID', 'Person ID', 'Is Primary', 'Modified Date']);
-  const acts = new CsvOut(out('activities.csv'), ['Activity ID', 'Type', 'Lead ID', 'Person ID', 'Company ID', 'Date', 'End Date', 'Duration', 'Outcome', 'Subject', 'Body', 'Location', 'Owner Email']);
-  const docs = new CsvOut(out('documents.csv'), ['Document ID', 'Lead ID', 'Person ID', 'File Name', 'URL', 'DocuSign Envelope ID']);
+  const leads = csv(out('leads.csv'), ['Lead ID', 'Lead Name', 'Status', 'Source', 'Owner Email', 'Created Date', 'Modified Date', 'Case Number', 'Settlement Amount', 'Enrollment Date', 'Product Interest']);
+  const leadPeople = csv(out('lead_people.csv'), ['Lead ID', 'Person ID', 'Is Primary', 'Modified Date']);
+  const acts = csv(out('activities.csv'), ['Activity ID', 'Type', 'Lead ID', 'Person ID', 'Company ID', 'Date', 'End Date', 'Duration', 'Outcome', 'Subject', 'Body', 'Location', 'Owner Email']);
+  const docs = csv(out('documents.csv'), ['Document ID', 'Lead ID', 'Person ID', 'File Name', 'URL', 'DocuSign Envelope ID']);
   const lid = (i: number) => `L${5000 + i}`;
   let actSeq = 0;
   let docSeq = 0;

@@ -10,10 +10,13 @@
  *
  *   tsx tools/generate/leadtrekker.ts --leads 300 --out DIR --seed S
  */
-import { createWriteStream, mkdirSync, writeFileSync, type WriteStream } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import iconv from 'iconv-lite';
+import { CsvOut, Rng } from './common.ts';
+
+const csv = (file: string, header: string[]) => new CsvOut(file, header, { delimiter: ';', encoding: 'win1252' });
+
 
 export interface GenerateOptions {
   outDir: string;
@@ -28,64 +31,8 @@ export interface GenerateResult {
 /** Sizes the generator writes for oversized attachments (manifest only) are above this. */
 export const OVERSIZE_BYTES = 26 * 1024 * 1024;
 
-// --- PRNG: mulberry32 seeded from a string hash, so a seed gives the same export everywhere.
-function hashSeed(s: string): number {
-  let h = 2166136261;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
-  return h >>> 0;
-}
 
-class Rng {
-  private s: number;
-  constructor(seed: string | number) {
-    this.s = hashSeed(String(seed)) || 1;
-  }
-  next(): number {
-    let t = (this.s = (this.s + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-  int(lo: number, hi: number): number {
-    return lo + Math.floor(this.next() * (hi - lo + 1));
-  }
-  pick<T>(a: readonly T[]): T {
-    return a[Math.floor(this.next() * a.length)]!;
-  }
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-}
 
-// --- Streaming CSV writer: ';'-delimited, Windows-1252, CRLF, with backpressure.
-class CsvOut {
-  private ws: WriteStream;
-  private buf: string[] = [];
-  rows = 0;
-  constructor(file: string, header: string[]) {
-    this.ws = createWriteStream(file);
-    this.buf.push(header.map(cell).join(';'));
-  }
-  async row(values: (string | number | null | undefined)[]): Promise<void> {
-    this.buf.push(values.map((v) => cell(v == null ? '' : String(v))).join(';'));
-    this.rows++;
-    if (this.buf.length >= 500) await this.flush();
-  }
-  async flush(): Promise<void> {
-    if (!this.buf.length) return;
-    const chunk = iconv.encode(this.buf.join('\r\n') + '\r\n', 'win1252');
-    this.buf = [];
-    if (!this.ws.write(chunk)) await new Promise<void>((r) => this.ws.once('drain', () => r()));
-  }
-  async close(): Promise<void> {
-    await this.flush();
-    await new Promise<void>((resolve, reject) => this.ws.end((err?: Error | null) => (err ? reject(err) : resolve())));
-  }
-}
-
-function cell(v: string): string {
-  return /[;"\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
-}
 
 // --- Vocabulary.
 const FIRST = ['Thabo', 'Lindiwe', 'Pieter', 'Anri', 'Sipho', 'Nomvula', 'Johan', 'Priya', 'Kagiso', 'Zoë', 'André', 'Mpho', 'Naledi', 'Riaan', 'Fatima', 'Bongani', 'Chantelle', 'Themba', 'Elmarie', 'Ayesha', 'Lwazi', 'Karabo', 'Hendrik', 'Thandeka'];
@@ -299,22 +246,22 @@ const REMINDER_SUBJECTS = ['Follow up on quote', 'Call back re: pricing', 'Send 
 
 export async function generateLeadtrekker(opts: GenerateOptions): Promise<GenerateResult> {
   const { outDir, leads: n } = opts;
-  const rng = new Rng(opts.seed);
+  const rng = Rng.fromText(opts.seed);
   mkdirSync(path.join(outDir, 'files'), { recursive: true });
 
-  const users = new CsvOut(path.join(outDir, 'users.csv'), ['User ID', 'Name', 'Email', 'Active', 'Role']);
+  const users = csv(path.join(outDir, 'users.csv'), ['User ID', 'Name', 'Email', 'Active', 'Role']);
   for (const u of USERS) await users.row([u.id, u.name, u.email, u.active, u.role]);
   await users.close();
 
-  const groups = new CsvOut(path.join(outDir, 'user_groups.csv'), ['Group', 'Member Email', 'Can View', 'Can Edit']);
+  const groups = csv(path.join(outDir, 'user_groups.csv'), ['Group', 'Member Email', 'Can View', 'Can Edit']);
   for (const g of GROUPS) for (const m of g.members) await groups.row([g.group, m, g.view, g.edit]);
   await groups.close();
 
-  const statuses = new CsvOut(path.join(outDir, 'statuses.csv'), ['Status', 'Probability']);
+  const statuses = csv(path.join(outDir, 'statuses.csv'), ['Status', 'Probability']);
   for (const [s, p] of STATUS_PROBABILITIES) await statuses.row([s, p]);
   await statuses.close();
 
-  const triggers = new CsvOut(path.join(outDir, 'notification_triggers.csv'), ['Trigger', 'Event', 'Channel', 'Recipients', 'Group']);
+  const triggers = csv(path.join(outDir, 'notification_triggers.csv'), ['Trigger', 'Event', 'Channel', 'Recipients', 'Group']);
   await triggers.row(['New web lead alert', 'Lead created', 'SMS', 'thandi@ltk-demo.co.za; johan@ltk-demo.co.za', 'Sales']);
   await triggers.row(['Lead assigned', 'Owner changed', 'email', 'owner', 'Sales']);
   await triggers.row(['Autoresponder: thank you for your enquiry', 'Lead created (Website Form)', 'email', 'lead', '']);
@@ -323,10 +270,10 @@ export async function generateLeadtrekker(opts: GenerateOptions): Promise<Genera
   await triggers.close();
 
   const leadHeader = ['Lead ID', 'Name', 'Email', 'Phone', 'Cell', 'Company', 'Status', 'Source', 'Owner', 'Group', 'Created', 'Modified', 'Budget (ZAR)', 'Newsletter Opt-in', 'Industry', 'Preferred Contact Date'];
-  const leads = new CsvOut(path.join(outDir, 'leads.csv'), leadHeader);
-  const acts = new CsvOut(path.join(outDir, 'activities.csv'), ['Activity ID', 'Lead ID', 'Type', 'Date', 'User', 'Subject', 'Body', 'Duration', 'Disposition', 'Direction', 'Email Event']);
-  const rems = new CsvOut(path.join(outDir, 'reminders.csv'), ['Reminder ID', 'Lead ID', 'Subject', 'Due', 'Assigned To', 'Status', 'Repeat']);
-  const atts = new CsvOut(path.join(outDir, 'attachments.csv'), ['Attachment ID', 'Lead ID', 'File Name', 'Content Type', 'Size', 'Path']);
+  const leads = csv(path.join(outDir, 'leads.csv'), leadHeader);
+  const acts = csv(path.join(outDir, 'activities.csv'), ['Activity ID', 'Lead ID', 'Type', 'Date', 'User', 'Subject', 'Body', 'Duration', 'Disposition', 'Direction', 'Email Event']);
+  const rems = csv(path.join(outDir, 'reminders.csv'), ['Reminder ID', 'Lead ID', 'Subject', 'Due', 'Assigned To', 'Status', 'Repeat']);
+  const atts = csv(path.join(outDir, 'attachments.csv'), ['Attachment ID', 'Lead ID', 'File Name', 'Content Type', 'Size', 'Path']);
 
   let actSeq = 0;
   let remSeq = 0;

@@ -13,6 +13,7 @@ import path from 'node:path';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { Rng } from './common.ts';
 
 export interface GenerateOptions {
   outDir: string;
@@ -39,23 +40,6 @@ export interface GenerateResult {
  */
 export const TECH_DOMAIN = 'fieldpro-demo.com';
 
-/** mulberry32: tiny, fast, good enough for fixtures, and the same on every machine. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    next,
-    int: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)),
-    pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!,
-    chance: (p: number) => next() < p,
-  };
-}
 
 function cell(v: string | number | null | undefined): string {
   const s = v === null || v === undefined ? '' : String(v);
@@ -127,7 +111,7 @@ export const TECHNICIANS = [
 export const OFFICE_STAFF = [{ first: 'Dana', last: 'Whitfield', email: `dana.whitfield@${TECH_DOMAIN}`, title: 'Service Coordinator' }];
 
 export async function generateServicetracker(opts: GenerateOptions): Promise<GenerateResult> {
-  const r = prng(opts.seed);
+  const r = new Rng(opts.seed);
   const out = opts.outDir;
   mkdirSync(out, { recursive: true });
   rmSync(path.join(out, 'files'), { recursive: true, force: true });
