@@ -179,8 +179,12 @@ function list(registry: CliRegistry, flags: StepFlags): number {
   }
   process.stdout.write('Pipelines:\n');
   for (const d of data) process.stdout.write(`  ${d.pipeline.padEnd(26)} ${d.source} -> ${d.destination}  (${d.objects.join(', ')})\n`);
-  process.stdout.write('\nSteps (run in this order when none is named):\n');
-  for (const s of Object.keys(steps)) process.stdout.write(`  ${s.padEnd(10)} ${stepHelp[s] ?? ''}\n`);
+  process.stdout.write('\nSteps run in this order when none is named:\n');
+  for (const s of allSteps) process.stdout.write(`  ${s.padEnd(10)} ${stepHelp[s] ?? ''}\n`);
+  process.stdout.write('\nSteps run only when named:\n');
+  for (const s of Object.keys(steps).filter((x) => !allSteps.includes(x))) process.stdout.write(`  ${s.padEnd(10)} ${stepHelp[s] ?? ''}\n`);
+  const own = registry.pipelines.flatMap((p) => Object.keys(p.steps ?? {}).map((s) => `${p.name} ${s}`));
+  if (own.length) process.stdout.write(`\nPipeline-specific steps: ${own.join(', ')}\n`);
   return EXIT.ok;
 }
 
