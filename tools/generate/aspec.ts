@@ -7,13 +7,11 @@
  * @example
  * await generateAspec({ outDir: '/tmp/aspec', contacts: 200, seed: 4 });
  *
- * CLI: tsx tools/generate/aspec.ts --out DIR [--contacts N] [--seed S]
+ * CLI: npm run generate -- --source aspec --contacts 200 --out DIR --seed S
  */
 import { createWriteStream, mkdirSync, rmSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
 import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import iconv from 'iconv-lite';
 import { Rng } from './common.ts';
 
@@ -380,12 +378,3 @@ export async function generateAspec(opts: GenerateOptions): Promise<GenerateResu
   return { files };
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({ options: { out: { type: 'string' }, contacts: { type: 'string' }, seed: { type: 'string' } } });
-  if (!values.out) {
-    process.stderr.write('usage: tsx tools/generate/aspec.ts --out DIR [--contacts N] [--seed S]\n');
-    process.exit(2);
-  }
-  const res = await generateAspec({ outDir: values.out, contacts: Number(values.contacts ?? 200), seed: Number(values.seed ?? 4) });
-  for (const [f, n] of Object.entries(res.files)) process.stderr.write(`${f.padEnd(30)} ${n} rows\n`);
-}

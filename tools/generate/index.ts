@@ -34,7 +34,7 @@ export interface GeneratorSpec {
 export const GENERATORS: GeneratorSpec[] = [
   { source: 'leadtrekker', file: 'leadtrekker.ts', fn: 'generateLeadtrekker', sizeFlag: 'leads', defaultSize: 300, numericSeed: false },
   { source: 'servicetracker', file: 'servicetracker.ts', fn: 'generateServicetracker', sizeFlag: 'clients', defaultSize: 300, numericSeed: true },
-  { source: 'leadtrac', file: 'leadtrac.ts', fn: 'generateLeadtrac', sizeFlag: 'leads', defaultSize: 300, numericSeed: true },
+  { source: 'leadtrac', file: 'leadtrac.ts', fn: 'generateLeadtrac', sizeFlag: 'leads', defaultSize: 300, numericSeed: false },
   { source: 'aspec', file: 'aspec.ts', fn: 'generateAspec', sizeFlag: 'contacts', defaultSize: 250, numericSeed: true },
 ];
 

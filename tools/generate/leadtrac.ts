@@ -12,11 +12,10 @@
  * Deterministic under the seed (own PRNG, no Math.random) and streaming: rows are written as
  * they are produced, so memory stays flat (a few small per-lead arrays only).
  *
- *   tsx tools/generate/leadtrac.ts --leads 200 --out DIR --seed S
+ *   npm run generate -- --source leadtrac --leads 200 --out DIR --seed S
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { CsvOut, Rng, csvCell } from './common.ts';
 
 const csv = (file: string, header: string[]) => new CsvOut(file, header, { delimiter: ',', encoding: 'utf8' });
@@ -274,25 +273,3 @@ export async function generateLeadtrac(opts: GenerateOptions): Promise<GenerateR
   return { files };
 }
 
-async function main(argv: string[]) {
-  const arg = (name: string, dflt?: string) => {
-    const i = argv.indexOf(`--${name}`);
-    return i >= 0 ? argv[i + 1] : dflt;
-  };
-  const leads = Number(arg('leads', '200'));
-  const out = arg('out');
-  if (!out || !Number.isInteger(leads) || leads < 0) {
-    process.stderr.write('usage: tsx tools/generate/leadtrac.ts --leads N --out DIR [--seed S]\n');
-    process.exit(2);
-  }
-  const t0 = performance.now();
-  const r = await generateLeadtrac({ outDir: out, leads, seed: arg('seed', 'leadtrac')! });
-  process.stderr.write(`leadtrac export in ${out}: ${JSON.stringify(r.files)} (${((performance.now() - t0) / 1000).toFixed(1)} s)\n`);
-}
-
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  main(process.argv.slice(2)).catch((err) => {
-    process.stderr.write(`${(err as Error).message}\n`);
-    process.exit(1);
-  });
-}

@@ -8,11 +8,10 @@
  * Deterministic under the seed (own PRNG, no Math.random) and streaming: every file is written
  * as the leads are produced, so memory stays flat for a million leads.
  *
- *   tsx tools/generate/leadtrekker.ts --leads 300 --out DIR --seed S
+ *   npm run generate -- --source leadtrekker --leads 300 --out DIR --seed S
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { CsvOut, Rng } from './common.ts';
 
 const csv = (file: string, header: string[]) => new CsvOut(file, header, { delimiter: ';', encoding: 'win1252' });
@@ -396,25 +395,3 @@ export async function generateLeadtrekker(opts: GenerateOptions): Promise<Genera
   return { files: counts };
 }
 
-async function main(argv: string[]) {
-  const arg = (name: string, dflt?: string) => {
-    const i = argv.indexOf(`--${name}`);
-    return i >= 0 ? argv[i + 1] : dflt;
-  };
-  const leads = Number(arg('leads', '300'));
-  const out = arg('out');
-  if (!out || !Number.isInteger(leads) || leads < 0) {
-    process.stderr.write('usage: tsx tools/generate/leadtrekker.ts --leads N --out DIR [--seed S]\n');
-    process.exit(2);
-  }
-  const t0 = performance.now();
-  const r = await generateLeadtrekker({ outDir: out, leads, seed: arg('seed', 'leadtrekker')! });
-  process.stderr.write(`leadtrekker export in ${out}: ${JSON.stringify(r.files)} (${((performance.now() - t0) / 1000).toFixed(1)} s)\n`);
-}
-
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  main(process.argv.slice(2)).catch((err) => {
-    process.stderr.write(`${(err as Error).message}\n`);
-    process.exit(1);
-  });
-}

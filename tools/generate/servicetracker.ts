@@ -6,13 +6,11 @@
  * @example
  * await generateServicetracker({ outDir: '/tmp/st', clients: 300, seed: 2 });
  *
- * CLI: tsx tools/generate/servicetracker.ts --out DIR [--clients N] [--seed S]
+ * CLI: npm run generate -- --source servicetracker --clients 150 --out DIR --seed S
  */
 import { createWriteStream, mkdirSync, rmSync, writeFileSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
 import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { Rng } from './common.ts';
 
 export interface GenerateOptions {
@@ -316,12 +314,3 @@ export async function generateServicetracker(opts: GenerateOptions): Promise<Gen
   return { files };
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({ options: { out: { type: 'string' }, clients: { type: 'string' }, seed: { type: 'string' } } });
-  if (!values.out) {
-    process.stderr.write('usage: tsx tools/generate/servicetracker.ts --out DIR [--clients N] [--seed S]\n');
-    process.exit(2);
-  }
-  const res = await generateServicetracker({ outDir: values.out, clients: Number(values.clients ?? 300), seed: Number(values.seed ?? 2) });
-  for (const [f, n] of Object.entries(res.files)) process.stderr.write(`${f.padEnd(22)} ${n} rows\n`);
-}
