@@ -295,8 +295,7 @@ function printSummary(pipeline: PipelineDefinition, runId: number, status: strin
     pipeline: pipeline.name,
     run_id: runId,
     status,
-    // An object loaded in two passes (e.g. accounts again once contacts exist) keeps both counts.
-    objects: Object.fromEntries(objects.map(({ object, ...counts }, i) => [objects.findIndex((o) => o.object === object) === i ? object : `${object} (pass ${objects.slice(0, i + 1).filter((o) => o.object === object).length})`, counts])),
+    objects: Object.fromEntries(objects.map(({ object, ...counts }) => [object, counts])),
     ...Object.fromEntries(Object.entries(summary).filter(([k]) => k !== 'objects')),
   };
   if (flags.json) {
