@@ -26,6 +26,7 @@ import { sniff, type Encoding } from './detect.ts';
 import { copyValue, rowHash } from './copy-text.ts';
 import { csvRecords, MAX_COLUMNS, type CsvEvent } from './csv-records.ts';
 import { fastLand } from './fast-path.ts';
+import { DuplicateIds, ID_TRIM, MAX_DUPLICATE_IDS, type DuplicateId } from './duplicate-ids.ts';
 import { CliError } from '../errors.ts';
 
 export type ExtractMethod = 'auto' | 'pg-copy' | 'careful';
@@ -39,6 +40,8 @@ export interface ExtractOptions {
   /** `auto` (default) tries the fast path and falls back; the others force one path. */
   method?: ExtractMethod;
   onProgress?: (p: ExtractProgress) => void;
+  /** Slots of the duplicate-id table (tests set a small one to reach the SQL fallback). */
+  duplicateSlots?: number;
 }
 
 export interface ExtractProgress {
@@ -291,12 +294,14 @@ async function landFile(db: Db, source: SourceConnector, plan: Plan & { file: st
     let findings = 0;
     let blankLines = 0;
     const want = opts.method ?? 'auto';
+    const idIndex = spec.idColumn ? columns.indexOf(spec.idColumn) : -1;
+    let dups = idIndex >= 0 ? new DuplicateIds(opts.duplicateSlots) : undefined;
     if (want !== 'careful' && columns.length > 1) {
       await client.query('savepoint fast_path');
       try {
         const r = await fastLand(client, {
           file, fileLabel, hasBom: plan.hasBom, encoding, delimiter, headerLines: plan.headerLines, columns,
-          schema, table: spec.name, batchId, onProgress: (p) => progress(p.rows, p.bytes),
+          schema, table: spec.name, batchId, idIndex, duplicates: dups, onProgress: (p) => progress(p.rows, p.bytes),
         });
         await client.query('release savepoint fast_path');
         method = 'pg-copy';
@@ -304,6 +309,7 @@ async function landFile(db: Db, source: SourceConnector, plan: Plan & { file: st
         landed = r.rows;
       } catch (err) {
         await client.query('rollback to savepoint fast_path');
+        dups = idIndex >= 0 ? new DuplicateIds(opts.duplicateSlots) : undefined;
         fallback = (err as Error).message.split('\n')[0]!.slice(0, 300);
         if (want === 'pg-copy') throw new CliError('EXTRACT_UNREADABLE', `${fileLabel}: PostgreSQL's CSV parser cannot take this file: ${fallback}`);
       }
@@ -328,15 +334,18 @@ async function landFile(db: Db, source: SourceConnector, plan: Plan & { file: st
           );
         },
       };
-      const r = await carefulLand(client, { ...plan, fileLabel, columns, schema, batchId, progress, write });
+      const r = await carefulLand(client, { ...plan, fileLabel, columns, schema, batchId, progress, write, idIndex, dups });
       landed = r.landed;
       rejected = r.rejected;
       findings = r.findings;
       blankLines = r.blankLines;
     }
 
-    if (spec.idColumn && columns.includes(spec.idColumn))
-      findings += await duplicateKeys(client, { schema, table: spec.name, idColumn: spec.idColumn, batchId, runId: opts.runId ?? null, source: source.name, fileLabel });
+    if (dups && spec.idColumn) {
+      const d = { schema, table: spec.name, idColumn: spec.idColumn, batchId, runId: opts.runId ?? null, source: source.name, fileLabel };
+      // Found while the file streamed; grouped in SQL only when it had too many ids to hold.
+      findings += dups.overflow ? await duplicateKeysSql(client, d) : await writeDuplicates(client, d, dups.result());
+    }
     const rowsRead = landed + rejected;
     await client.query(
       `update etl.extract_batches set rows_read = $2, rows_landed = $3, rows_rejected = $4, method = $5, sha256 = $6, finished_at = now() where batch_id = $1`,
@@ -356,21 +365,40 @@ async function landFile(db: Db, source: SourceConnector, plan: Plan & { file: st
   }
 }
 
-/** Whitespace an id is trimmed of before ids are compared (what String.prototype.trim removes, bar the rare Unicode spaces). */
-const ID_TRIM = ' \t\n\r\f\v\u00a0\ufeff\u2028\u2029\u3000';
+interface DupTarget {
+  schema: string;
+  table: string;
+  idColumn: string;
+  batchId: number;
+  runId: number | null;
+  source: string;
+  fileLabel: string;
+}
 
 /**
  * Duplicate ids in one export: every row is landed (nothing is lost, and which copy wins is
  * a modelling decision), and each id seen more than once is reported as a DUPLICATE_KEY finding
  * (the first 10,000 such ids, in the order their second row appears; at most 20 lines each).
- * Found in SQL over the landed rows, in the landing transaction: keeping every id of the file
- * in memory to find them while reading made memory grow with the file.
- * Returns the number of findings written.
+ * They are found while the file streams (duplicate-ids.ts). Returns the findings written.
  */
-async function duplicateKeys(
-  client: pg.PoolClient,
-  d: { schema: string; table: string; idColumn: string; batchId: number; runId: number | null; source: string; fileLabel: string },
-): Promise<number> {
+async function writeDuplicates(client: pg.PoolClient, d: DupTarget, found: DuplicateId[]): Promise<number> {
+  for (let i = 0; i < found.length; i += 2000) {
+    const part = found.slice(i, i + 2000);
+    await client.query(
+      `insert into etl.extract_findings (batch_id, run_id, source, object, file, line, code, field, message)
+       select $1, $2, $3, $4, $5, f.line, 'DUPLICATE_KEY', $6, f.message from unnest($7::bigint[], $8::text[]) with ordinality as f(line, message, n) order by f.n`,
+      [d.batchId, d.runId, d.source, d.table, d.fileLabel, d.idColumn, part.map((x) => x.lines[1]),
+        part.map((x) => `${d.fileLabel}: ${d.idColumn} "${[...x.id].slice(0, 200).join('')}" appears ${x.n} times (lines ${x.lines.join(', ')}${x.n > x.lines.length ? ', ...' : ''}); all rows landed.`)],
+    );
+  }
+  return found.length;
+}
+
+/**
+ * The same findings from the landed rows, for a file with more distinct ids than are held while
+ * it streams: grouped in SQL, in the landing transaction.
+ */
+async function duplicateKeysSql(client: pg.PoolClient, d: DupTarget): Promise<number> {
   const t = `${ident(d.schema)}.${ident(d.table)}`;
   const id = `btrim(${ident(d.idColumn)}, $7::text)`;
   // A parallel plan has every worker build the whole inner GROUP BY again (3x the work on a
@@ -388,7 +416,7 @@ async function duplicateKeys(
               where ${id} in (select ${id} from ${t} group by 1 having count(*) > 1) and ${id} <> ''
               group by 1) g
       order by g.lines[2]
-      limit 10000`,
+      limit ${MAX_DUPLICATE_IDS}`,
     [d.batchId, d.runId, d.source, d.table, d.fileLabel, d.idColumn, ID_TRIM],
   );
   return r.rowCount ?? 0;
@@ -405,7 +433,10 @@ const WRITE_EVERY = 2000;
 
 async function carefulLand(
   client: pg.PoolClient,
-  p: Plan & { file: string; fileLabel: string; columns: string[]; schema: string; batchId: number; progress: (rows: number, bytes: number) => void; write: Written },
+  p: Plan & {
+    file: string; fileLabel: string; columns: string[]; schema: string; batchId: number;
+    progress: (rows: number, bytes: number) => void; write: Written; idIndex: number; dups?: DuplicateIds;
+  },
 ): Promise<{ landed: number; rejected: number; findings: number; blankLines: number }> {
   const width = p.columns.length;
   let rejects: Reject[] = [];
@@ -473,6 +504,7 @@ async function carefulLand(
         if (ev.strayQuote) findings.push({ line: ev.line, code: 'STRAY_QUOTE', message: `${fileLabel}, line ${ev.line}: a quote inside an unquoted field, kept as written` });
         landed++;
         if ((landed & 4095) === 0) p.progress(landed, bytesPerChar.n);
+        if (p.dups) p.dups.add(hasNul ? rec[p.idIndex]?.replace(/\0/g, '') : rec[p.idIndex], ev.line);
         const values = rec.map((v) => (v === '' ? null : v));
         out += `${label}\t${ev.line}\t${p.batchId}\t${rowHash(values)}`;
         for (const v of values) out += '\t' + copyValue(v);

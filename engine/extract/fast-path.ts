@@ -3,30 +3,38 @@
  * streamed straight into the raw table). Parsing every byte in JavaScript costs about twice
  * what COPY needs, so large clean exports go this way.
  *
- * JavaScript only looks for line ends and quote bytes (native indexOf) and appends the
- * lineage to each record as four more CSV fields: _row_hash, _line, _batch_id, _file.
- * The row hash of a record without quotes is md5 of its bytes with each delimiter replaced
- * by U+001F, which is exactly rowHash() of its fields (NULL and '' both hash as ''); a record
- * with quotes is parsed by the careful reader to get its fields. Computing md5 here rather
- * than in SQL matters: PostgreSQL's md5() sets up a hash context per call and takes longer
- * than the COPY itself; here it runs on the other core while the server parses.
+ * The file's bytes go to COPY in their own encoding (`ENCODING 'WIN1252'` for a Windows-1252
+ * export: the server converts, as `psql \copy` would have it do). On the way, one pass over the
+ * bytes in JavaScript finds line ends, turns each delimiter outside quotes into U+001F in place
+ * (COPY reads with that delimiter), and appends the lineage to each record as four more fields:
+ * _row_hash, _line, _batch_id, _file.
+ *
+ * The row hash is md5 of the record's fields joined by U+001F (NULL and '' both as ''), the
+ * same as rowHash() on the careful path and md5(array_to_string(array[...], chr(31), '')) in
+ * SQL. For a record without quotes that is md5 of its bytes once the delimiters are U+001F
+ * (decoded first only when the line has bytes above 0x7F in a Windows-1252 file). A record
+ * with quotes (a few per cent of a typical export) is parsed by the careful reader, and its
+ * fields are written to COPY again, quoted. Computing md5 here rather than in SQL matters:
+ * a generated md5 column doubles the time of the COPY, while here it runs on the other core.
  *
  * A file takes this path only if it is well formed; otherwise this throws and the caller
  * rolls back to its savepoint and reads the file with the careful reader (per-row rejects).
  * Well formed: every record has the header's field count, every quote is where CSV allows
  * one (PostgreSQL would open a quoted section at `5" monitor` and swallow the next delimiter),
- * no blank line, no NUL byte, valid bytes for the encoding (COPY checks), no unterminated quote.
+ * no blank line, no NUL or U+001F byte, no carriage return but before a line feed, valid bytes
+ * for the encoding (COPY checks), no unterminated quote.
  */
 import { createReadStream, statSync } from 'node:fs';
-import { hash, createHash } from 'node:crypto';
-import { Transform, type TransformCallback, type Readable } from 'node:stream';
+import { hash, createHash, type Hash } from 'node:crypto';
+import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import iconv from 'iconv-lite';
 import { from as copyFrom } from 'pg-copy-streams';
 import type pg from 'pg';
 import { ident } from './headers.ts';
 import type { Encoding } from './detect.ts';
-import { RecordParser } from './csv-records.ts';
+import { MAX_QUOTED_LINES, RecordParser } from './csv-records.ts';
+import type { DuplicateIds } from './duplicate-ids.ts';
 
 export class NotWellFormed extends Error {}
 
@@ -34,148 +42,212 @@ const QUOTE = 0x22;
 const LF = 0x0a;
 const CR = 0x0d;
 const US = 0x1f;
+const NUL = 0x00;
 
-function csvQuote(s: string): string {
-  return `"${s.replace(/"/g, '""')}"`;
+export interface AppenderOptions {
+  delimiter: string;
+  encoding: Encoding;
+  /** Fields per record (the header's). */
+  width: number;
+  /** Physical lines the header record spans. */
+  headerLines: number;
+  /** Field of the record's id (its duplicates are looked for on the way), if any. */
+  idIndex?: number;
+  duplicates?: DuplicateIds;
+  /** Leading bytes to drop (a byte order mark). */
+  skipBytes?: number;
+  /** Fed every byte of the file as read (BOM included), before anything is changed. */
+  sha?: Hash;
+  onChunk?: (rows: number, bytes: number) => void;
 }
 
 /**
- * Bytes in, the same records out with the lineage appended. Records are re-terminated with
- * LF (a newline inside a quoted field keeps its bytes, since it is part of the value).
+ * Bytes of the file in, records for COPY (delimiter U+001F, file encoding) out, each with its
+ * lineage appended and re-terminated with LF (a newline inside a quoted field keeps its bytes).
  */
 export class LineageAppender extends Transform {
   rows = 0;
   bytes = 0;
-  private lineNo: number;
+  private lineNo = 0;
+  private skipHeader: number;
+  private skipBytes: number;
+  /** Chunks of the unfinished last line, delimiters as in the file (joined once its end comes). */
   private pending: Buffer[] = [];
-  /** Lines of a quoted record still open across lines. */
-  private open: { parser: RecordParser; parts: Buffer[]; start: number } | null = null;
+  private pendingBytes = 0;
+  /** A quoted record still open across lines. */
+  private open: { parser: RecordParser; start: number } | null = null;
   private readonly delim: number;
-  private readonly delims: Int32Array;
-  private readonly suffix: string;
+  private readonly win1252: boolean;
+  private readonly idIndex: number;
+  private readonly dups: DuplicateIds | undefined;
 
-  constructor(
-    delimiter: string,
-    private readonly width: number,
-    headerLines: number,
-    batchId: number,
-    fileLabel: string,
-    private readonly onChunk?: (rows: number, bytes: number) => void,
-  ) {
+  constructor(private readonly o: AppenderOptions) {
     super();
-    this.delim = delimiter.charCodeAt(0);
-    this.delims = new Int32Array(width);
-    this.lineNo = 0;
-    this.skipHeader = headerLines;
-    this.suffix = `${delimiter}${batchId}${delimiter}${csvQuote(fileLabel)}\n`;
-    this.delimStr = delimiter;
+    const d = o.delimiter.charCodeAt(0);
+    if (o.delimiter.length !== 1 || d >= 0x80 || d === QUOTE || d === LF || d === CR || d === US)
+      throw new NotWellFormed(`the delimiter ${JSON.stringify(o.delimiter)} is not one the fast path can take`);
+    this.delim = d;
+    this.win1252 = o.encoding === 'windows1252';
+    this.skipHeader = o.headerLines;
+    this.skipBytes = o.skipBytes ?? 0;
+    this.dups = o.duplicates;
+    this.idIndex = o.duplicates ? (o.idIndex ?? -1) : -1;
   }
 
-  /** Header lines still to skip (a header with a quoted newline spans several). */
-  skipHeader: number;
-  private readonly delimStr: string;
+  private decode(b: Buffer): string {
+    return this.win1252 ? iconv.decode(b, 'win1252') : b.toString('utf8');
+  }
 
-  private line(line: Buffer, eol: Buffer | null, out: Out): void {
-    this.lineNo++;
-    if (this.skipHeader > 0) {
-      // The header record (its lines were counted when it was read).
-      if (this.open === null && line.indexOf(QUOTE) < 0) {
-        this.skipHeader--;
-        return;
-      }
-      const parser = this.open?.parser ?? new RecordParser(this.delimStr);
-      const ev = parser.line(line.toString('utf8'), eol ? eol.toString('latin1') : '', this.lineNo);
-      this.open = ev ? null : { parser, parts: [], start: this.open?.start ?? this.lineNo };
-      if (ev) this.skipHeader = 0;
-      return;
+  /** Put back the delimiters a scan turned into U+001F (the line is read again, or by the parser). */
+  private restore(buf: Buffer, from: number, to: number): void {
+    for (let k = from; k < to; k++) if (buf[k] === US) buf[k] = this.delim;
+  }
+
+  /**
+   * Every complete line of `buf` from `pos`; returns where the unfinished last line starts.
+   * The scan is one loop over the bytes: a Buffer call per field costs more than this.
+   */
+  private lines(buf: Buffer, out: Out): number {
+    const len = buf.length;
+    const delim = this.delim;
+    const idIndex = this.idIndex;
+    let pos = 0;
+    while (this.skipHeader > 0) {
+      // The header was read (and its lines counted) before landing began.
+      const lf = buf.indexOf(LF, pos);
+      if (lf < 0) return pos;
+      this.lineNo++;
+      this.skipHeader--;
+      pos = lf + 1;
     }
-    if (this.open === null) {
-      const full = line;
-      if (line.length && line[line.length - 1] === CR && eol) line = line.subarray(0, line.length - 1);
-      if (line.length === 0) throw new NotWellFormed(`a blank line at line ${this.lineNo}`);
-      if (line.indexOf(QUOTE) >= 0) line = full; // the careful reader below sees the line end as written
-      else {
-        // Delimiters become U+001F in place for the hash (no copy of the row), then go back.
-        const at = this.delims;
-        let n = 0;
-        let p = line.indexOf(this.delim);
-        while (p >= 0 && n < this.width) {
-          at[n++] = p;
-          line[p] = US;
-          p = line.indexOf(this.delim, p + 1);
+    while (pos < len) {
+      let i = pos;
+      let n = 0;
+      let quoted = false;
+      let high = false;
+      let idStart = idIndex === 0 ? pos : -1;
+      let idEnd = -1;
+      for (; i < len; i++) {
+        const b = buf[i]!;
+        if (b === delim) {
+          buf[i] = US;
+          n++;
+          if (n === idIndex) idStart = i + 1;
+          else if (n === idIndex + 1) idEnd = i;
+        } else if (b < 0x20) {
+          if (b === LF) break;
+          if (b === CR) {
+            if (i + 1 < len && buf[i + 1] !== LF) throw new NotWellFormed(`a carriage return inside line ${this.lineNo + 1}`);
+          } else if (b === NUL) throw new NotWellFormed(`a NUL byte on line ${this.lineNo + 1}`);
+          else if (b === US) throw new NotWellFormed(`a U+001F control character on line ${this.lineNo + 1}`);
+        } else if (b === QUOTE) quoted = true;
+        else if (b >= 0x80) high = true;
+      }
+      if (i === len) {
+        this.restore(buf, pos, len);
+        return pos;
+      }
+      this.lineNo++;
+      const end = i > pos && buf[i - 1] === CR ? i - 1 : i;
+      if (quoted || this.open) {
+        this.restore(buf, pos, i);
+        this.quotedLine(buf.subarray(pos, end), end < i, out);
+      } else {
+        if (end === pos) throw new NotWellFormed(`a blank line at line ${this.lineNo}`);
+        if (n !== this.o.width - 1) throw new NotWellFormed(`line ${this.lineNo} has ${n + 1} fields where the header has ${this.o.width}`);
+        const line = buf.subarray(pos, end);
+        let digest: string;
+        if (high && this.win1252) {
+          // Windows-1252 goes to the server as UTF-8 (the hash is over the UTF-8 text).
+          const at = out.pos;
+          out.win1252(line);
+          digest = hash('md5', out.buf.subarray(at, out.pos), 'hex');
+        } else {
+          digest = hash('md5', line, 'hex');
+          out.bytes(line);
         }
-        const digest = hash('md5', line, 'hex');
-        for (let k = 0; k < n; k++) line[at[k]!] = this.delim;
-        if (n !== this.width - 1 || p >= 0) throw new NotWellFormed(`line ${this.lineNo} has a different field count than the header`);
+        out.ascii(`\x1f${digest}\x1f${this.lineNo}\n`);
         this.rows++;
-        out.bytes(line);
-        out.text(`${this.delimStr}${digest}${this.delimStr}${this.lineNo}${this.suffix}`);
-        return;
+        if (idStart >= 0) this.id(buf, idStart, idEnd < 0 ? end : idEnd);
       }
-      this.open = { parser: new RecordParser(this.delimStr), parts: [], start: this.lineNo };
+      pos = i + 1;
     }
+    return pos;
+  }
+
+  /** A line of a record with quotes: the careful reader's parser takes it. */
+  private quotedLine(line: Buffer, crlf: boolean, out: Out): void {
+    if (!this.open) this.open = { parser: new RecordParser(this.o.delimiter), start: this.lineNo };
     const o = this.open;
-    const text = line.toString('utf8');
-    let bare = text;
-    let eolText = eol ? eol.toString('latin1') : '';
-    if (bare.endsWith('\r') && eol) {
-      bare = bare.slice(0, -1);
-      eolText = '\r\n';
-    }
-    const ev = o.parser.line(bare, eolText, this.lineNo);
+    const ev = o.parser.line(this.decode(line), crlf ? '\r\n' : '\n', this.lineNo);
     if (!ev) {
-      if (this.lineNo - o.start > 10_000) throw new NotWellFormed(`a quoted field from line ${o.start} is still open`);
-      o.parts.push(line, eol ?? Buffer.alloc(0));
+      if (this.lineNo - o.start >= MAX_QUOTED_LINES) throw new NotWellFormed(`a quoted field from line ${o.start} is still open`);
       return;
     }
     this.open = null;
     if (ev.kind !== 'record' || ev.strayQuote) throw new NotWellFormed(`line ${o.start}: a quote where CSV does not allow one`);
-    if (ev.fields.length !== this.width) throw new NotWellFormed(`line ${o.start} has a different field count than the header`);
+    if (ev.fields.length !== this.o.width) throw new NotWellFormed(`line ${o.start} has ${ev.fields.length} fields where the header has ${this.o.width}`);
+    // Written again for COPY: an empty field unquoted (NULL, as the careful reader lands it).
+    const fields = ev.fields.map((f) => (f === '' ? '' : `"${f.replace(/"/g, '""')}"`)).join('\x1f');
+    out.bytes(Buffer.from(fields, 'utf8'));
+    out.ascii(`\x1f${hash('md5', ev.fields.join('\x1f'), 'hex')}\x1f${o.start}\n`);
     this.rows++;
-    let last = line;
-    if (last.length && last[last.length - 1] === CR) last = last.subarray(0, last.length - 1);
-    for (const part of o.parts) out.bytes(part);
-    out.bytes(last);
-    out.text(`${this.delimStr}${hash('md5', ev.fields.join('\x1f'))}${this.delimStr}${o.start}${this.suffix}`);
+    if (this.idIndex >= 0) this.dups!.add(ev.fields[this.idIndex], o.start);
+  }
+
+  /** The id field of a record without quotes, buf[start, end). */
+  private id(buf: Buffer, start: number, end: number): void {
+    for (let k = start; k < end; k++)
+      if (buf[k]! >= 0x80) {
+        this.dups!.add(this.decode(buf.subarray(start, end)), this.lineNo);
+        return;
+      }
+    this.dups!.addAscii(buf, start, end, this.lineNo);
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
     try {
-      if (chunk.indexOf(0) >= 0) throw new NotWellFormed('NUL bytes');
+      this.o.sha?.update(chunk);
       this.bytes += chunk.length;
-      const out = new Out(chunk.length + (chunk.length >> 1) + 1024);
-      let start = 0;
-      let p = chunk.indexOf(LF);
-      if (p < 0) {
-        this.pending.push(chunk);
+      if (this.skipBytes) {
+        const cut = Math.min(this.skipBytes, chunk.length);
+        this.skipBytes -= cut;
+        chunk = chunk.subarray(cut);
+      }
+      if (chunk.indexOf(LF) < 0) {
+        // No line ends here: held until one comes, so a long line is joined (and scanned) once.
+        this.hold(chunk);
         return done();
       }
-      while (p >= 0) {
-        let line = chunk.subarray(start, p);
-        if (this.pending.length) {
-          this.pending.push(line);
-          line = Buffer.concat(this.pending);
-          this.pending = [];
-        }
-        this.line(line, LF_BUF, out);
-        start = p + 1;
-        p = chunk.indexOf(LF, start);
-      }
-      if (start < chunk.length) this.pending.push(chunk.subarray(start));
-      this.onChunk?.(this.rows, this.bytes);
+      const buf = this.pending.length ? Buffer.concat([...this.pending, chunk]) : chunk;
+      this.pending = [];
+      this.pendingBytes = 0;
+      const out = new Out(buf.length + (buf.length >> 2) + 1024);
+      const rest = this.lines(buf, out);
+      if (rest < buf.length) this.hold(buf.subarray(rest));
+      this.o.onChunk?.(this.rows, this.bytes);
       done(null, out.result());
     } catch (err) {
       done(err as Error);
     }
   }
 
+  private hold(b: Buffer): void {
+    this.pendingBytes += b.length;
+    if (this.pendingBytes > 1 << 28) throw new NotWellFormed(`line ${this.lineNo + 1} is longer than 256 MB`);
+    this.pending.push(b);
+  }
+
   override _flush(done: TransformCallback): void {
     try {
       const out = new Out(1024);
-      if (this.pending.length) {
-        const line = Buffer.concat(this.pending);
+      if (this.pendingBytes) {
+        // The last line has no line feed: read it as if it had.
+        const last = Buffer.concat([...this.pending, LF_BUF]);
         this.pending = [];
-        if (line.length) this.line(line, null, out);
+        this.pendingBytes = 0;
+        out.grow(last.length + 1024);
+        this.lines(last, out);
       }
       if (this.open) throw new NotWellFormed(`an unterminated quote from line ${this.open.start}`);
       if (this.skipHeader > 0) throw new NotWellFormed('no header');
@@ -187,6 +259,8 @@ export class LineageAppender extends Transform {
 }
 
 const LF_BUF = Buffer.from('\n');
+/** UTF-8 of each Windows-1252 byte from 0x80, as iconv-lite decodes it (the careful reader's decoder). */
+const WIN1252_UTF8 = Array.from({ length: 128 }, (_, i) => Buffer.from(iconv.decode(Buffer.from([0x80 + i]), 'win1252'), 'utf8'));
 
 /** One growing output buffer per input chunk: a Buffer per row would cost more than the row. */
 class Out {
@@ -195,19 +269,37 @@ class Out {
   constructor(size: number) {
     this.buf = Buffer.allocUnsafe(size);
   }
-  private ensure(n: number) {
+  grow(n: number) {
     if (this.pos + n <= this.buf.length) return;
     const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n));
     this.buf.copy(next, 0, 0, this.pos);
     this.buf = next;
   }
   bytes(b: Buffer) {
-    this.ensure(b.length);
+    this.grow(b.length);
     this.pos += b.copy(this.buf, this.pos);
   }
-  text(s: string) {
-    this.ensure(s.length * 3);
-    this.pos += this.buf.write(s, this.pos);
+  /** A line of Windows-1252 bytes, written as UTF-8. */
+  win1252(line: Buffer) {
+    this.grow(line.length * 3);
+    const b = this.buf;
+    let p = this.pos;
+    for (let i = 0; i < line.length; i++) {
+      const c = line[i]!;
+      if (c < 0x80) b[p++] = c;
+      else {
+        const u = WIN1252_UTF8[c - 0x80]!;
+        b[p++] = u[0]!;
+        b[p++] = u[1]!;
+        if (u.length > 2) b[p++] = u[2]!;
+      }
+    }
+    this.pos = p;
+  }
+  /** ASCII text (the hash and line number). */
+  ascii(s: string) {
+    this.grow(s.length);
+    this.pos += this.buf.write(s, this.pos, 'latin1');
   }
   result(): Buffer | undefined {
     return this.pos ? this.buf.subarray(0, this.pos) : undefined;
@@ -227,6 +319,9 @@ export interface FastLandInput {
   schema: string;
   table: string;
   batchId: number;
+  /** Looks for duplicates of this field's values on the way (an index into columns). */
+  idIndex?: number;
+  duplicates?: DuplicateIds;
   onProgress?: (p: { rows: number; bytes: number; totalBytes: number }) => void;
 }
 
@@ -239,34 +334,26 @@ const sqlLiteral = (s: string) => `'${s.replace(/'/g, "''")}'`;
 export async function fastLand(client: pg.PoolClient, inp: FastLandInput): Promise<{ rows: number; sha256: string }> {
   if (inp.columns.length < 2) throw new NotWellFormed('a one-column file');
   const totalBytes = statSync(inp.file).size;
-  const appender = new LineageAppender(inp.delimiter, inp.columns.length, inp.headerLines, inp.batchId, inp.fileLabel, (rows, bytes) =>
-    inp.onProgress?.({ rows, bytes, totalBytes }),
-  );
-  const target = [...inp.columns, '_row_hash', '_line', '_batch_id', '_file'].map(ident).join(', ');
-  const copy = client.query(
-    copyFrom(`copy ${ident(inp.schema)}.${ident(inp.table)} (${target}) from stdin with (format csv, delimiter ${sqlLiteral(inp.delimiter)}, encoding 'UTF8', ` +
-        // A quoted empty field lands as NULL, as the careful reader lands it.
-        `force_null (${inp.columns.map(ident).join(', ')}))`),
-  );
   // The file's sha256 (BOM included) on the way through, so a first extract reads the file once.
   const sha = createHash('sha256');
-  let skip = inp.hasBom ? 3 : 0;
-  const bytes: Readable = createReadStream(inp.file, { highWaterMark: 1 << 20 }).pipe(
-    new Transform({
-      transform(chunk: Buffer, _e, done) {
-        sha.update(chunk);
-        const cut = Math.min(skip, chunk.length);
-        skip -= cut;
-        done(null, cut ? chunk.subarray(cut) : chunk);
-      },
-    }),
+  const appender = new LineageAppender({
+    delimiter: inp.delimiter, encoding: inp.encoding, width: inp.columns.length, headerLines: inp.headerLines,
+    skipBytes: inp.hasBom ? 3 : 0, sha, idIndex: inp.idIndex, duplicates: inp.duplicates,
+    onChunk: (rows, bytes) => inp.onProgress?.({ rows, bytes, totalBytes }),
+  });
+  const table = `${ident(inp.schema)}.${ident(inp.table)}`;
+  // _batch_id and _file are the same on every row: column defaults for this COPY, so the server
+  // does not parse them a million times (COPY's time grows with the bytes it reads).
+  await client.query(
+    `alter table ${table} alter column _batch_id set default ${Number(inp.batchId)}, alter column _file set default ${sqlLiteral(inp.fileLabel)}`,
   );
-  // Windows-1252 becomes UTF-8 here so the row hash is computed over the same bytes PostgreSQL stores.
-  if (inp.encoding === 'windows1252') {
-    await pipeline(bytes, iconv.decodeStream('win1252'), iconv.encodeStream('utf8'), appender, copy);
-  } else {
-    await pipeline(bytes, appender, copy);
-  }
+  const target = [...inp.columns, '_row_hash', '_line'].map(ident).join(', ');
+  const copy = client.query(
+    copyFrom(`copy ${table} (${target}) from stdin with (format csv, delimiter E'\\x1f', ` +
+      `encoding 'UTF8')`),
+  );
+  await pipeline(createReadStream(inp.file, { highWaterMark: 1 << 20 }), appender, copy);
+  await client.query(`alter table ${table} alter column _batch_id drop default, alter column _file drop default`);
   const rows = Number(copy.rowCount ?? 0);
   if (rows !== appender.rows) throw new NotWellFormed(`PostgreSQL read ${rows} records where ${appender.rows} were sent`);
   inp.onProgress?.({ rows, bytes: totalBytes, totalBytes });

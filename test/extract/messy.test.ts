@@ -87,6 +87,18 @@ describe('encodings and delimiters', () => {
     const sql = await rows(`select md5(array_to_string(array[item_id, name, notes], chr(31), '')) as h from raw_messy.items order by _line`);
     expect(sql.map((x) => x.h)).toEqual(careful);
   });
+
+  it('lands Windows-1252 the same on both paths: values as UTF-8, the same _row_hash', async () => {
+    const both: unknown[] = [];
+    for (const method of ['careful', 'auto'] as const) {
+      const [r] = await extractSource(db, messySource, dir('win1252'), { force: true, method });
+      expect(r!.method).toBe(method === 'auto' ? 'pg-copy' : 'careful');
+      both.push((await items()).map((x) => [x._line, x.name, x.notes, x._row_hash]));
+    }
+    expect(both[1]).toEqual(both[0]);
+    const sql = await rows(`select md5(array_to_string(array[item_id, name, notes], chr(31), '')) as h from raw_messy.items order by _line`);
+    expect(sql.map((x) => x.h)).toEqual((both[0] as string[][]).map((x) => x[3]));
+  });
 });
 
 describe('rows that cannot be read', () => {

@@ -14,7 +14,7 @@
  * uses (DATABASE_URL, else the embedded one) and dropped at the end: a user's data is never
  * touched. Generated exports are cached in .bench/data/ (same seed and size: same bytes).
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, createReadStream } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, rmSync, writeFileSync, createReadStream } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
@@ -195,7 +195,13 @@ async function benchExtract(o: BenchOptions, dbs: BenchDbs, figures: Figure[], m
   const ctx = { out: o.out, log: o.log };
 
   // psql \copy into a plain table of text columns, as many as the header has.
-  const header = readFileSync(file, { encoding: 'latin1' }).slice(0, 4096).split(/\r?\n/)[0]!.split(';');
+  const head = Buffer.alloc(4096);
+  const fd = openSync(file, 'r');
+  const got = readSync(fd, head, 0, head.length, 0);
+  closeSync(fd);
+  // Only the first line: reading the whole file here would make this process large, and Linux
+  // hands a parent's peak memory on to the children it spawns (their getrusage maxRSS).
+  const header = head.subarray(0, got).toString('latin1').split(/\r?\n/)[0]!.split(';');
   const cols = header.map((_, i) => `c${i + 1} text`).join(', ');
   const copySql = (src: string) => `copy bench_copy from ${src} with (format csv, header true, delimiter ';', encoding 'WIN1252')`;
   const db = new pg.Client({ connectionString: url });

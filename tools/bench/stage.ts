@@ -2,7 +2,7 @@
  * One benchmark stage in its own process, so its peak resident memory is its own: the parent
  * (tools/bench/index.ts) runs `node --import tsx tools/bench/stage.ts <stage> ...` with
  * DATABASE_URL pointing at the benchmark's database and BENCH_REPORT naming a JSON file, where
- * this process writes its figures and `maxRssKb` (process.resourceUsage().maxRSS) on exit.
+ * this process writes its figures and `maxRssKb` (its own peak, VmHWM) on exit.
  *
  * Stages:
  *   extract-file FILE   extractFile() of one Leadtrekker leads file (the extract figure)
@@ -10,7 +10,7 @@
  *   transform           value maps + buildModels(force) of leadtrekker-to-zoho
  *   cli ARGS...         the real CLI (pipelines/run.ts) in this process
  */
-import { statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { openDb } from '../../engine/db/connection.ts';
 import { extractFile, extractSource } from '../../engine/extract/extract-source.ts';
@@ -99,12 +99,26 @@ async function run(stage: string, args: string[]): Promise<StageReport> {
   }
 }
 
+/**
+ * This process's peak resident memory. Linux keeps getrusage's maxRSS across exec, so a child
+ * spawned by a large parent would report the parent's size; VmHWM belongs to this process alone.
+ */
+function peakRssKb(): number {
+  try {
+    const m = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (m) return Number(m[1]);
+  } catch {
+    // not Linux
+  }
+  return process.resourceUsage().maxRSS;
+}
+
 const [stage, ...args] = process.argv.slice(2);
 const reportFile = process.env.BENCH_REPORT;
 let code = 0;
 try {
   const r = await run(stage ?? '', args);
-  r.maxRssKb = process.resourceUsage().maxRSS;
+  r.maxRssKb = peakRssKb();
   if (r.exitCode) code = r.exitCode;
   if (reportFile) writeFileSync(reportFile, JSON.stringify(r));
 } catch (err) {
