@@ -3,8 +3,9 @@
  * landed million rows again to group them (that query took longer than half the COPY).
  *
  * Each id, trimmed as SQL's btrim(id, ID_TRIM) trims it, is kept as a 64-bit fingerprint with
- * the line it was first seen on: 12 bytes per slot in an open-addressing table at most half
- * full. An id seen again becomes a finding (the first 10,000 such ids, in the order their second
+ * the line it was first seen on, in an open-addressing table at most half full: 12 bytes per
+ * slot, but a lookup reads only the 4-byte array of first halves (8 MB for a million ids, so
+ * mostly in cache); the second half and the line are read only when a first half matches. An id seen again becomes a finding (the first 10,000 such ids, in the order their second
  * row appears, with at most 20 lines each), exactly what the SQL fallback reports. Two different
  * ids share a fingerprint with a probability of about 1 in 30 million per million-row file.
  *
@@ -21,6 +22,7 @@ export const MAX_DUPLICATE_IDS = 10_000;
 const MAX_LINES = 20;
 /** 4M slots: 48 MB, up to 2M distinct ids; a larger file is grouped in SQL. */
 const MAX_SLOTS = 1 << 22;
+const MIN_SLOTS = 1 << 16;
 
 export interface DuplicateId {
   id: string;
@@ -32,17 +34,22 @@ export interface DuplicateId {
 
 export class DuplicateIds {
   private slots: number;
-  /** Two 32-bit halves of each fingerprint; 0,0 is an empty slot. */
-  private keys: Int32Array;
-  private first: Uint32Array;
+  /** Per slot: the fingerprint's first half (0 is an empty slot), its second half, the first line. */
+  private h1s: Int32Array;
+  private h2s: Int32Array;
+  private lines: Int32Array;
   private used = 0;
   private readonly found = new Map<number, DuplicateId>();
   overflow = false;
 
-  constructor(private readonly maxSlots = MAX_SLOTS) {
-    this.slots = Math.min(1 << 16, maxSlots);
-    this.keys = new Int32Array(this.slots * 2);
-    this.first = new Uint32Array(this.slots);
+  /** `expected` ids (a guess from the file's size) sizes the table once instead of growing it. */
+  constructor(private readonly maxSlots = MAX_SLOTS, expected = 0) {
+    let slots = MIN_SLOTS;
+    while (slots < expected * 2 && slots < maxSlots) slots *= 2;
+    this.slots = Math.min(slots, maxSlots);
+    this.h1s = new Int32Array(this.slots);
+    this.h2s = new Int32Array(this.slots);
+    this.lines = new Int32Array(this.slots);
   }
 
   /** An id as text (a quoted field, or one with bytes above 0x7F). */
@@ -99,56 +106,54 @@ export class DuplicateIds {
   }
 
   private put(h1: number, h2: number, line: number): void {
-    if (h1 === 0 && h2 === 0) h2 = 1;
+    if (h1 === 0) h1 = 1;
     const mask = this.slots - 1;
-    let i = (h1 ^ Math.imul(h2, 0x9e3779b1)) & mask;
-    const k = this.keys;
+    let i = (h2 ^ Math.imul(h1, 0x9e3779b1)) & mask;
+    const t = this.h1s;
     for (;;) {
-      const a = k[i * 2]!;
-      const b = k[i * 2 + 1]!;
-      if (a === 0 && b === 0) break;
-      if (a === h1 && b === h2) {
+      const a = t[i]!;
+      if (a === 0) break;
+      if (a === h1 && this.h2s[i] === h2) {
         const d = this.found.get(i);
         if (d) {
           d.n++;
           if (d.lines.length < MAX_LINES) d.lines.push(line);
         } else if (this.found.size < MAX_DUPLICATE_IDS) {
-          this.found.set(i, { id: this.idText(), n: 2, lines: [this.first[i]!, line] });
+          this.found.set(i, { id: this.idText(), n: 2, lines: [this.lines[i]!, line] });
         }
         return;
       }
       i = (i + 1) & mask;
     }
-    k[i * 2] = h1;
-    k[i * 2 + 1] = h2;
-    this.first[i] = line;
+    t[i] = h1;
+    this.h2s[i] = h2;
+    this.lines[i] = line;
     if (++this.used * 2 > this.slots) this.grow();
   }
 
   private grow(): void {
     if (this.slots * 2 > this.maxSlots) {
       this.overflow = true;
-      this.keys = new Int32Array(0);
-      this.first = new Uint32Array(0);
+      this.h1s = this.h2s = this.lines = new Int32Array(0);
       this.found.clear();
       return;
     }
-    const oldKeys = this.keys;
-    const oldFirst = this.first;
+    const [o1, o2, ol] = [this.h1s, this.h2s, this.lines];
     const moved = new Map<number, DuplicateId>();
     this.slots *= 2;
-    this.keys = new Int32Array(this.slots * 2);
-    this.first = new Uint32Array(this.slots);
+    const t = (this.h1s = new Int32Array(this.slots));
+    this.h2s = new Int32Array(this.slots);
+    this.lines = new Int32Array(this.slots);
     const mask = this.slots - 1;
-    for (let j = 0; j < oldFirst.length; j++) {
-      const a = oldKeys[j * 2]!;
-      const b = oldKeys[j * 2 + 1]!;
-      if (a === 0 && b === 0) continue;
-      let i = (a ^ Math.imul(b, 0x9e3779b1)) & mask;
-      while (this.keys[i * 2] !== 0 || this.keys[i * 2 + 1] !== 0) i = (i + 1) & mask;
-      this.keys[i * 2] = a;
-      this.keys[i * 2 + 1] = b;
-      this.first[i] = oldFirst[j]!;
+    for (let j = 0; j < o1.length; j++) {
+      const a = o1[j]!;
+      if (a === 0) continue;
+      const b = o2[j]!;
+      let i = (b ^ Math.imul(a, 0x9e3779b1)) & mask;
+      while (t[i] !== 0) i = (i + 1) & mask;
+      t[i] = a;
+      this.h2s[i] = b;
+      this.lines[i] = ol[j]!;
       const d = this.found.get(j);
       if (d) moved.set(i, d);
     }

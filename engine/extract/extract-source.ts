@@ -295,7 +295,9 @@ async function landFile(db: Db, source: SourceConnector, plan: Plan & { file: st
     let blankLines = 0;
     const want = opts.method ?? 'auto';
     const idIndex = spec.idColumn ? columns.indexOf(spec.idColumn) : -1;
-    let dups = idIndex >= 0 ? new DuplicateIds(opts.duplicateSlots) : undefined;
+    // Sized for a row of about 300 bytes, so a typical export's table does not have to grow.
+    const newDups = () => (idIndex >= 0 ? new DuplicateIds(opts.duplicateSlots, totalBytes / 300) : undefined);
+    let dups = newDups();
     if (want !== 'careful' && columns.length > 1) {
       await client.query('savepoint fast_path');
       try {
@@ -309,7 +311,7 @@ async function landFile(db: Db, source: SourceConnector, plan: Plan & { file: st
         landed = r.rows;
       } catch (err) {
         await client.query('rollback to savepoint fast_path');
-        dups = idIndex >= 0 ? new DuplicateIds(opts.duplicateSlots) : undefined;
+        dups = newDups();
         fallback = (err as Error).message.split('\n')[0]!.slice(0, 300);
         if (want === 'pg-copy') throw new CliError('EXTRACT_UNREADABLE', `${fileLabel}: PostgreSQL's CSV parser cannot take this file: ${fallback}`);
       }
