@@ -143,6 +143,10 @@ export async function ensureEmbeddedServer(requestedHome: string, preferredPort 
       '-c fsync=off', // a staging copy: speed over crash durability of the staging data itself
       '-c synchronous_commit=off',
       '-c full_page_writes=off',
+      // No replicas or point-in-time recovery for a staging copy: with minimal WAL, a COPY into a
+      // table truncated in the same transaction (how extract replaces a raw table) writes no WAL.
+      '-c wal_level=minimal',
+      '-c max_wal_senders=0',
     ].join(' ');
     const started = await execa(pg_ctl, ['start', '-w', '-t', '60', '-D', dataDir, '-l', logFile, '-o', opts], {
       reject: false,

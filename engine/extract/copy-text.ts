@@ -12,10 +12,11 @@ export function copyValue(v: string | null | undefined): string {
 }
 
 /**
- * Row hash: md5 of the fields in file order joined by U+001F, NULL/empty as ''.
- * Equal to SQL md5(array_to_string(array[fields...], chr(31), '')); the fast path (fast-path.ts)
- * computes it as md5 of a quote-free row's bytes with each delimiter read as U+001F.
+ * Row hash: md5 of the fields in file order joined by the file's delimiter, NULL/empty as ''.
+ * Equal to SQL md5(array_to_string(array[fields...], <delimiter>, '')) with the delimiter of the
+ * file's batch (etl.extract_batches.delimiter). For a record without quotes that is md5 of the
+ * line itself, which is why the fast path (fast-path.ts) can hash a line without splitting it.
  */
-export function rowHash(values: (string | null | undefined)[]): string {
-  return createHash('md5').update(values.map((v) => (v ?? '').replace(/\0/g, '')).join('\x1f')).digest('hex');
+export function rowHash(values: (string | null | undefined)[], delimiter: string): string {
+  return createHash('md5').update(values.map((v) => (v ?? '').replace(/\0/g, '')).join(delimiter)).digest('hex');
 }

@@ -384,8 +384,8 @@ interface DupTarget {
  * They are found while the file streams (duplicate-ids.ts). Returns the findings written.
  */
 async function writeDuplicates(client: pg.PoolClient, d: DupTarget, found: DuplicateId[]): Promise<number> {
-  for (let i = 0; i < found.length; i += 2000) {
-    const part = found.slice(i, i + 2000);
+  for (let i = 0; i < found.length; i += 10_000) {
+    const part = found.slice(i, i + 10_000);
     await client.query(
       `insert into etl.extract_findings (batch_id, run_id, source, object, file, line, code, field, message)
        select $1, $2, $3, $4, $5, f.line, 'DUPLICATE_KEY', $6, f.message from unnest($7::bigint[], $8::text[]) with ordinality as f(line, message, n) order by f.n`,
@@ -508,7 +508,7 @@ async function carefulLand(
         if ((landed & 4095) === 0) p.progress(landed, bytesPerChar.n);
         if (p.dups) p.dups.add(hasNul ? rec[p.idIndex]?.replace(/\0/g, '') : rec[p.idIndex], ev.line);
         const values = rec.map((v) => (v === '' ? null : v));
-        out += `${label}\t${ev.line}\t${p.batchId}\t${rowHash(values)}`;
+        out += `${label}\t${ev.line}\t${p.batchId}\t${rowHash(values, delimiter)}`;
         for (const v of values) out += '\t' + copyValue(v);
         out += '\n';
       }

@@ -42,7 +42,6 @@ export class NotWellFormed extends Error {}
 const QUOTE = 0x22;
 const LF = 0x0a;
 const CR = 0x0d;
-const US = 0x1f;
 const NUL = 0x00;
 
 export interface AppenderOptions {
@@ -86,7 +85,7 @@ export class LineageAppender extends Transform {
     // Room for 16 MB of records ahead of the server, so neither side waits for the other.
     super({ readableHighWaterMark: 16 << 20 });
     const d = o.delimiter.charCodeAt(0);
-    if (o.delimiter.length !== 1 || d >= 0x80 || d === QUOTE || d === LF || d === CR || d === US)
+    if (o.delimiter.length !== 1 || d >= 0x80 || d === QUOTE || d === LF || d === CR)
       throw new NotWellFormed(`the delimiter ${JSON.stringify(o.delimiter)} is not one the fast path can take`);
     this.delim = d;
     this.win1252 = o.encoding === 'windows1252';
@@ -117,10 +116,8 @@ export class LineageAppender extends Transform {
       pos = lf + 1;
     }
     if (buf.indexOf(NUL, pos) >= 0) throw new NotWellFormed(`a NUL byte after line ${this.lineNo}`);
-    if (buf.indexOf(US, pos) >= 0) throw new NotWellFormed(`a U+001F control character after line ${this.lineNo}`);
 
     const delim = this.delim;
-    const width = this.o.width;
     const idIndex = this.idIndex;
     let quote = buf.indexOf(QUOTE, pos);
     let cr = buf.indexOf(CR, pos);
@@ -142,18 +139,22 @@ export class LineageAppender extends Transform {
         continue;
       }
       if (end === start) throw new NotWellFormed(`a blank line at line ${this.lineNo}`);
-      let n = 0;
-      let idFrom = idIndex === 0 ? start : -1;
+      // The field count is PostgreSQL's to check: a record with more or fewer fields than the
+      // header fails the COPY (the two lineage fields cannot make up the difference).
+      let idFrom = -1;
       let idTo = end;
-      let d = buf.indexOf(delim, start);
-      while (d >= 0 && d < end) {
-        buf[d] = US;
-        n++;
-        if (n === idIndex) idFrom = d + 1;
-        else if (n === idIndex + 1) idTo = d;
-        d = buf.indexOf(delim, d + 1);
+      if (idIndex >= 0) {
+        let from = start;
+        for (let f = 0; f < idIndex && from >= 0; f++) {
+          const d = buf.indexOf(delim, from);
+          from = d >= 0 && d < end ? d + 1 : -1;
+        }
+        if (from >= 0) {
+          idFrom = from;
+          const d = buf.indexOf(delim, from);
+          if (d >= 0 && d < end) idTo = d;
+        }
       }
-      if (n !== width - 1) throw new NotWellFormed(`line ${this.lineNo} has ${n + 1} fields where the header has ${width}`);
       const line = buf.subarray(start, end);
       const ascii = isAscii(line);
       let digest: string;
@@ -166,7 +167,7 @@ export class LineageAppender extends Transform {
         digest = hash('md5', line, 'hex');
         out.bytes(line);
       }
-      out.suffix(digest, this.lineNo);
+      out.suffix(delim, digest, this.lineNo);
       this.rows++;
       if (idFrom >= 0) {
         if (ascii) this.dups!.addAscii(buf, idFrom, idTo, this.lineNo);
@@ -189,9 +190,10 @@ export class LineageAppender extends Transform {
     if (ev.kind !== 'record' || ev.strayQuote) throw new NotWellFormed(`line ${o.start}: a quote where CSV does not allow one`);
     if (ev.fields.length !== this.o.width) throw new NotWellFormed(`line ${o.start} has ${ev.fields.length} fields where the header has ${this.o.width}`);
     // Written again for COPY: an empty field unquoted (NULL, as the careful reader lands it).
-    const fields = ev.fields.map((f) => (f === '' ? '' : `"${f.replace(/"/g, '""')}"`)).join('\x1f');
+    const d = this.o.delimiter;
+    const fields = ev.fields.map((f) => (f === '' ? '' : `"${f.replace(/"/g, '""')}"`)).join(d);
     out.bytes(Buffer.from(fields, 'utf8'));
-    out.ascii(`\x1f${hash('md5', ev.fields.join('\x1f'), 'hex')}\x1f${o.start}\n`);
+    out.ascii(`${d}${hash('md5', ev.fields.join(d), 'hex')}${d}${o.start}\n`);
     this.rows++;
     if (this.idIndex >= 0) this.dups!.add(ev.fields[this.idIndex], o.start);
   }
@@ -291,13 +293,13 @@ class Out {
     this.pos = p;
   }
   /** The lineage after a record's fields: U+001F, the hash, U+001F, the line, LF. */
-  suffix(digest: string, line: number) {
+  suffix(delim: number, digest: string, line: number) {
     this.grow(64);
     const b = this.buf;
     let p = this.pos;
-    b[p++] = US;
-    for (let k = 0; k < 32; k++) b[p++] = digest.charCodeAt(k);
-    b[p++] = US;
+    b[p++] = delim;
+    p += b.write(digest, p, 32, 'latin1');
+    b[p++] = delim;
     let digits = 1;
     for (let v = line; v >= 10; v = Math.floor(v / 10)) digits++;
     p += digits;
@@ -357,15 +359,17 @@ export async function fastLand(client: pg.PoolClient, inp: FastLandInput): Promi
   // _batch_id and _file are the same on every row: column defaults for this COPY, so the server
   // does not parse them a million times (COPY's time grows with the bytes it reads).
   await client.query(
-    `alter table ${table} alter column _batch_id set default ${Number(inp.batchId)}, alter column _file set default ${sqlLiteral(inp.fileLabel)}`,
+    `alter table ${table} alter column _batch_id set default ${Number(inp.batchId)}, alter column _file set default ${sqlLiteral(inp.fileLabel)}, ` +
+      // now() once, not a call per row (it is the transaction's start either way)
+      `alter column _extracted_at set default ${sqlLiteral((await client.query('select now()::text as t')).rows[0].t)}::timestamptz`,
   );
   const target = [...inp.columns, '_row_hash', '_line'].map(ident).join(', ');
   const copy = client.query(
-    copyFrom(`copy ${table} (${target}) from stdin with (format csv, delimiter E'\\x1f', ` +
+    copyFrom(`copy ${table} (${target}) from stdin with (format csv, delimiter E'\\x${inp.delimiter.charCodeAt(0).toString(16).padStart(2, '0')}', ` +
       `encoding 'UTF8')`),
   );
   await pipeline(createReadStream(inp.file, { highWaterMark: 1 << 20 }), appender, copy);
-  await client.query(`alter table ${table} alter column _batch_id drop default, alter column _file drop default`);
+  await client.query(`alter table ${table} alter column _batch_id drop default, alter column _file drop default, alter column _extracted_at set default now()`);
   const rows = Number(copy.rowCount ?? 0);
   if (rows !== appender.rows) throw new NotWellFormed(`PostgreSQL read ${rows} records where ${appender.rows} were sent`);
   inp.onProgress?.({ rows, bytes: totalBytes, totalBytes });

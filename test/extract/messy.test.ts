@@ -84,7 +84,7 @@ describe('encodings and delimiters', () => {
     await extractSource(db, messySource, dir('quoted'), { force: true, method: 'auto' });
     expect((await items()).map((x) => x._row_hash)).toEqual(careful);
     // and the SQL formula over the landed fields gives it too
-    const sql = await rows(`select md5(array_to_string(array[item_id, name, notes], chr(31), '')) as h from raw_messy.items order by _line`);
+    const sql = await rows(`select md5(array_to_string(array[item_id, name, notes], b.delimiter, '')) as h from raw_messy.items r join etl.extract_batches b on b.batch_id = r._batch_id order by _line`);
     expect(sql.map((x) => x.h)).toEqual(careful);
   });
 
@@ -96,7 +96,7 @@ describe('encodings and delimiters', () => {
       both.push((await items()).map((x) => [x._line, x.name, x.notes, x._row_hash]));
     }
     expect(both[1]).toEqual(both[0]);
-    const sql = await rows(`select md5(array_to_string(array[item_id, name, notes], chr(31), '')) as h from raw_messy.items order by _line`);
+    const sql = await rows(`select md5(array_to_string(array[item_id, name, notes], b.delimiter, '')) as h from raw_messy.items r join etl.extract_batches b on b.batch_id = r._batch_id order by _line`);
     expect(sql.map((x) => x.h)).toEqual((both[0] as string[][]).map((x) => x[3]));
   });
 });
