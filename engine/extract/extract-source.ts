@@ -6,7 +6,8 @@
  * file (the latest), and an unchanged file (same sha256) is not landed again.
  *
  * Two ways in, chosen per file inside one transaction:
- *  - `pg-copy`: PostgreSQL's CSV parser takes the file (fast-path.ts), lineage computed in SQL;
+ *  - `pg-copy`: PostgreSQL's CSV parser takes the file (fast-path.ts), each line as written
+ *    with its _row_hash and _line appended;
  *  - `careful`: the careful reader (csv-records.ts) when the file needs repair or rejects.
  * The fast path runs under a savepoint; anything it cannot take rolls back to the savepoint
  * and the careful reader lands the file in the same transaction.

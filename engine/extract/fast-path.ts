@@ -3,26 +3,29 @@
  * streamed straight into the raw table). Parsing every byte in JavaScript costs about twice
  * what COPY needs, so large clean exports go this way.
  *
- * The file's bytes go to COPY in their own encoding (`ENCODING 'WIN1252'` for a Windows-1252
- * export: the server converts, as `psql \copy` would have it do). On the way, one pass over the
- * bytes in JavaScript finds line ends, turns each delimiter outside quotes into U+001F in place
- * (COPY reads with that delimiter), and appends the lineage to each record as four more fields:
- * _row_hash, _line, _batch_id, _file.
+ * What JavaScript does on the way is kept to native searches per line (line ends, quotes,
+ * carriage returns, the id field) and one md5 per record: each record goes to COPY as written,
+ * with two fields appended, _row_hash and _line. _batch_id, _file and _extracted_at are the
+ * same on every row, so they are column defaults for the COPY rather than text the server
+ * parses a million times (COPY's time grows with the bytes it reads). A Windows-1252 file goes
+ * to the server as UTF-8 (only lines with bytes above 0x7F are converted), so the server
+ * checks UTF-8 instead of converting every byte.
  *
- * The row hash is md5 of the record's fields joined by U+001F (NULL and '' both as ''), the
- * same as rowHash() on the careful path and md5(array_to_string(array[...], chr(31), '')) in
- * SQL. For a record without quotes that is md5 of its bytes once the delimiters are U+001F
- * (decoded first only when the line has bytes above 0x7F in a Windows-1252 file). A record
- * with quotes (a few per cent of a typical export) is parsed by the careful reader, and its
- * fields are written to COPY again, quoted. Computing md5 here rather than in SQL matters:
- * a generated md5 column doubles the time of the COPY, while here it runs on the other core.
+ * The row hash is md5 of the record's fields joined by the file's delimiter (NULL and '' both
+ * as ''): rowHash() on the careful path, md5(array_to_string(array[...], delimiter, '')) in
+ * SQL with the batch's delimiter (etl.extract_batches.delimiter). For a record without quotes
+ * that is md5 of the line as written (as UTF-8), so a line is hashed without being split. A
+ * record with quotes (a few per cent of a typical export) is parsed by the careful reader and
+ * its fields are written to COPY again, quoted. Hashing here rather than in SQL matters: a
+ * generated md5 column doubles the time of the COPY, while here it runs on the other core.
  *
- * A file takes this path only if it is well formed; otherwise this throws and the caller
- * rolls back to its savepoint and reads the file with the careful reader (per-row rejects).
- * Well formed: every record has the header's field count, every quote is where CSV allows
- * one (PostgreSQL would open a quoted section at `5" monitor` and swallow the next delimiter),
- * no blank line, no NUL or U+001F byte, no carriage return but before a line feed, valid bytes
- * for the encoding (COPY checks), no unterminated quote.
+ * A file takes this path only if it is well formed; otherwise this throws, or the COPY fails,
+ * and the caller rolls back to its savepoint and reads the file with the careful reader
+ * (per-row rejects). Well formed: every record has the header's field count (the server
+ * checks: the two appended fields cannot make up a difference), every quote is where CSV
+ * allows one (PostgreSQL would open a quoted section at `5" monitor` and swallow the next
+ * delimiter), no blank line, no NUL byte, no carriage return but before a line feed, valid
+ * bytes for the encoding (the server checks), no unterminated quote.
  */
 import { createReadStream, statSync } from 'node:fs';
 import { isAscii } from 'node:buffer';

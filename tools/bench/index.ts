@@ -54,8 +54,8 @@ export interface BenchOptions {
   log: (msg: string) => void;
 }
 
-export const QUICK = { extractLeads: 100_000, transformSizes: [5_000, 50_000] as [number, number], loadLeads: 2_000, e2eLeads: 1_000 };
-export const FULL = { extractLeads: 1_000_000, transformSizes: [100_000, 1_000_000] as [number, number], loadLeads: 10_000, e2eLeads: 100_000 };
+export const QUICK = { extractLeads: 1_000_000, extractRounds: 3, transformSizes: [5_000, 50_000] as [number, number], loadLeads: 2_000, e2eLeads: 1_000 };
+export const FULL = { extractLeads: 1_000_000, extractRounds: 5, transformSizes: [100_000, 1_000_000] as [number, number], loadLeads: 10_000, e2eLeads: 100_000 };
 export const STAGES = ['extract', 'transform', 'load', 'e2e'];
 
 const MB = 1024 * 1024;
@@ -497,7 +497,7 @@ const USAGE = `Usage: npm run bench [-- flags]
   (no flags)            quick: extract ${QUICK.extractLeads / 1000}k rows, transform ${QUICK.transformSizes.map((s) => s / 1000 + 'k').join(' & ')} leads, load ${QUICK.loadLeads} leads, e2e ${QUICK.e2eLeads} leads
   --full                extract 1M rows, transform 100k & 1M leads, load ${FULL.loadLeads} leads, e2e 100k leads
   --extract-leads N     leads in the export whose leads.csv is extracted
-  --rounds N            turns \\copy and our extract each take at it, best kept (default 5)
+  --rounds N            turns \\copy and our extract each take at it, best kept (quick 3, full 5)
   --transform-sizes A,B two lead counts for the transform growth and memory figures
   --load-leads N        leads for the load figure;  --latency MS (200)  --concurrency C (5)
   --e2e-leads N         leads for the end-to-end run
@@ -551,7 +551,7 @@ export function parseBenchArgs(argv: string[], log: (m: string) => void = (m) =>
     opts: {
       full: !!values.full,
       extractLeads: parseCount('extract-leads', values['extract-leads'], base.extractLeads),
-      extractRounds: parseCount('rounds', values.rounds, 5),
+      extractRounds: parseCount('rounds', values.rounds, base.extractRounds),
       transformSizes: (sizes as [number, number]) ?? base.transformSizes,
       loadLeads: parseCount('load-leads', values['load-leads'], base.loadLeads),
       e2eLeads: parseCount('e2e-leads', values['e2e-leads'], base.e2eLeads),
