@@ -85,8 +85,8 @@ export class LineageAppender extends Transform {
   private readonly dups: DuplicateIds | undefined;
 
   constructor(private readonly o: AppenderOptions) {
-    // Room for 16 MB of records ahead of the server, so neither side waits for the other.
-    super({ readableHighWaterMark: 16 << 20 });
+    // Room for a few MB of records ahead of the server, so neither side waits for the other.
+    super({ readableHighWaterMark: 4 << 20 });
     const d = o.delimiter.charCodeAt(0);
     if (o.delimiter.length !== 1 || d >= 0x80 || d === QUOTE || d === LF || d === CR)
       throw new NotWellFormed(`the delimiter ${JSON.stringify(o.delimiter)} is not one the fast path can take`);
