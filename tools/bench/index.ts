@@ -494,7 +494,7 @@ export async function bench(o: BenchOptions, mode: BenchResult['mode'], command:
 
 const USAGE = `Usage: npm run bench [-- flags]
 
-  (no flags)            quick: extract ${QUICK.extractLeads / 1000}k rows, transform ${QUICK.transformSizes.map((s) => s / 1000 + 'k').join(' & ')} leads, load ${QUICK.loadLeads} leads, e2e ${QUICK.e2eLeads} leads
+  (no flags)            quick: extract ${(QUICK.extractLeads / 1e6).toLocaleString("en-US")}M rows, transform ${QUICK.transformSizes.map((s) => s / 1000 + 'k').join(' & ')} leads, load ${QUICK.loadLeads} leads, e2e ${QUICK.e2eLeads} leads
   --full                extract 1M rows, transform 100k & 1M leads, load ${FULL.loadLeads} leads, e2e 100k leads
   --extract-leads N     leads in the export whose leads.csv is extracted
   --rounds N            turns \\copy and our extract each take at it, best kept (quick 3, full 5)
