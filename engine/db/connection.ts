@@ -54,6 +54,25 @@ export interface Db {
 // Postgres bigint (int8) and numeric come back as strings by default; counts fit in a JS number.
 pg.types.setTypeParser(20, (v) => Number(v));
 
+/**
+ * Run `fn` on one pooled connection inside BEGIN ... COMMIT; any error rolls back and is
+ * rethrown, and the connection goes back to the pool either way.
+ */
+export async function inTransaction<T>(db: Pick<Db, 'pool'>, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await db.pool.connect();
+  try {
+    await client.query('begin');
+    const result = await fn(client);
+    await client.query('commit');
+    return result;
+  } catch (err) {
+    await client.query('rollback').catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
 export function openDb(url: string, max = 10): Db {
   const pool = new pg.Pool({ connectionString: url, max });
   // An idle client's error (server restart) must not crash the process; the next query reports it.

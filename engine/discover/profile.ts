@@ -2,7 +2,7 @@
  * Column profiles of the raw tables: inferred type, null share, distinct count, sample values,
  * longest value. Computed in SQL, one pass per column, over the text exactly as landed.
  */
-import type { Db } from '../db/connection.ts';
+import { inTransaction, type Db } from '../db/connection.ts';
 import type { InferredType } from '../custom-fields.ts';
 import { ident } from '../extract/headers.ts';
 import { rawSchema, type SourceConnector } from '../source.ts';
@@ -144,9 +144,7 @@ export async function profileSource(db: Db, source: SourceConnector): Promise<Co
 }
 
 export async function saveProfiles(db: Db, source: string, profiles: ColumnProfile[], runId?: number): Promise<void> {
-  const client = await db.pool.connect();
-  try {
-    await client.query('begin');
+  await inTransaction(db, async (client) => {
     await client.query(`delete from etl.column_profiles where source = $1`, [source]);
     for (const p of profiles) {
       await client.query(
@@ -157,11 +155,5 @@ export async function saveProfiles(db: Db, source: string, profiles: ColumnProfi
           p.null_share, p.distinct_count, p.max_length, p.longest_value, p.sample_values, runId ?? null],
       );
     }
-    await client.query('commit');
-  } catch (err) {
-    await client.query('rollback').catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }

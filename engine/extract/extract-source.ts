@@ -20,7 +20,7 @@ import { Readable } from 'node:stream';
 import iconv from 'iconv-lite';
 import { from as copyFrom } from 'pg-copy-streams';
 import type pg from 'pg';
-import type { Db } from '../db/connection.ts';
+import { inTransaction, type Db } from '../db/connection.ts';
 import { rawSchema, type FileSpec, type SourceConnector } from '../source.ts';
 import { ident, mapHeaders, requiredProblem, type HeaderMapping } from './headers.ts';
 import { sniff, type Encoding } from './detect.ts';
@@ -264,9 +264,7 @@ async function landFile(db: Db, source: SourceConnector, plan: Plan & { file: st
     }
   }
 
-  const client = await db.pool.connect();
-  try {
-    await client.query('begin');
+  const r = await inTransaction(db, async (client) => {
     const batch = await client.query(
       `insert into etl.extract_batches (run_id, source, file, path, sha256, encoding, delimiter, custom_fields, bytes)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning batch_id`,
@@ -354,18 +352,10 @@ async function landFile(db: Db, source: SourceConnector, plan: Plan & { file: st
       `update etl.extract_batches set rows_read = $2, rows_landed = $3, rows_rejected = $4, method = $5, sha256 = $6, finished_at = now() where batch_id = $1`,
       [batchId, rowsRead, landed, rejected, method, digest],
     );
-    await client.query('commit');
-    opts.onProgress?.({ file: fileLabel, rows: landed, bytes: totalBytes, totalBytes, done: true });
-    return {
-      ...base, status: 'landed', rowsRead, landed, rejected, blankLines, findings,
-      method, fallback, batchId, bytes: totalBytes, ms: Date.now() - t0,
-    };
-  } catch (err) {
-    await client.query('rollback').catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
+    return { rowsRead, landed, rejected, blankLines, findings, method, fallback, batchId };
+  });
+  opts.onProgress?.({ file: fileLabel, rows: r.landed, bytes: totalBytes, totalBytes, done: true });
+  return { ...base, status: 'landed', ...r, bytes: totalBytes, ms: Date.now() - t0 };
 }
 
 interface DupTarget {

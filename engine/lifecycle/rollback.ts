@@ -6,6 +6,7 @@
  * in etl.load_log (delete / restore, rollback_of = the run undone); a re-run skips what is done.
  * With --all, runs are undone newest first.
  */
+import { inTransaction } from '../db/connection.ts';
 import type { Payload } from '../destination.ts';
 import { CliError, UsageError } from '../errors.ts';
 import type { StepContext } from '../steps/context.ts';
@@ -96,9 +97,7 @@ export async function runRollback(ctx: StepContext): Promise<RollbackResult> {
           [run, pipeline.name, u.object, u.source_key],
         )
       ).rows[0];
-      const client = await db.pool.connect();
-      try {
-        await client.query('begin');
+      await inTransaction(db, async (client) => {
         await client.query(`select set_config('crm_migrate.rollback', 'on', true)`);
         if (prev)
           await client.query('update etl.id_map set payload_hash = $4, payload = $5, run_id = $6, updated_at = now() where pipeline = $1 and object = $2 and source_key = $3', [
@@ -118,13 +117,7 @@ export async function runRollback(ctx: StepContext): Promise<RollbackResult> {
             u.source_key,
             JSON.stringify(before),
           ]);
-        await client.query('commit');
-      } catch (err) {
-        await client.query('rollback').catch(() => {});
-        throw err;
-      } finally {
-        client.release();
-      }
+      });
       await logAction(u, 'restore', run, `restored the values before run ${run}`, current ?? null);
       res.restored++;
     }

@@ -7,7 +7,7 @@
  * `force` rebuilds everything; models named with `select` are always rebuilt.
  */
 import { createHash } from 'node:crypto';
-import type { Db } from '../db/connection.ts';
+import { inTransaction, type Db } from '../db/connection.ts';
 import { CliError } from '../errors.ts';
 import { ident } from '../extract/headers.ts';
 import { mapsHash } from './value-maps.ts';
@@ -133,35 +133,31 @@ export async function buildModels(db: Db, sqlDir: string, opts: BuildOptions): P
 }
 
 async function buildOne(db: Db, m: Model, hash: string, runId: number | undefined): Promise<void> {
-  const client = await db.pool.connect();
   const { sql, offset } = buildStatement(m);
   const t0 = performance.now();
   try {
-    await client.query('begin');
-    await client.query(`create schema if not exists ${ident(m.schema)}`);
-    const kind = await client.query(
-      `select c.relkind from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = $1 and c.relname = $2`,
-      [m.schema, m.name],
-    );
-    const relkind = kind.rows[0]?.relkind;
-    if (relkind === 'v') await client.query(`drop view ${ident(m.schema)}.${ident(m.name)} cascade`);
-    else if (relkind === 'r') await client.query(`drop table ${ident(m.schema)}.${ident(m.name)} cascade`);
-    else if (relkind === 'm') await client.query(`drop materialized view ${ident(m.schema)}.${ident(m.name)} cascade`);
-    await client.query(sql);
-    if (m.materialized === 'table') await client.query(`analyze ${ident(m.schema)}.${ident(m.name)}`);
-    await client.query(
-      `insert into etl.model_state (model, hash, materialized, file, built_at, run_id, ms) values ($1, $2, $3, $4, now(), $5, $6)
-       on conflict (model) do update set hash = excluded.hash, materialized = excluded.materialized, file = excluded.file,
-         built_at = excluded.built_at, run_id = excluded.run_id, ms = excluded.ms`,
-      [m.id, hash, m.materialized, m.file, runId ?? null, Math.round(performance.now() - t0)],
-    );
-    await client.query('commit');
+    await inTransaction(db, async (client) => {
+      await client.query(`create schema if not exists ${ident(m.schema)}`);
+      const kind = await client.query(
+        `select c.relkind from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = $1 and c.relname = $2`,
+        [m.schema, m.name],
+      );
+      const relkind = kind.rows[0]?.relkind;
+      if (relkind === 'v') await client.query(`drop view ${ident(m.schema)}.${ident(m.name)} cascade`);
+      else if (relkind === 'r') await client.query(`drop table ${ident(m.schema)}.${ident(m.name)} cascade`);
+      else if (relkind === 'm') await client.query(`drop materialized view ${ident(m.schema)}.${ident(m.name)} cascade`);
+      await client.query(sql);
+      if (m.materialized === 'table') await client.query(`analyze ${ident(m.schema)}.${ident(m.name)}`);
+      await client.query(
+        `insert into etl.model_state (model, hash, materialized, file, built_at, run_id, ms) values ($1, $2, $3, $4, now(), $5, $6)
+         on conflict (model) do update set hash = excluded.hash, materialized = excluded.materialized, file = excluded.file,
+           built_at = excluded.built_at, run_id = excluded.run_id, ms = excluded.ms`,
+        [m.id, hash, m.materialized, m.file, runId ?? null, Math.round(performance.now() - t0)],
+      );
+    });
   } catch (err) {
-    await client.query('rollback').catch(() => {});
     const e = err as Error & { position?: string };
     const line = e.position ? lineOfPosition(m, Number(e.position), offset) : undefined;
     throw new CliError('MODEL_SQL', `${m.file}${line ? `:${line}` : ''}: model ${m.id} failed: ${e.message}`, { cause: err });
-  } finally {
-    client.release();
   }
 }

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
-import type { Db } from '../db/connection.ts';
+import { inTransaction, type Db } from '../db/connection.ts';
 import { CliError } from '../errors.ts';
 import { columnNameFor, ident } from '../extract/headers.ts';
 
@@ -45,9 +45,7 @@ export async function loadValueMaps(db: Db, schema: string, mapsDir: string): Pr
     const [header, ...rows] = records;
     if (!header) throw new CliError('VALUE_MAP_EMPTY', `${file}: value map has no header line.`);
     const cols = header.map(columnNameFor);
-    const client = await db.pool.connect();
-    try {
-      await client.query('begin');
+    await inTransaction(db, async (client) => {
       await client.query(`drop table if exists ${ident(schema)}.${ident(name)} cascade`);
       await client.query(`create table ${ident(schema)}.${ident(name)} (${cols.map((c) => `${ident(c)} text`).join(', ')})`);
       for (const [i, r] of rows.entries()) {
@@ -58,13 +56,7 @@ export async function loadValueMaps(db: Db, schema: string, mapsDir: string): Pr
           r.map((v) => (v === '' ? null : v)),
         );
       }
-      await client.query('commit');
-    } catch (err) {
-      await client.query('rollback').catch(() => {});
-      throw err;
-    } finally {
-      client.release();
-    }
+    });
     out.push({ table: `${schema}.${name}`, rows: rows.length });
   }
   return out;

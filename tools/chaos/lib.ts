@@ -25,10 +25,8 @@ import { openDb, type Db } from '../../engine/db/connection.ts';
 import { migrateToLatest } from '../../engine/db/migrate.ts';
 import { projectRoot } from '../../engine/paths.ts';
 import type { PipelineDefinition } from '../../engine/pipeline.ts';
-import type { Destination } from '../../engine/destination.ts';
-import type { StepContext, StepFlags } from '../../engine/steps/context.ts';
-import { steps } from '../../engine/steps/index.ts';
-import { startRun, finishRun } from '../../engine/runs.ts';
+import type { StepFlags } from '../../engine/steps/context.ts';
+import { runOneStep } from '../../engine/steps/run-one.ts';
 import { generate, GENERATORS } from '../generate/index.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -109,34 +107,11 @@ export interface StepResult {
 /** Run one step in this process against `url`, like the CLI does (its own run row, destination closed at the end). */
 export async function runStepIn(url: string, pipeline: PipelineDefinition, step: string, input: string, flags: Partial<StepFlags> = {}, env: Record<string, string> = {}): Promise<StepResult> {
   const db: Db = openDb(url, 6);
-  const logs: string[] = [];
-  const runId = await startRun(db, pipeline.name, step, flags);
-  let dest: Destination | undefined;
-  const ctx: StepContext = {
-    db,
-    pipeline,
-    flags: { json: true, force: false, strictGates: false, ...flags },
-    runId,
-    input,
-    log: (m) => logs.push(m),
-    summary: {},
-    async destination() {
-      dest ??= await pipeline.destination.connect({ databaseUrl: url, env: { ...process.env, ...env }, log: (m) => logs.push(m) });
-      return dest;
-    },
-  };
-  const fn = steps[step] ?? pipeline.steps?.[step];
-  if (!fn) throw new Error(`no step ${step}`);
   try {
-    await fn(ctx);
-    await finishRun(db, runId, 'done', ctx.summary);
-    return { ok: true, summary: ctx.summary, logs, runId };
-  } catch (err) {
-    const e = err as Error & { code?: string };
-    await finishRun(db, runId, 'failed', ctx.summary, e.message).catch(() => {});
-    return { ok: false, code: e.code, message: e.message, summary: ctx.summary, logs, runId };
+    const r = await runOneStep(db, pipeline, step, input, flags, env);
+    const base = { summary: r.ctx.summary, logs: r.logs, runId: r.runId };
+    return r.error ? { ok: false, code: r.error.code, message: r.error.message, ...base } : { ok: true, ...base };
   } finally {
-    await dest?.close().catch(() => {});
     await db.close().catch(() => {});
   }
 }

@@ -43,20 +43,25 @@ const salutations = ['-None-', 'Mr.', 'Mrs.', 'Ms.', 'Dr.', 'Prof.'];
 export const DEAL_STAGES = ['Qualification', 'Needs Analysis', 'Value Proposition', 'Identify Decision Makers', 'Proposal/Price Quote', 'Negotiation/Review', 'Closed Won', 'Closed Lost', 'Closed Lost to Competition'];
 const address = (p: string, zip = 'Zip') => [t(`${p}_Street`, 250), t(`${p}_City`, 100), t(`${p}_State`, 100), t(`${p}_${zip}`, 30), t(`${p}_Country`, 100)];
 
+/** The fields a lead and a contact both start with, in this order. */
+const person = [
+  t('Last_Name', 80, { mandatory: true }),
+  t('First_Name', 40),
+  pl('Salutation', salutations),
+  f('Full_Name', 'text', { readOnly: true, length: 255 }),
+  f('Email', 'email', { length: 100 }),
+  f('Secondary_Email', 'email', { length: 100 }),
+  f('Phone', 'phone', { length: 30 }),
+  f('Mobile', 'phone', { length: 30 }),
+];
+
 export const DEFAULT_MODULES: ModuleDef[] = [
   {
     api_name: 'Leads',
     singular: 'Lead',
     duplicateCheck: 'Email',
     fields: [
-      t('Last_Name', 80, { mandatory: true }),
-      t('First_Name', 40),
-      pl('Salutation', salutations),
-      f('Full_Name', 'text', { readOnly: true, length: 255 }),
-      f('Email', 'email', { length: 100 }),
-      f('Secondary_Email', 'email', { length: 100 }),
-      f('Phone', 'phone', { length: 30 }),
-      f('Mobile', 'phone', { length: 30 }),
+      ...person,
       f('Fax', 'phone', { length: 30 }),
       t('Company', 200),
       t('Designation', 100),
@@ -88,14 +93,7 @@ export const DEFAULT_MODULES: ModuleDef[] = [
     singular: 'Contact',
     duplicateCheck: 'Email',
     fields: [
-      t('Last_Name', 80, { mandatory: true }),
-      t('First_Name', 40),
-      pl('Salutation', salutations),
-      f('Full_Name', 'text', { readOnly: true, length: 255 }),
-      f('Email', 'email', { length: 100 }),
-      f('Secondary_Email', 'email', { length: 100 }),
-      f('Phone', 'phone', { length: 30 }),
-      f('Mobile', 'phone', { length: 30 }),
+      ...person,
       f('Home_Phone', 'phone', { length: 30 }),
       f('Other_Phone', 'phone', { length: 30 }),
       f('Fax', 'phone', { length: 30 }),
