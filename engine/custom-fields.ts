@@ -1,16 +1,25 @@
 /**
  * The custom-field mapping: every source column the connector does not know, with the
  * destination field and type proposed by `discover`, and whether a person confirmed it.
- * It lives in pipelines/<pipeline>/custom-fields.csv so a consultant edits it like a value map;
- * `load` stops at a gate while any row is unconfirmed.
  *
- * Views carry custom values in a `_custom` jsonb column ({ "<source_column>": "<text>" });
- * the loader writes each confirmed mapping's value to its destination field, typed.
+ * Two files, never mixed up: the pipeline's defaults (pipelines/<pipeline>/custom-fields.csv,
+ * committed, for the bundled sample) and the mapping of THIS customer's export, which `discover`
+ * writes to the workspace (out/<pipeline>/custom-fields.csv, or --out DIR) for a person to
+ * confirm. The workspace file wins when it exists. `load` stops at a gate while any row of the
+ * mapping in use is unconfirmed.
+ *
+ * A mapping binds to the header as the export writes it (`source_header`), not to the raw column
+ * name derived from it: `transform` loads the mapping as <pipeline_schema>.map_custom_fields and
+ * the pipeline's custom_values model types each value in SQL (lib.typed_value) by the field's
+ * type and the source's conventions. Views carry the result in `_custom` ({field: typed value});
+ * the loader writes it as it is (docs/custom-fields.md).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { tmpdir } from 'node:os';
 import { parse } from 'csv-parse/sync';
 import type { PipelineDefinition } from './pipeline.ts';
+import { workspaceDir } from './workspace.ts';
 
 export type InferredType = 'text' | 'long_text' | 'number' | 'date' | 'checkbox' | 'picklist' | 'email' | 'phone';
 
@@ -30,9 +39,26 @@ export interface CustomFieldMapping {
   reason: string;
 }
 
+/** A header-only mapping file, for a pipeline with no custom fields (the table still exists). */
+export function emptyMappingFile(): string {
+  const file = path.join(tmpdir(), `crm-migrate-empty-custom-fields-${process.pid}.csv`);
+  writeFileSync(file, CUSTOM_FIELD_COLUMNS.join(',') + '\n');
+  return file;
+}
+
 export const CUSTOM_FIELD_COLUMNS = ['object', 'source_column', 'source_header', 'inferred_type', 'module', 'field', 'field_type', 'confirmed', 'reason'] as const;
 
-export const customFieldsFile = (p: PipelineDefinition) => path.join(p.dir, 'custom-fields.csv');
+/** The pipeline's committed defaults (the bundled sample's mapping). */
+export const defaultCustomFieldsFile = (p: Pick<PipelineDefinition, 'dir'>) => path.join(p.dir, 'custom-fields.csv');
+
+/** Where `discover` writes the mapping proposed for this export. */
+export const workspaceCustomFieldsFile = (p: Pick<PipelineDefinition, 'name'>, out?: string) => path.join(workspaceDir(p.name, out), 'custom-fields.csv');
+
+/** The mapping in use: the workspace's when discover wrote one, else the pipeline's defaults. */
+export function customFieldsFile(p: Pick<PipelineDefinition, 'name' | 'dir'>, out?: string): string {
+  const w = workspaceCustomFieldsFile(p, out);
+  return existsSync(w) ? w : defaultCustomFieldsFile(p);
+}
 
 export function readCustomFieldMappings(file: string): CustomFieldMapping[] {
   if (!existsSync(file)) return [];

@@ -26,17 +26,31 @@ export interface FileSpec {
   idColumn?: string;
 }
 
+/** The conventions a source's export is written in (docs/conventions.md). */
+export interface SourceConventions {
+  /** Order of nn/nn/yyyy dates: day first (dd/mm/yyyy) or month first (mm/dd/yyyy). */
+  dateOrder: 'dmy' | 'mdy';
+  /** IANA time zone of times written without an offset. */
+  timezone: string;
+  /** Country of phone numbers written without a country code (ISO 3166 alpha-2). */
+  phoneCountry: string;
+  /** Decimal separator of numbers and money; decides only shapes like `1,500` that could be either. */
+  decimalSeparator: '.' | ',';
+  /** Currency of amounts that do not name one (ISO 4217). */
+  currency: string;
+}
+
 export interface SourceConnector {
   name: string;
   /** Human name, e.g. "Leadtrekker Lead Management". */
   title: string;
   files: FileSpec[];
-  /** Whether ambiguous nn/nn/yyyy dates are day-first. */
-  dayFirst: boolean;
-  /** Time zone of times written without an offset. */
-  timezone: string;
-  /** Default country for phone numbers (ISO 3166 alpha-2). */
-  defaultCountry: string;
+  /**
+   * How the source writes values: the one place the staging models' parsers take their rules from
+   * (dates, times, phones, numbers, money). An export can override any of them (extract flags or a
+   * conventions file beside the export: engine/extract/conventions.ts).
+   */
+  conventions: SourceConventions;
   /** Folder with the bundled sample export. */
   sampleDir: string;
   /** Folder with attachment bodies, relative to the export folder, if the source has one. */

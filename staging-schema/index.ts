@@ -6,6 +6,7 @@ import type { Migration } from 'kysely';
 import * as m0001 from './0001_etl_control_tables.ts';
 import * as m0010 from './0010_extract_findings_profiles.ts';
 import * as m0011 from './0011_extract_batch_bytes.ts';
+import * as m0012 from './0012_source_conventions.ts';
 import * as m0020 from './0020_model_state.ts';
 import * as m0030 from './0030_load_work.ts';
 import * as m0040 from './0040_lifecycle.ts';
@@ -14,6 +15,7 @@ export const migrations: Record<string, Migration> = {
   '0001_etl_control_tables': m0001,
   '0010_extract_findings_profiles': m0010,
   '0011_extract_batch_bytes': m0011,
+  '0012_source_conventions': m0012,
   '0020_model_state': m0020,
   '0030_load_work': m0030,
   '0040_lifecycle': m0040,

@@ -13,7 +13,7 @@ export { notMigratedInventory, notMigratedMarkdown } from './not-migrated.ts';
  * tables that has no confirmed row (discover has not been run since it appeared).
  */
 export async function requireConfirmedCustomFields(ctx: StepContext): Promise<void> {
-  const file = customFieldsFile(ctx.pipeline);
+  const file = customFieldsFile(ctx.pipeline, ctx.flags.out);
   const rows = readCustomFieldMappings(file);
   const confirmed = new Set(rows.filter((r) => r.confirmed).map((r) => `${r.object}.${r.source_column}`));
   const unconfirmed = rows.filter((r) => !r.confirmed).map((r) => `${r.object}.${r.source_column}`);

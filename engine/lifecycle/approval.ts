@@ -16,7 +16,7 @@ import type { StepContext } from '../steps/context.ts';
 import type { Db } from '../db/connection.ts';
 
 /** sha256 over the pipeline's SQL models (and shared SQL functions), value maps and custom-field file. */
-export function mappingHash(p: PipelineDefinition): string {
+export function mappingHash(p: PipelineDefinition, out?: string): string {
   const h = createHash('sha256');
   for (const schema of ['lib', ...modelSchemas(p)]) {
     const dir = path.join(sqlDir, schema);
@@ -24,7 +24,7 @@ export function mappingHash(p: PipelineDefinition): string {
     for (const f of readdirSync(dir).filter((x) => x.endsWith('.sql')).sort()) h.update(`${schema}/${f}\0`).update(readFileSync(path.join(dir, f))).update('\0');
   }
   h.update(`maps\0${mapsHash(path.join(p.dir, 'maps'))}\0`);
-  const cf = customFieldsFile(p);
+  const cf = customFieldsFile(p, out);
   if (existsSync(cf)) h.update('custom-fields\0').update(readFileSync(cf));
   return h.digest('hex');
 }
@@ -38,11 +38,11 @@ export interface Approval {
   approved_at: Date;
 }
 
-export async function currentApproval(db: Db, p: PipelineDefinition): Promise<Approval | undefined> {
+export async function currentApproval(db: Db, p: PipelineDefinition, out?: string): Promise<Approval | undefined> {
   const { rows } = await db.pool.query(
     `select id, sample_run_id, verify_run_id, mapping_hash, approved_by, approved_at from etl.sample_approvals
       where pipeline = $1 and mapping_hash = $2 order by id desc limit 1`,
-    [p.name, mappingHash(p)],
+    [p.name, mappingHash(p, out)],
   );
   return rows[0];
 }
@@ -52,7 +52,7 @@ export async function currentApproval(db: Db, p: PipelineDefinition): Promise<Ap
  * On the sandbox it passes automatically (recorded) unless --strict-gates.
  */
 export async function requireApprovedSample(ctx: StepContext): Promise<void> {
-  const approval = await currentApproval(ctx.db, ctx.pipeline);
+  const approval = await currentApproval(ctx.db, ctx.pipeline, ctx.flags.out);
   if (approval) {
     ctx.log(`sample approved by ${approval.approved_by} at ${approval.approved_at.toISOString()} (sample run ${approval.sample_run_id}) for the current mapping`);
     return;
@@ -69,7 +69,7 @@ export async function requireApprovedSample(ctx: StepContext): Promise<void> {
 export async function approveSample(ctx: StepContext): Promise<Approval> {
   const by = typeof ctx.flags.by === 'string' ? ctx.flags.by.trim() : '';
   if (!by) throw new UsageError('approve needs --by NAME (who signs off the sample).');
-  const hash = mappingHash(ctx.pipeline);
+  const hash = mappingHash(ctx.pipeline, ctx.flags.out);
   const { rows } = await ctx.db.pool.query(
     `select v.run_id, v.sample_run_id, v.mismatches, v.records from etl.verifications v
       where v.pipeline = $1 and v.mapping_hash = $2 and v.sample_run_id is not null order by v.run_id desc limit 1`,

@@ -10,7 +10,6 @@ import type { Destination, LookupRef, Payload } from '../destination.ts';
 import { viewOf, pipelineSchema, type LoadObject, type PipelineDefinition } from '../pipeline.ts';
 import { ident } from '../extract/headers.ts';
 import type { StepContext } from '../steps/context.ts';
-import { customFieldsFile, readCustomFieldMappings, type CustomFieldMapping } from '../custom-fields.ts';
 
 /** out/<pipeline>/<part> (or --out DIR/<part>), created. */
 export function outDir(ctx: StepContext, part: string): string {
@@ -139,6 +138,9 @@ export async function expectedRecords(
     }
     const fields: Payload = {};
     for (const [k, val] of Object.entries(row)) if (k !== 'source_key' && !k.startsWith('_')) fields[k] = jsonValue(val);
+    // the typed custom fields of the view, as the loader writes them
+    if (row._custom && typeof row._custom === 'object')
+      for (const [k, val] of Object.entries(row._custom as Record<string, unknown>)) if (val !== null && val !== undefined) fields[k] = val;
     let ownerId: string | undefined;
     let ownerKnown = true;
     if (o.owner) {
@@ -180,5 +182,4 @@ export async function expectedRecords(
 /** The pipeline's schema name, re-exported for the lifecycle modules. */
 export { pipelineSchema };
 
-/** The custom-field mappings a person confirmed (the loader writes only those). */
-export const confirmedCustomFields = (p: PipelineDefinition): CustomFieldMapping[] => readCustomFieldMappings(customFieldsFile(p)).filter((m) => m.confirmed);
+

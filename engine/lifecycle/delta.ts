@@ -9,7 +9,6 @@
 import path from 'node:path';
 import { loadObject, type ObjectCounts } from '../load/load-object.ts';
 import { recordStep } from '../runs.ts';
-import { confirmedCustomFields } from './common.ts';
 import { extract } from '../steps/extract.ts';
 import { transform } from '../steps/transform.ts';
 import type { StepContext } from '../steps/context.ts';
@@ -52,7 +51,7 @@ export async function runDelta(ctx: StepContext): Promise<DeltaObject[]> {
     ).rows as DeltaObject['deleted'];
     // New and changed: the loader compares each row's payload hash with etl.id_map and writes
     // only what differs (inserts for unmapped keys, updates of the changed fields).
-    const counts = await loadObject({ db, pipeline, destination: dest, runId: ctx.runId, fallbackOwner, customFields: confirmedCustomFields(pipeline), input: ctx.input, log: ctx.log }, obj);
+    const counts = await loadObject({ db, pipeline, destination: dest, runId: ctx.runId, fallbackOwner, input: ctx.input, log: ctx.log }, obj);
     await recordStep(db, ctx.runId, `delta:${obj.name}`, 'done', counts);
     const written = (
       await db.pool.query(`select action, source_key from etl.load_log where run_id = $1 and pipeline = $2 and object = $3 and action in ('insert','update') order by source_key`, [

@@ -84,7 +84,7 @@ export async function runHandoff(ctx: StepContext): Promise<{ dir: string; files
   // 3. Custom fields to create in the destination before the load.
   const cfHeader = ['module', 'field', 'label', 'type', 'length', 'source', 'confirmed', 'done'];
   const cfRows: unknown[][] = [];
-  for (const m of readCustomFieldMappings(customFieldsFile(pipeline))) cfRows.push([m.module, m.field, m.source_header, m.field_type, '', `${m.object}.${m.source_column}`, m.confirmed ? 'yes' : 'no', '']);
+  for (const m of readCustomFieldMappings(customFieldsFile(pipeline, ctx.flags.out))) cfRows.push([m.module, m.field, m.source_header, m.field_type, '', `${m.object}.${m.source_column}`, m.confirmed ? 'yes' : 'no', '']);
   for (const f of pipeline.schema?.fields ?? []) cfRows.push([f.module, f.field, f.label, f.type, f.length ?? '', 'pipeline schema', 'yes', '']);
   for (const mod of pipeline.schema?.modules ?? []) {
     cfRows.push([mod.apiName, '', mod.label, 'custom module', '', 'pipeline schema', 'yes', '']);

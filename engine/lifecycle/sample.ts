@@ -9,7 +9,6 @@ import { modelSchemas } from '../pipeline.ts';
 import { ident } from '../extract/headers.ts';
 import { loadObject, type ObjectCounts } from '../load/load-object.ts';
 import { recordStep } from '../runs.ts';
-import { confirmedCustomFields } from './common.ts';
 import { UsageError } from '../errors.ts';
 import type { StepContext } from '../steps/context.ts';
 import { picklistColumns, relationExists, viewName } from './common.ts';
@@ -129,7 +128,7 @@ export async function runSample(ctx: StepContext): Promise<void> {
      on conflict do nothing`,
     [ctx.runId, pipeline.name, JSON.stringify(rows)],
   );
-  await db.pool.query(`insert into etl.samples (run_id, pipeline, size, mapping_hash, keys) values ($1,$2,$3,$4,$5)`, [ctx.runId, pipeline.name, size, mappingHash(pipeline), rows.length]);
+  await db.pool.query(`insert into etl.samples (run_id, pipeline, size, mapping_hash, keys) values ($1,$2,$3,$4,$5)`, [ctx.runId, pipeline.name, size, mappingHash(pipeline, ctx.flags.out), rows.length]);
   ctx.log(`sample: ${rows.length} records (size ${size} per object): ${[...picked].map(([o, k]) => `${o} ${k.size}`).join(', ')}`);
 
   const dest = await ctx.destination();
@@ -139,7 +138,7 @@ export async function runSample(ctx: StepContext): Promise<void> {
   for (const obj of pipeline.objects) {
     const keys = picked.get(obj.name);
     if (!keys?.size) continue;
-    const counts = await loadObject({ db, pipeline, destination: dest, runId: ctx.runId, fallbackOwner, customFields: confirmedCustomFields(pipeline), input: ctx.input, onlyKeys: new Set(keys.keys()), log: ctx.log }, obj);
+    const counts = await loadObject({ db, pipeline, destination: dest, runId: ctx.runId, fallbackOwner, input: ctx.input, onlyKeys: new Set(keys.keys()), log: ctx.log }, obj);
     objects.push(counts);
     await recordStep(db, ctx.runId, `sample:${obj.name}`, 'done', counts);
     await reconcileObject({ db, pipeline, destination: dest, runId: ctx.runId, log: ctx.log, summary: ctx.summary }, obj, counts);

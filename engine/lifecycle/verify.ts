@@ -159,9 +159,10 @@ export async function runVerify(ctx: StepContext): Promise<VerifyResult> {
         } else diffs.push({ object: obj.name, source_key: key, dest_id: destId, field: '*', expected: 'record', actual: why, reason: 'missing record' });
         continue;
       }
-      // Fields the loader adds beyond the view's columns (typed custom fields, an idempotency
-      // key) are checked against what it wrote; the view's own columns against the view now.
-      const want = { ...(mapped.get(key)?.payload ?? {}), ...exp.shaped };
+      // Every field against the view now (its typed custom fields included), never against
+      // what the loader derived; the idempotency key is the record's source_key.
+      const want: Payload = { ...exp.shaped };
+      if (dest.upsert && dest.idempotencyField) want[dest.idempotencyField] = key;
       // In the written shape, where the destination reads records back in another one (Nutshell).
       const seen = dest.asWritten ? await dest.asWritten(obj.module, actual, want) : actual;
       for (const [field, value] of Object.entries(want)) {
@@ -184,7 +185,7 @@ export async function runVerify(ctx: StepContext): Promise<VerifyResult> {
     `insert into etl.verifications (run_id, pipeline, sample_run_id, mapping_hash, records, fields, mismatches) values ($1,$2,$3,$4,$5,$6,$7)
      on conflict (run_id) do update set sample_run_id = excluded.sample_run_id, mapping_hash = excluded.mapping_hash, records = excluded.records,
        fields = excluded.fields, mismatches = excluded.mismatches, at = now()`,
-    [ctx.runId, pipeline.name, sampleRunId, mappingHash(pipeline), records, fields, diffs.length],
+    [ctx.runId, pipeline.name, sampleRunId, mappingHash(pipeline, ctx.flags.out), records, fields, diffs.length],
   );
 
   const byField: Record<string, number> = {};

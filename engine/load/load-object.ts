@@ -18,8 +18,6 @@ import type { Destination, LookupRef, Payload, RecordOutcome } from '../destinat
 import { viewOf, type LoadObject, type PipelineDefinition } from '../pipeline.ts';
 import { ident } from '../extract/headers.ts';
 import { CliError } from '../errors.ts';
-import type { CustomFieldMapping } from '../custom-fields.ts';
-import { convertCustomValue } from './custom-values.ts';
 import { loadAttachmentRow, type AttachmentRow } from './attachments.ts';
 
 export interface ObjectCounts {
@@ -47,8 +45,6 @@ export interface LoadContext {
   onlyKeys?: Set<string>;
   log?: (msg: string) => void;
   onProgress?: (done: number, total: number) => void;
-  /** Confirmed custom-field mappings (rows of custom-fields.csv with confirmed = yes). */
-  customFields?: CustomFieldMapping[];
   /** Export folder (attachments are read from its files/ dir). */
   input?: string;
 }
@@ -105,14 +101,12 @@ export class ObjectLoader {
   readonly counts: ObjectCounts;
   private users?: Map<string, string | null>;
   private readonly lookupObjects: (readonly [string, string[]])[];
-  private readonly mappings: CustomFieldMapping[];
   constructor(
     private readonly ctx: LoadContext,
     private readonly obj: LoadObject,
   ) {
     this.counts = emptyCounts(obj.name);
     this.lookupObjects = Object.entries(obj.lookups ?? {}).map(([field, o]) => [field, Array.isArray(o) ? o : [o]] as const);
-    this.mappings = (ctx.customFields ?? []).filter((m) => m.confirmed && m.module === obj.module && m.field);
   }
 
   get view(): string {
@@ -250,24 +244,10 @@ export class ObjectLoader {
       const fields: Payload = {};
       for (const [k, v] of Object.entries(row)) if (k !== 'source_key' && !k.startsWith('_')) fields[k] = jsonValue(v);
 
-      // Custom fields: each confirmed mapping's value, typed; a value that does not convert is a reject.
-      if (this.mappings.length && row._custom && typeof row._custom === 'object') {
-        const custom = row._custom as Record<string, unknown>;
-        let bad: { field: string; message: string } | undefined;
-        for (const m of this.mappings) {
-          if (!(m.source_column in custom)) continue;
-          const r = convertCustomValue(custom[m.source_column], m.field_type || m.inferred_type);
-          if (!r.ok) {
-            bad = { field: m.field, message: `${obj.name} ${sourceKey}: custom column ${m.source_column} -> ${m.module}.${m.field} (${m.field_type}): ${r.message}` };
-            break;
-          }
-          if (r.value !== null) fields[m.field] = r.value;
-        }
-        if (bad) {
-          await this.reject(sourceKey, 'CUSTOM_FIELD_INVALID', bad.message, bad.field);
-          continue;
-        }
-      }
+      // Custom fields: `_custom` holds {field: value}, already typed in SQL (the pipeline's
+      // custom_values model, by the field's type and the source's conventions); written as is.
+      if (row._custom && typeof row._custom === 'object')
+        for (const [f, v] of Object.entries(row._custom as Record<string, unknown>)) if (v !== null && v !== undefined) fields[f] = v;
 
       // Owner: the source email, matched in the users step.
       let ownerId: string | undefined;

@@ -39,7 +39,6 @@ export interface RunLoadOptions {
   runId: number;
   workers: number;
   fallbackOwner?: string;
-  customFields?: CustomFieldMapping[];
   input?: string;
   log: (msg: string) => void;
   /** Show a progress bar per object (TTY, not --json). */
@@ -108,7 +107,7 @@ export async function runLoad(o: RunLoadOptions): Promise<ObjectCounts[]> {
     try {
       if (!obj) throw new CliError('LOAD_PLAN_UNKNOWN_OBJECT', `load plan ${planId} names object ${c.object}, which ${pipeline.name} does not have`);
       const counts = await loadChunk(
-        { db, pipeline, destination: o.destination, runId: o.runId, fallbackOwner: c.fallback_owner ?? undefined, customFields: o.customFields, input: o.input, log: o.log },
+        { db, pipeline, destination: o.destination, runId: o.runId, fallbackOwner: c.fallback_owner ?? undefined, input: o.input, log: o.log },
         obj,
         c.lo_key,
         c.hi_key,

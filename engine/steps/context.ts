@@ -22,6 +22,12 @@ export interface StepFlags {
   all?: boolean;
   /** approve: who signs off. */
   by?: string;
+  /** Conventions the export is read with, overriding the connector's and the export's file (extract, delta). */
+  dateOrder?: 'dmy' | 'mdy';
+  timezone?: string;
+  phoneCountry?: string;
+  decimalSeparator?: '.' | ',';
+  currency?: string;
   /** convert (leadtrekker-to-zoho): comma-separated source statuses whose leads are converted. */
   convertStatus?: string;
   [k: string]: unknown;

@@ -1,5 +1,7 @@
 import cliProgress from 'cli-progress';
 import { extractSource, type ExtractProgress } from '../extract/extract-source.ts';
+import { writeCustomFunctions } from '../extract/custom-columns.ts';
+import { describeConventions, resolveConventions, saveConventions } from '../extract/conventions.ts';
 import type { Step } from './context.ts';
 
 /**
@@ -50,6 +52,10 @@ function progressBar(enabled: boolean) {
 export const extract: Step = async (ctx) => {
   const { pipeline, flags } = ctx;
   ctx.log(`extract: ${pipeline.source.title} exports from ${ctx.input}`);
+  // Resolved before anything lands, so a bad conventions file or flag stops the step early.
+  const conventions = resolveConventions(pipeline.source, ctx.input, flags);
+  const overridden = Object.entries(conventions.origin).filter(([, o]) => o !== 'connector');
+  ctx.log(`  read as: ${describeConventions(conventions)}${overridden.length ? ` (${overridden.map(([k, o]) => `${k} from ${o}`).join(', ')})` : ''}`);
   const bar = progressBar(!!process.stderr.isTTY && !flags.json);
   let results;
   try {
@@ -81,6 +87,9 @@ export const extract: Step = async (ctx) => {
     );
   }
   if (rejected) ctx.log(`  ${rejected} row(s) rejected: see etl.rejects (file, line, reason)`);
+  await saveConventions(ctx.db, pipeline.source.name, conventions, { pipeline: pipeline.name, runId: ctx.runId });
+  await writeCustomFunctions(ctx.db, pipeline.source);
   ctx.summary.extract = results;
+  ctx.summary.conventions = conventions;
   ctx.summary.extract_totals = { landed, rejected };
 };

@@ -6,7 +6,6 @@ import { CliError, UsageError } from '../errors.ts';
 import { gate } from '../gates.ts';
 import { requireApprovedSample, reconcileObject } from '../lifecycle/index.ts';
 import { requireConfirmedCustomFields } from '../discover/index.ts';
-import { customFieldsFile, readCustomFieldMappings } from '../custom-fields.ts';
 import { requireIdempotencyFields } from './setup.ts';
 
 /**
@@ -45,11 +44,6 @@ export const load: Step = async (ctx) => {
   }
 
   await requireIdempotencyFields(ctx, dest);
-  const mappings = readCustomFieldMappings(customFieldsFile(ctx.pipeline));
-  const unconfirmed = mappings.filter((m) => !m.confirmed);
-  if (unconfirmed.length)
-    await gate(ctx, 'CUSTOM_FIELDS_UNCONFIRMED', `${unconfirmed.length} custom column(s) in ${customFieldsFile(ctx.pipeline)} are not confirmed (${unconfirmed.map((m) => `${m.object}.${m.source_column}`).join(', ')}); review and set confirmed to yes.`);
-  const customFields = mappings.filter((m) => m.confirmed);
   const objects: ObjectCounts[] = [];
   const before = dest.stats?.();
   await runLoad({
@@ -59,7 +53,6 @@ export const load: Step = async (ctx) => {
     runId: ctx.runId,
     workers,
     fallbackOwner,
-    customFields,
     input: ctx.input,
     log: ctx.log,
     progress: !ctx.flags.json && !!process.stderr.isTTY,

@@ -78,7 +78,7 @@ export async function planSetup(ctx: StepContext, dest: Destination): Promise<Pl
       values: f.valuesFrom ? await valuesFrom(ctx, f.valuesFrom, `${f.module}.${f.field}`) : undefined,
       why: 'pipeline schema',
     });
-  for (const m of readCustomFieldMappings(customFieldsFile(pipeline)).filter((r) => r.confirmed && r.module && r.field))
+  for (const m of readCustomFieldMappings(customFieldsFile(pipeline, ctx.flags.out)).filter((r) => r.confirmed && r.module && r.field))
     needs.push({ module: m.module, apiName: m.field, label: m.source_header || m.field, type: m.field_type || m.inferred_type, why: `custom column ${m.object}.${m.source_column}` });
 
   if (!dest.schema) {

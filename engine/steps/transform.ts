@@ -1,8 +1,12 @@
 import path from 'node:path';
 import { buildModels, dataVersion } from '../transform/build.ts';
-import { loadValueMaps } from '../transform/value-maps.ts';
+import { existsSync } from 'node:fs';
+import { loadCsvTable, loadValueMaps } from '../transform/value-maps.ts';
+import { customFieldsFile, emptyMappingFile } from '../custom-fields.ts';
 import { modelSchemas, pipelineSchema } from '../pipeline.ts';
 import { modelsDir } from '../transform/models.ts';
+import { writeCustomFunctions } from '../extract/custom-columns.ts';
+import { resolveConventions, saveConventions } from '../extract/conventions.ts';
 import type { Step } from './context.ts';
 
 /**
@@ -13,13 +17,21 @@ import type { Step } from './context.ts';
  */
 export const transform: Step = async (ctx) => {
   const mapsDir = path.join(ctx.pipeline.dir, 'maps');
+  // The staging models read the conventions extract recorded; a database no extract wrote to
+  // (a fixture, a restored copy) gets the connector's own.
+  await saveConventions(ctx.db, ctx.pipeline.source.name, resolveConventions(ctx.pipeline.source, undefined), { onlyIfMissing: true });
+  await writeCustomFunctions(ctx.db, ctx.pipeline.source);
   const maps = await loadValueMaps(ctx.db, pipelineSchema(ctx.pipeline), mapsDir);
+  // The custom-field mapping in use (the workspace's, else the pipeline's defaults), as a table
+  // the custom_values model binds to the export's headers.
+  const mappingFile = customFieldsFile(ctx.pipeline, ctx.flags.out);
+  maps.push(await loadCsvTable(ctx.db, pipelineSchema(ctx.pipeline), 'map_custom_fields', existsSync(mappingFile) ? mappingFile : emptyMappingFile()));
   const t0 = performance.now();
   const result = await buildModels(ctx.db, modelsDir(), {
     schemas: modelSchemas(ctx.pipeline),
     select: ctx.flags.select,
     force: ctx.flags.force,
-    dataVersion: await dataVersion(ctx.db, mapsDir),
+    dataVersion: await dataVersion(ctx.db, mapsDir, mappingFile),
     runId: ctx.runId,
   });
   ctx.log(

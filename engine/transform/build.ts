@@ -7,11 +7,13 @@
  * `force` rebuilds everything; models named with `select` are always rebuilt.
  */
 import { createHash } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { inTransaction, type Db } from '../db/connection.ts';
 import { CliError } from '../errors.ts';
 import { ident } from '../extract/headers.ts';
 import { mapsHash } from './value-maps.ts';
-import { buildStatement, descendants, lineOfPosition, loadModels, topoSort, type Model, type ModelGraph } from './models.ts';
+import { buildStatement, descendants, indexStatements, lineOfPosition, loadModels, topoSort, type Model, type ModelGraph } from './models.ts';
 
 export interface BuildOptions {
   /** Schemas whose models to build (with everything they depend on). */
@@ -27,6 +29,8 @@ export interface BuildOptions {
   dataVersion?: string;
   runId?: number;
   onModel?: (m: Model, ms: number) => void;
+  /** Models built at once (default buildConcurrency()). */
+  concurrency?: number;
 }
 
 export interface BuildResult {
@@ -69,12 +73,20 @@ export function modelHashes(graph: ModelGraph, order: Model[], dataVersion = '')
 }
 
 /**
- * What table models read besides other models: landed files (etl.extract_batches) and the
- * pipeline's value maps. A new batch or an edited map makes table models rebuild.
+ * What table models read besides other models: landed files (etl.extract_batches), the
+ * conventions they are read with (etl.source_conventions), the pipeline's value maps and other
+ * files loaded as tables (the custom-field mapping). A new batch, a changed convention or an
+ * edited map makes table models rebuild.
  */
-export async function dataVersion(db: Db, mapsDir: string): Promise<string> {
+export async function dataVersion(db: Db, mapsDir: string, ...files: string[]): Promise<string> {
   const b = await db.pool.query(`select coalesce(max(batch_id), 0) as b, count(*) as n from etl.extract_batches`);
-  return `${b.rows[0].b}:${b.rows[0].n}:${mapsHash(mapsDir)}`;
+  const c = await db.pool.query(
+    `select coalesce(string_agg(concat_ws('|', source, date_order, timezone, phone_country, decimal_separator, currency), ';' order by source), '') as c
+       from etl.source_conventions`,
+  );
+  const h = createHash('sha256').update(c.rows[0].c).update('\0').update(mapsHash(mapsDir));
+  for (const f of files) h.update('\0').update(existsSync(f) ? readFileSync(f) : '');
+  return `${b.rows[0].b}:${b.rows[0].n}:${h.digest('hex').slice(0, 24)}`;
 }
 
 export async function buildModels(db: Db, sqlDir: string, opts: BuildOptions): Promise<BuildResult> {
@@ -109,7 +121,7 @@ export async function buildModels(db: Db, sqlDir: string, opts: BuildOptions): P
   );
   const built: BuildResult['built'] = [];
   const skipped: string[] = [];
-  for (const m of order) {
+  const visit = async (m: Model) => {
     // Checked now, not up front: rebuilding an upstream view drops its dependents (cascade).
     const exists = (await db.pool.query('select to_regclass($1) is not null as ok', [`${ident(m.schema)}.${ident(m.name)}`])).rows[0].ok;
     const explicit = selected?.has(m.id) ?? false;
@@ -117,19 +129,75 @@ export async function buildModels(db: Db, sqlDir: string, opts: BuildOptions): P
     // Models outside --select (upstream, or downstream without +) are only built when missing.
     if (selected && !explicit && exists) {
       skipped.push(m.id);
-      continue;
+      return;
     }
     if (!explicit && !opts.force && unchanged) {
       skipped.push(m.id);
-      continue;
+      return;
     }
     const t0 = performance.now();
     await buildOne(db, m, hashes.get(m.id)!, opts.runId);
     const ms = performance.now() - t0;
     built.push({ id: m.id, materialized: m.materialized, ms });
     opts.onModel?.(m, ms);
-  }
+  };
+  // Schemas first, one at a time: two builds creating one schema at once collide in the catalog.
+  for (const schema of new Set(order.map((m) => m.schema))) await db.pool.query(`create schema if not exists ${ident(schema)}`);
+  await runInDependencyOrder(order, visit, opts.concurrency ?? buildConcurrency());
   return { built, skipped };
+}
+
+/**
+ * How many models build at once: independent table models (a source's staging tables) are the
+ * bulk of a transform, and each CREATE TABLE AS keeps one server core busy. Defaults to the
+ * machine's cores (at most 4); CRM_MIGRATE_BUILD_CONCURRENCY sets it (1: one at a time).
+ */
+export function buildConcurrency(): number {
+  const env = Number(process.env.CRM_MIGRATE_BUILD_CONCURRENCY);
+  if (Number.isInteger(env) && env >= 1) return env;
+  return Math.max(1, Math.min(4, availableParallelism()));
+}
+
+/**
+ * Run `visit` for every model once all the models it depends on (within `order`) are done, up to
+ * `concurrency` at a time. The first failure stops new starts; running ones finish, then it throws.
+ */
+async function runInDependencyOrder(order: Model[], visit: (m: Model) => Promise<void>, concurrency: number): Promise<void> {
+  const inOrder = new Set(order.map((m) => m.id));
+  const waiting = new Map(order.map((m) => [m.id, new Set(m.dependsOn.filter((d) => inOrder.has(d)))]));
+  const ready: Model[] = order.filter((m) => waiting.get(m.id)!.size === 0);
+  const byId = new Map(order.map((m) => [m.id, m]));
+  let running = 0;
+  let failure: unknown;
+  let done = 0;
+  await new Promise<void>((resolve) => {
+    const pump = () => {
+      if (failure !== undefined && running === 0) return resolve();
+      if (done === order.length) return resolve();
+      while (failure === undefined && running < concurrency && ready.length) {
+        // Tables first: they are the long builds, and views waiting on them cannot start anyway.
+        const i = Math.max(0, ready.findIndex((m) => m.materialized === 'table'));
+        const m = ready.splice(i, 1)[0]!;
+        running++;
+        visit(m).then(
+          () => {
+            running--;
+            done++;
+            for (const [id, deps] of waiting)
+              if (deps.delete(m.id) && deps.size === 0) ready.push(byId.get(id)!);
+            pump();
+          },
+          (err) => {
+            running--;
+            failure ??= err;
+            pump();
+          },
+        );
+      }
+    };
+    pump();
+  });
+  if (failure !== undefined) throw failure;
 }
 
 async function buildOne(db: Db, m: Model, hash: string, runId: number | undefined): Promise<void> {
@@ -147,6 +215,7 @@ async function buildOne(db: Db, m: Model, hash: string, runId: number | undefine
       else if (relkind === 'r') await client.query(`drop table ${ident(m.schema)}.${ident(m.name)} cascade`);
       else if (relkind === 'm') await client.query(`drop materialized view ${ident(m.schema)}.${ident(m.name)} cascade`);
       await client.query(sql);
+      for (const stmt of indexStatements(m)) await client.query(stmt);
       if (m.materialized === 'table') await client.query(`analyze ${ident(m.schema)}.${ident(m.name)}`);
       await client.query(
         `insert into etl.model_state (model, hash, materialized, file, built_at, run_id, ms) values ($1, $2, $3, $4, now(), $5, $6)

@@ -2,13 +2,19 @@
  * SQL models: plain `.sql` files under sql/<schema>/<name>.sql, each a SELECT that becomes
  * the view (or table) <schema>.<name>. Files under sql/lib/ are run as written (functions).
  *
- * A model's dependencies are the other models it names as <schema>.<name>. Header comments
- * at the top of a file set options:
- *   -- materialized: table        (default: view)
+ * A model's dependencies are the other models it names as <schema>.<name>.
+ *
+ * Materialization is declared per folder, as dbt does per directory: `sql/<schema>/_config.yml`
+ * (`materialized: table`) sets the default of every model in it; without one, models are views.
+ * Header comments at the top of a file set a model's own options:
+ *   -- materialized: table|view   (overrides the folder's)
  *   -- depends_on: stg_x.y, ...   (extra dependencies the text does not show)
+ *   -- unique_key: col[, col]     (tables: a unique index, so a duplicate key fails the build)
+ *   -- indexes: col[, col]; col   (tables: more indexes, `;` between them)
  */
 import { readdirSync, readFileSync, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import { CliError } from '../errors.ts';
 import { ident } from '../extract/headers.ts';
 import { sqlDir } from '../paths.ts';
@@ -27,7 +33,37 @@ export interface Model {
   sql: string;
   materialized: 'view' | 'table';
   dependsOn: string[];
+  /** Tables: columns of the unique index built with the table. */
+  uniqueKey: string[];
+  /** Tables: further indexes, each a list of columns. */
+  indexes: string[][];
 }
+
+/** What `sql/<schema>/_config.yml` may set for the models of its folder. */
+export interface FolderConfig {
+  materialized?: 'view' | 'table';
+}
+
+export const FOLDER_CONFIG = '_config.yml';
+
+function folderConfig(dir: string): FolderConfig {
+  const file = path.join(dir, FOLDER_CONFIG);
+  if (!existsSync(file)) return {};
+  let raw: unknown;
+  try {
+    raw = parseYaml(readFileSync(file, 'utf8')) ?? {};
+  } catch (err) {
+    throw new CliError('MODEL_CONFIG_INVALID', `${file}: not valid YAML (${(err as Error).message.split('\n')[0]})`, { cause: err });
+  }
+  const cfg = raw as Record<string, unknown>;
+  const unknown = Object.keys(cfg).filter((k) => !['materialized', 'comment'].includes(k));
+  if (unknown.length) throw new CliError('MODEL_CONFIG_INVALID', `${file}: unknown setting(s) ${unknown.join(', ')}; allowed: materialized, comment`);
+  if (cfg.materialized !== undefined && cfg.materialized !== 'table' && cfg.materialized !== 'view')
+    throw new CliError('MODEL_CONFIG_INVALID', `${file}: materialized must be table or view, not ${JSON.stringify(cfg.materialized)}`);
+  return { materialized: cfg.materialized as FolderConfig['materialized'] };
+}
+
+const columnList = (v: string | undefined) => (v ?? '').split(',').map((c) => c.trim()).filter(Boolean);
 
 export interface LibScript {
   file: string;
@@ -63,6 +99,7 @@ export function loadModels(sqlDir: string): ModelGraph {
   for (const schema of readdirSync(sqlDir).sort()) {
     const dir = path.join(sqlDir, schema);
     if (!statSync(dir).isDirectory()) continue;
+    const cfg = schema === 'lib' ? {} : folderConfig(dir);
     for (const f of readdirSync(dir).sort()) {
       if (!f.endsWith('.sql')) continue;
       const file = path.join(dir, f);
@@ -73,14 +110,23 @@ export function loadModels(sqlDir: string): ModelGraph {
       }
       const name = f.replace(/\.sql$/, '');
       const h = header(sql);
+      if (h.materialized !== undefined && h.materialized !== 'table' && h.materialized !== 'view')
+        throw new CliError('MODEL_CONFIG_INVALID', `${file}: materialized must be table or view, not "${h.materialized}"`);
+      const materialized = (h.materialized ?? cfg.materialized ?? 'view') as Model['materialized'];
+      const uniqueKey = columnList(h.unique_key);
+      const indexes = (h.indexes ?? '').split(';').map(columnList).filter((l) => l.length);
+      if (materialized === 'view' && (uniqueKey.length || indexes.length))
+        throw new CliError('MODEL_CONFIG_INVALID', `${file}: unique_key and indexes need a table (materialized: table); a view has no index of its own`);
       models.set(`${schema}.${name}`, {
         schema,
         name,
         id: `${schema}.${name}`,
         file,
         sql: sql.trim().replace(/;\s*$/, ''),
-        materialized: h.materialized === 'table' ? 'table' : 'view',
+        materialized,
         dependsOn: (h.depends_on ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+        uniqueKey,
+        indexes,
       });
     }
   }
@@ -144,6 +190,16 @@ export function buildStatement(m: Model): { sql: string; offset: number } {
   const target = `${ident(m.schema)}.${ident(m.name)}`;
   const prefix = m.materialized === 'table' ? `create table ${target} as\n` : `create view ${target} as\n`;
   return { sql: prefix + m.sql, offset: prefix.length };
+}
+
+/** The indexes a table model declares (unique key first), as statements. */
+export function indexStatements(m: Model): string[] {
+  if (m.materialized !== 'table') return [];
+  const target = `${ident(m.schema)}.${ident(m.name)}`;
+  const out: string[] = [];
+  if (m.uniqueKey.length) out.push(`create unique index on ${target} (${m.uniqueKey.map(ident).join(', ')})`);
+  for (const cols of m.indexes) out.push(`create index on ${target} (${cols.map(ident).join(', ')})`);
+  return out;
 }
 
 /** Line number in the model file for a character position PostgreSQL reported. */

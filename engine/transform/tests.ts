@@ -59,7 +59,8 @@ export function loadModelTests(sqlDir: string, schemas: string[]): ModelTest[] {
     const dir = path.join(sqlDir, schema);
     if (!existsSync(dir) || !statSync(dir).isDirectory()) continue;
     for (const f of readdirSync(dir).sort()) {
-      if (!/\.ya?ml$/.test(f)) continue;
+      // `_config.yml` is the folder's model settings, not a test file.
+      if (!/\.ya?ml$/.test(f) || f.startsWith('_')) continue;
       const name = f.replace(/\.ya?ml$/, '');
       const file = path.join(dir, f);
       if (!existsSync(path.join(dir, `${name}.sql`)))

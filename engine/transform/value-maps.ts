@@ -34,30 +34,36 @@ export function mapsHash(mapsDir: string): string {
 export async function loadValueMaps(db: Db, schema: string, mapsDir: string): Promise<LoadedMap[]> {
   const out: LoadedMap[] = [];
   await db.pool.query(`create schema if not exists ${ident(schema)}`);
-  for (const file of mapFiles(mapsDir)) {
-    const name = `map_${columnNameFor(path.basename(file, '.csv'))}`;
-    let records: string[][];
-    try {
-      records = parse(readFileSync(file, 'utf8'), { bom: true, skip_empty_lines: true, trim: true, comment: '#' }) as string[][];
-    } catch (err) {
-      throw new CliError('VALUE_MAP_UNREADABLE', `${file}: ${(err as Error).message}`, { cause: err });
-    }
-    const [header, ...rows] = records;
-    if (!header) throw new CliError('VALUE_MAP_EMPTY', `${file}: value map has no header line.`);
-    const cols = header.map(columnNameFor);
-    await inTransaction(db, async (client) => {
-      await client.query(`drop table if exists ${ident(schema)}.${ident(name)} cascade`);
-      await client.query(`create table ${ident(schema)}.${ident(name)} (${cols.map((c) => `${ident(c)} text`).join(', ')})`);
-      for (const [i, r] of rows.entries()) {
-        if (r.length !== cols.length)
-          throw new CliError('VALUE_MAP_ROW', `${file}, line ${i + 2}: ${r.length} fields where the header has ${cols.length}.`);
-        await client.query(
-          `insert into ${ident(schema)}.${ident(name)} values (${r.map((_, j) => `$${j + 1}`).join(', ')})`,
-          r.map((v) => (v === '' ? null : v)),
-        );
-      }
-    });
-    out.push({ table: `${schema}.${name}`, rows: rows.length });
-  }
+  for (const file of mapFiles(mapsDir)) out.push(await loadCsvTable(db, schema, `map_${columnNameFor(path.basename(file, '.csv'))}`, file));
   return out;
+}
+
+/**
+ * A CSV file (header line, `#` comments) as the table <schema>.<name>: text columns named from the
+ * header, empty cells as null, and `_line`, the line of the file each row came from.
+ */
+export async function loadCsvTable(db: Db, schema: string, name: string, file: string): Promise<LoadedMap> {
+  let records: { record: string[]; info: { lines: number } }[];
+  try {
+    records = parse(readFileSync(file, "utf8"), { bom: true, skip_empty_lines: true, trim: true, comment: "#", info: true }) as unknown as typeof records;
+  } catch (err) {
+    throw new CliError('VALUE_MAP_UNREADABLE', `${file}: ${(err as Error).message}`, { cause: err });
+  }
+  const [header, ...rows] = records;
+  if (!header) throw new CliError('VALUE_MAP_EMPTY', `${file}: the file has no header line.`);
+  const cols = header.record.map(columnNameFor);
+  await inTransaction(db, async (client) => {
+    await client.query(`create schema if not exists ${ident(schema)}`);
+    await client.query(`drop table if exists ${ident(schema)}.${ident(name)} cascade`);
+    await client.query(`create table ${ident(schema)}.${ident(name)} (${cols.map((c) => `${ident(c)} text`).join(', ')}, _line int)`);
+    for (const { record: r, info } of rows) {
+      if (r.length !== cols.length)
+        throw new CliError('VALUE_MAP_ROW', `${file}, line ${info.lines}: ${r.length} fields where the header has ${cols.length}.`);
+      await client.query(
+        `insert into ${ident(schema)}.${ident(name)} values (${[...r, info.lines].map((_, j) => `$${j + 1}`).join(', ')})`,
+        [...r.map((v) => (v === '' ? null : v)), info.lines],
+      );
+    }
+  });
+  return { table: `${schema}.${name}`, rows: rows.length };
 }

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FieldRequirement, PipelineDefinition } from '../../engine/pipeline.ts';
-import { customFieldsFile, readCustomFieldMappings } from '../../engine/custom-fields.ts';
+import { defaultCustomFieldsFile, readCustomFieldMappings } from '../../engine/custom-fields.ts';
 import { leadtrac } from '../../connectors/sources/leadtrac/index.ts';
 import { nutshellDestination } from '../../connectors/destinations/nutshell/index.ts';
 import type { NutshellSandboxSeed } from '../../connectors/destinations/nutshell/sandbox/server.ts';
@@ -19,7 +19,7 @@ const sql = (s: string) => `'${s.replace(/'/g, "''")}'`;
  * declared here too so setup creates the Decision field with its choices (the options the
  * definition lists plus any value the data uses).
  */
-const picklists: FieldRequirement[] = readCustomFieldMappings(customFieldsFile({ dir } as PipelineDefinition))
+const picklists: FieldRequirement[] = readCustomFieldMappings(defaultCustomFieldsFile({ dir }))
   .filter((m) => m.confirmed && /picklist/.test(m.field_type))
   .map((m) => ({
     module: m.module,

@@ -32,7 +32,7 @@ select 'over_size_limit', 'warning', kind, kind || ':' || source_id, 'File_Name'
        size_mb || ' MB is over the per-file limit: manual hand-off'
 from leadtrekker_to_zoho.handoff_attachments_over_limit
 union all
-select 'invalid_value', 'warning', 'leads', 'leads:' || lead_id, 'Budget (ZAR)', custom->>'budget_zar',
-       'not an amount: Budget_ZAR left empty, the text kept in Description'
-from stg_leadtrekker.leads
-where nullif(btrim(custom->>'budget_zar'), '') is not null and lib.parse_money(custom->>'budget_zar') is null
+select 'invalid_custom_value', 'warning', v.object, v.object || ':' || v.record_id, v.header, v.raw,
+       format('%s %s: %s; %s left empty, the text kept in Description (%s line %s)', v.module, v.field, v.issue, v.field, v._file, v._line)
+from leadtrekker_to_zoho.custom_values v
+where v.value is null

@@ -21,20 +21,20 @@ select
   -- Created_Time is read-only in Zoho: the original creation time goes to a custom field
   lib.zoho_datetime(l.created_at)                         as "LTK_Created_Time",
   l.lead_id                                               as "LTK_Lead_ID",
+  -- what the export holds that no field takes as written stays readable in the description
   nullif(concat_ws(E'\n',
     case when l.email_raw is not null and not l.email_valid
          then 'Leadtrekker email (not a valid address, not loaded as Email): ' || l.email_raw end,
-    case when nullif(btrim(l.custom->>'budget_zar'), '') is not null and lib.parse_money(l.custom->>'budget_zar') is null
-         then 'Leadtrekker Budget (ZAR), not a number: ' || (l.custom->>'budget_zar') end), '') as "Description",
+    'Leadtrekker ' || cu.untyped), '')                    as "Description",
   -- owner: an email, a user's name resolved to their email, or the value as written (queued)
   coalesce(l.owner_email, lower(l.owner_raw))             as "Owner",
-  -- custom values by custom-fields.csv; a budget that is not an amount (TBD) is left out of
-  -- Budget_ZAR (the loader would refuse the whole lead) and kept in Description, as a finding
-  case when nullif(btrim(l.custom->>'budget_zar'), '') is not null and lib.parse_money(l.custom->>'budget_zar') is null
-       then l.custom - 'budget_zar' else l.custom end    as "_custom",
+  -- custom fields typed in custom_values (a value that does not type, such as a budget of
+  -- TBD, is left out of its field and kept in Description, as a finding)
+  coalesce(cu.payload, '{}'::jsonb)                       as "_custom",
   case when l.last_name is null
        then 'MISSING_LAST_NAME: lead ' || l.lead_id || ' has no name; Last_Name is mandatory in Zoho' end as "_reject_reason"
 from stg_leadtrekker.leads l
 left join leadtrekker_to_zoho.map_lead_status ms on lower(ms.leadtrekker_status) = lower(l.status)
 left join leadtrekker_to_zoho.map_lead_source mo on lower(mo.leadtrekker_source) = lower(l.source)
 left join stg_leadtrekker.statuses st on st.status_key = lower(l.status)
+left join leadtrekker_to_zoho.custom_payload cu on cu.object = 'leads' and cu.record_id = l.lead_id

@@ -11,9 +11,7 @@ export const fixtures = path.join(projectRoot, 'test', 'fixtures', 'extract');
 export const messySource: SourceConnector = {
   name: 'messy',
   title: 'Messy test source',
-  dayFirst: true,
-  timezone: 'UTC',
-  defaultCountry: 'ZA',
+  conventions: { dateOrder: 'dmy', timezone: 'UTC', phoneCountry: 'ZA', decimalSeparator: '.', currency: 'ZAR' },
   sampleDir: path.join(fixtures, 'messy', 'utf8'),
   files: [
     {

@@ -6,7 +6,6 @@ import path from 'node:path';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
 import { ZohoClient } from '../../connectors/destinations/zoho/client.ts';
 import { CreditBudget, CreditBudgetError } from '../../engine/load/credits.ts';
-import { convertCustomValue } from '../../engine/load/custom-values.ts';
 import { safeAttachmentPath } from '../../engine/load/attachments.ts';
 import { readZip as unzip, writeZip as zipFiles } from '../../engine/util/zip.ts';
 
@@ -51,21 +50,6 @@ describe('credit budget', () => {
     const c = new CreditBudget(db.pool, { destination: 'zoho:other', reserve: 50 });
     c.remaining(55);
     await expect(c.spend('POST /Leads/upsert', 10)).rejects.toBeInstanceOf(CreditBudgetError);
-  });
-});
-
-describe('custom values', () => {
-  it('converts to the field type or says why not', () => {
-    expect(convertCustomValue('ZAR 188 000', 'currency')).toEqual({ ok: true, value: 188000 });
-    expect(convertCustomValue('R3,000.50', 'double')).toEqual({ ok: true, value: 3000.5 });
-    expect(convertCustomValue('TBD', 'currency')).toMatchObject({ ok: false });
-    expect(convertCustomValue('12.5', 'integer')).toMatchObject({ ok: false });
-    expect(convertCustomValue('15/03/2024', 'date')).toEqual({ ok: true, value: '2024-03-15' });
-    expect(convertCustomValue('31/02/2024', 'date')).toMatchObject({ ok: false });
-    expect(convertCustomValue('2024-03-15 09:05', 'datetime')).toEqual({ ok: true, value: '2024-03-15T09:05:00+00:00' });
-    expect(convertCustomValue('Y', 'boolean')).toEqual({ ok: true, value: true });
-    expect(convertCustomValue('nope', 'boolean')).toMatchObject({ ok: false });
-    expect(convertCustomValue('', 'date')).toEqual({ ok: true, value: null });
   });
 });
 

@@ -5,6 +5,7 @@
  * here; the adapter resolves them just before sending.
  */
 import type { LookupRef, Payload } from '../../../engine/destination.ts';
+import { isMoney } from '../../../engine/values.ts';
 
 export const NUTSHELL_MODULES = ['Contacts', 'Accounts', 'Leads', 'Activities', 'Notes', 'Tasks'] as const;
 
@@ -25,6 +26,16 @@ function multi(v: unknown): unknown {
   return v; // list, or a label-keyed object: both are what the API takes (reference 3.1)
 }
 
+/**
+ * A typed custom value as Nutshell takes it: money as {currency, amount} with the amount as text
+ * (Nutshell reference, custom fields), a yes/no as the Decision choice "Yes"/"No" (Nutshell has no checkbox).
+ */
+function customValue(v: unknown): unknown {
+  if (isMoney(v)) return { currency: v.currency, amount: String(v.amount) };
+  if (typeof v === 'boolean') return v ? 'Yes' : 'No';
+  return v;
+}
+
 export function shapeNutshellRecord(module: string, fields: Payload, lookups: Record<string, LookupRef>, owner?: string): Payload {
   const out: Payload = {};
   const custom: Record<string, unknown> = {};
@@ -35,7 +46,7 @@ export function shapeNutshellRecord(module: string, fields: Payload, lookups: Re
     // Empty means "not sent": a null never clears a value in Nutshell (edits replace only what is sent).
     if (v === null || v === undefined || v === '') continue;
     if (col === 'customFields' && typeof v === 'object') Object.assign(custom, v);
-    else if (col.startsWith('cf:')) custom[col.slice(3)] = v;
+    else if (col.startsWith('cf:')) custom[col.slice(3)] = customValue(v);
     else if (col === 'email' || col === 'phone' || col === 'url') out[col] = multi(v);
     else if (col === 'address') out.address = Array.isArray(v) || !('address_1' in (v as object) || 'city' in (v as object)) ? v : [v];
     else if (col === 'tags' || col === 'sources') out[col] = asList(v, /[,;]/).map(String);

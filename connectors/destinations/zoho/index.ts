@@ -10,6 +10,7 @@
 import pg from 'pg';
 import type { Destination, DestinationFactory, DestinationField, LookupRef, Payload, RecordOutcome } from '../../../engine/destination.ts';
 import { CliError } from '../../../engine/errors.ts';
+import { isMoney } from '../../../engine/values.ts';
 import { CreditBudget } from '../../../engine/load/credits.ts';
 import { ZohoClient, ZOHO_MAX_BATCH, bulkUpsertViaJob } from './client.ts';
 import { startZohoSandbox, type ZohoSandboxSeed } from './sandbox/server.ts';
@@ -24,7 +25,9 @@ export const ZOHO_KEY_FIELD = 'CRM_Migrate_Key';
 
 /** Zoho lookups are `{ "id": ... }`; multi-module What_Id also needs `$se_module`. */
 export function shapeZohoRecord(fields: Payload, lookups: Record<string, LookupRef>, owner?: string): Payload {
-  const out: Payload = { ...fields };
+  const out: Payload = {};
+  // A currency field takes the amount; the org's currency applies (a foreign amount is a finding).
+  for (const [k, v] of Object.entries(fields)) out[k] = isMoney(v) ? v.amount : v;
   for (const [field, ref] of Object.entries(lookups)) {
     if (field === 'Parent_Id') out.Parent_Id = { module: { api_name: ref.module }, id: ref.id };
     else {

@@ -8,9 +8,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export const aspec: SourceConnector = {
   name: 'aspec',
   title: 'ASPEC',
-  dayFirst: true,
-  timezone: 'America/Toronto',
-  defaultCountry: 'CA',
+  conventions: { dateOrder: 'dmy', timezone: 'America/Toronto', phoneCountry: 'CA', decimalSeparator: '.', currency: 'CAD' },
   sampleDir: path.join(here, 'sample'),
   filesDir: 'files',
   files: [

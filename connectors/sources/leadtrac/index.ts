@@ -8,9 +8,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export const leadtrac: SourceConnector = {
   name: 'leadtrac',
   title: 'LeadTrac',
-  dayFirst: false,
-  timezone: 'America/New_York',
-  defaultCountry: 'US',
+  conventions: { dateOrder: 'mdy', timezone: 'America/New_York', phoneCountry: 'US', decimalSeparator: '.', currency: 'USD' },
   sampleDir: path.join(here, 'sample'),
   filesDir: 'files',
   files: [

@@ -8,9 +8,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export const leadtrekker: SourceConnector = {
   name: 'leadtrekker',
   title: 'Leadtrekker Lead Management',
-  dayFirst: true,
-  timezone: 'Africa/Johannesburg',
-  defaultCountry: 'ZA',
+  conventions: { dateOrder: 'dmy', timezone: 'Africa/Johannesburg', phoneCountry: 'ZA', decimalSeparator: ',', currency: 'ZAR' },
   sampleDir: path.join(here, 'sample'),
   filesDir: 'files',
   files: [

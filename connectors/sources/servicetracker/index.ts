@@ -8,9 +8,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export const servicetracker: SourceConnector = {
   name: 'servicetracker',
   title: 'ServiceTracker',
-  dayFirst: false,
-  timezone: 'UTC',
-  defaultCountry: 'US',
+  conventions: { dateOrder: 'mdy', timezone: 'UTC', phoneCountry: 'US', decimalSeparator: '.', currency: 'USD' },
   sampleDir: path.join(here, 'sample'),
   filesDir: 'files',
   files: [
