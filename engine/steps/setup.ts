@@ -14,6 +14,7 @@ import path from 'node:path';
 import type { Step, StepContext } from './context.ts';
 import type { Destination, DestinationField } from '../destination.ts';
 import { customFieldsFile, readCustomFieldMappings } from '../custom-fields.ts';
+import { pipelineSchema } from '../pipeline.ts';
 import { gate } from '../gates.ts';
 import { GateError } from '../errors.ts';
 import { projectRoot } from '../paths.ts';
@@ -58,6 +59,8 @@ async function valuesFrom(ctx: StepContext, sql: string, what: string): Promise<
   }
 }
 
+const literal = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
 export async function planSetup(ctx: StepContext, dest: Destination): Promise<Plan> {
   const { pipeline } = ctx;
   const plan: Plan = { actions: [], checklist: [], inPlace: 0 };
@@ -78,8 +81,19 @@ export async function planSetup(ctx: StepContext, dest: Destination): Promise<Pl
       values: f.valuesFrom ? await valuesFrom(ctx, f.valuesFrom, `${f.module}.${f.field}`) : undefined,
       why: 'pipeline schema',
     });
-  for (const m of readCustomFieldMappings(customFieldsFile(pipeline, ctx.flags.out)).filter((r) => r.confirmed && r.module && r.field))
-    needs.push({ module: m.module, apiName: m.field, label: m.source_header || m.field, type: m.field_type || m.inferred_type, why: `custom column ${m.object}.${m.source_column}` });
+  for (const m of readCustomFieldMappings(customFieldsFile(pipeline, ctx.flags.out)).filter((r) => r.confirmed && r.module && r.field)) {
+    const type = m.field_type || m.inferred_type;
+    // A picklist's options: every value this export's records hold (typed in custom_values).
+    const values = /picklist/i.test(type)
+      ? await valuesFrom(
+          ctx,
+          `select distinct jsonb_array_elements_text(case jsonb_typeof(value) when 'array' then value else jsonb_build_array(value) end)
+             from ${pipelineSchema(pipeline)}.custom_values where module = ${literal(m.module)} and field = ${literal(m.field)} and value is not null`,
+          `${m.module}.${m.field}`,
+        )
+      : undefined;
+    needs.push({ module: m.module, apiName: m.field, label: m.source_header || m.field, type, values, why: `custom column ${m.object}.${m.source_column}` });
+  }
 
   if (!dest.schema) {
     for (const n of needs) plan.checklist.push(`Check that ${n.module} has the field ${n.apiName} (${n.type}${n.unique ? ', unique' : ''}) - ${n.why}.`);

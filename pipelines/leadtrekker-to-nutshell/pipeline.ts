@@ -12,7 +12,10 @@ const S = 'leadtrekker_to_nutshell';
 /** Activities, notes and tasks hang on the person of the lead's email, or on its Nutshell lead. */
 const parent = ['contacts', 'leads'];
 
-/** Custom fields people and prospect leads share (Nutshell has custom fields per entity type). */
+/**
+ * Fields of the pipeline's own that people and prospect leads share (Nutshell has custom fields per
+ * entity type); the export's custom columns come from custom-fields.csv (one row per entity).
+ */
 const shared = (module: 'Contacts' | 'Leads'): FieldRequirement[] => [
   {
     module,
@@ -23,10 +26,6 @@ const shared = (module: 'Contacts' | 'Leads'): FieldRequirement[] => [
   },
   { module, field: 'cf:Leadtrekker Lead ID', label: 'Leadtrekker Lead ID', type: 'text' },
   { module, field: 'cf:Leadtrekker Created', label: 'Leadtrekker Created', type: 'datetime' },
-  { module, field: 'cf:Budget (ZAR)', label: 'Budget (ZAR)', type: 'currency' },
-  { module, field: 'cf:Newsletter Opt-in', label: 'Newsletter Opt-in', type: 'boolean' },
-  { module, field: 'cf:Industry', label: 'Industry', type: 'picklist', valuesFrom: `select industry from ${S}.person_fields where industry is not null` },
-  { module, field: 'cf:Preferred Contact Date', label: 'Preferred Contact Date', type: 'date' },
 ];
 
 export const leadtrekkerToNutshell: PipelineDefinition = {

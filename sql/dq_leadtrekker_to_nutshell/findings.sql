@@ -73,3 +73,8 @@ union all
 select 'recurring_reminder', 'warning', 'tasks', r.task_source_key, 'Repeat', r.repeat,
        'repeats ' || r.repeat || ' in Leadtrekker: the task is created once; set the recurrence in Nutshell (handoff_reminder_repeats)'
 from leadtrekker_to_nutshell.handoff_reminder_repeats r
+union all
+select 'invalid_custom_value', 'warning', v.object, v.object || ':' || v.record_id, v.header, v.raw,
+       format('%s %s: %s; %s left empty, the text kept in the description (%s line %s)', v.module, v.field, v.issue, v.field, v._file, v._line)
+from leadtrekker_to_nutshell.custom_values v
+where v.value is null

@@ -22,7 +22,7 @@ select
       'Email ' || coalesce(a.email_event, 'event') || coalesce(' (' || a.direction || ')', ''),
       'Subject: ' || a.subject) end,
     'Logged in Leadtrekker by ' || coalesce(a.user_raw, 'unknown user') || ' at '
-      || coalesce(to_char(a.occurred_at at time zone 'Africa/Johannesburg', 'YYYY-MM-DD HH24:MI'), a.occurred_raw, 'unknown time')
+      || coalesce(to_char(a.occurred_at at time zone cv.timezone, 'YYYY-MM-DD HH24:MI'), a.occurred_raw, 'unknown time')
       || ' (Leadtrekker activity ' || a.activity_id || ')',
     E'\n' || a.body_text)                                 as description,
   lp.contact_key                                          as participants,
@@ -33,6 +33,7 @@ select
   case when lp.lead_id is not null and a.occurred_at is null
        then 'UNPARSEABLE_DATE: ' || a.type || ' ' || a.activity_id || ' has date ' || coalesce('"' || a.occurred_raw || '"', 'none') || '; Nutshell activities need a start time' end as "_reject_reason"
 from stg_leadtrekker.activities a
+cross join stg_leadtrekker.conventions cv
 left join leadtrekker_to_nutshell.lead_parents lp on lp.lead_id = a.lead_id
 left join leadtrekker_to_nutshell.map_activity_type t on lower(btrim(t.leadtrekker_type)) = a.type
 where a.type in ('call', 'email')

@@ -12,18 +12,16 @@ select
   f.phone,
   'accounts:' || p.company_key                          as accounts,
   p.owner                                               as owner_email,
-  f.description,
+  concat_ws(E'\n', f.description, 'Leadtrekker ' || pc.untyped) as description,
   p.nutshell_status                                     as "cf:Lead Status",
   p.nutshell_source                                     as "cf:Lead Source",
   array_to_string(p.lead_ids, ', ')                     as "cf:Leadtrekker Lead ID",
   p.created_at                                          as "cf:Leadtrekker Created",
-  f.budget                                              as "cf:Budget (ZAR)",
-  f.newsletter_opt_in                                   as "cf:Newsletter Opt-in",
-  f.industry                                            as "cf:Industry",
-  f.preferred_contact_date                              as "cf:Preferred Contact Date",
-  f.custom_other                                        as "_custom",
+  -- custom fields typed by the mapping (person_custom); values that did not type are in the description
+  coalesce(pc.payload, '{}'::jsonb)                     as "_custom",
   case when p.last_name is null and coalesce(p.email, p.mobile, p.phone) is null
        then 'MISSING_NAME: lead ' || p.survivor_lead_id || ' has no name, no valid email and no phone: nothing identifies the person' end as "_reject_reason"
 from leadtrekker_to_nutshell.people p
 join leadtrekker_to_nutshell.person_fields f on f.person_key = p.person_key
+left join leadtrekker_to_nutshell.person_custom pc on pc.person_key = p.person_key and pc.module = 'Contacts'
 where p.import_as = 'person'

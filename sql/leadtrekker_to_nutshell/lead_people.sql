@@ -6,12 +6,12 @@
 with l as (
   select s.*,
          case when s.email_valid then 'email:' || s.email else 'lead:' || s.lead_id end as person_key,
-         nullif(lib.company_key(s.company), '') as raw_company_key
+         s.company_key as raw_company_key
   from stg_leadtrekker.leads s
 )
 select
   l.lead_id, l.person_key, l.full_name, l.salutation, l.first_name, l.last_name, l.email, l.email_raw, l.email_valid,
-  l.phone, l.mobile, l.status, l.source, l.owner_raw, l.owner_email, l.user_group,
+  l.phone, l.phone_e164, l.mobile, l.mobile_e164, l.status, l.source, l.owner_raw, l.owner_email, l.user_group,
   l.created_at, l.modified_at, l.custom, l._line,
   -- a placeholder ("N/A", "Private") is no company at all
   case when l.raw_company_key is not null and p.company_key is null then l.company end as company,

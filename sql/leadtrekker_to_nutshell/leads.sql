@@ -8,18 +8,16 @@ select
   p.nutshell_source                                     as sources,
   p.owner                                               as owner_email,
   -- the history text goes to a long-text field (a `note` would be appended again on every edit)
-  concat_ws(E'\n', f.description,
+  concat_ws(E'\n', f.description, 'Leadtrekker ' || pc.untyped,
     case when p.mobile is not null and p.phone is not null then 'Phone: ' || p.phone end) as "cf:Leadtrekker Details",
   p.email                                               as "cf:Prospect Email",
-  coalesce(lib.phone_e164(p.mobile, 'ZA'), p.mobile, lib.phone_e164(p.phone, 'ZA'), p.phone) as "cf:Prospect Phone",
+  coalesce(p.mobile_e164, p.mobile, p.phone_e164, p.phone) as "cf:Prospect Phone",
   p.nutshell_status                                     as "cf:Lead Status",
   array_to_string(p.lead_ids, ', ')                     as "cf:Leadtrekker Lead ID",
   p.created_at                                          as "cf:Leadtrekker Created",
-  f.budget                                              as "cf:Budget (ZAR)",
-  f.newsletter_opt_in                                   as "cf:Newsletter Opt-in",
-  f.industry                                            as "cf:Industry",
-  f.preferred_contact_date                              as "cf:Preferred Contact Date",
-  f.custom_other                                        as "_custom"
+  -- custom fields typed by the mapping (person_custom)
+  coalesce(pc.payload, '{}'::jsonb)                     as "_custom"
 from leadtrekker_to_nutshell.people p
 join leadtrekker_to_nutshell.person_fields f on f.person_key = p.person_key
+left join leadtrekker_to_nutshell.person_custom pc on pc.person_key = p.person_key and pc.module = 'Leads'
 where p.import_as = 'lead'

@@ -5,7 +5,7 @@ select
   'notes:' || a.activity_id                               as source_key,
   concat_ws(E'\n',
     'Leadtrekker note by ' || coalesce(a.user_raw, 'unknown author') || ', '
-      || coalesce(to_char(a.occurred_at at time zone 'Africa/Johannesburg', 'YYYY-MM-DD HH24:MI'), a.occurred_raw, 'time unknown')
+      || coalesce(to_char(a.occurred_at at time zone cv.timezone, 'YYYY-MM-DD HH24:MI'), a.occurred_raw, 'time unknown')
       || coalesce(' - ' || a.subject, ''),
     '',
     coalesce(a.body_text, '(empty note)'))                 as note,
@@ -13,5 +13,6 @@ select
   case when lp.lead_id is null
        then 'NO_PERSON: note ' || a.activity_id || ' is on lead ' || a.lead_id || ', which is not in the export: attach it by hand or drop it' end as "_queue_reason"
 from stg_leadtrekker.activities a
+cross join stg_leadtrekker.conventions cv
 left join leadtrekker_to_nutshell.lead_parents lp on lp.lead_id = a.lead_id
 where a.type = 'note'

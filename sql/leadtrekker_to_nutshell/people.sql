@@ -17,7 +17,9 @@ merged as (
     (array_agg(g.first_name order by g.recency) filter (where g.last_name is not null))[1]    as first_name,
     (array_agg(g.last_name order by g.recency) filter (where g.last_name is not null))[1]     as last_name,
     (array_agg(g.phone order by g.recency) filter (where g.phone is not null))[1]             as phone,
+    (array_agg(g.phone_e164 order by g.recency) filter (where g.phone is not null))[1]        as phone_e164,
     (array_agg(g.mobile order by g.recency) filter (where g.mobile is not null))[1]           as mobile,
+    (array_agg(g.mobile_e164 order by g.recency) filter (where g.mobile is not null))[1]      as mobile_e164,
     (array_agg(g.company order by g.recency) filter (where g.company_key is not null))[1]     as company,
     (array_agg(g.company_key order by g.recency) filter (where g.company_key is not null))[1] as company_key,
     (array_agg(g.status order by g.recency) filter (where g.status is not null))[1]           as status,
@@ -30,20 +32,9 @@ merged as (
     count(distinct g.company_key)                                                             as company_keys
   from g
   group by g.person_key
-),
-custom as (
-  -- custom fields merged key by key, most recent lead first
-  select x.person_key, jsonb_object_agg(x.key, x.value) as custom
-  from (
-    select distinct on (g.person_key, e.key) g.person_key, e.key, e.value
-    from g cross join lateral jsonb_each(g.custom) e
-    order by g.person_key, e.key, g.recency
-  ) x
-  group by x.person_key
 )
 select
   m.*,
-  coalesce(c.custom, '{}'::jsonb) as custom,
   coalesce(ms.nutshell_status, m.status) as nutshell_status,
   coalesce(mo.nutshell_source, m.source) as nutshell_source,
   case
@@ -52,6 +43,5 @@ select
   end as import_as
 from merged m
 cross join leadtrekker_to_nutshell.prospect_rule r
-left join custom c on c.person_key = m.person_key
 left join leadtrekker_to_nutshell.map_lead_status ms on lower(btrim(ms.leadtrekker_status)) = lower(m.status)
 left join leadtrekker_to_nutshell.map_lead_source mo on lower(btrim(mo.leadtrekker_source)) = lower(m.source)

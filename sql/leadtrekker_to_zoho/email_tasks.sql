@@ -3,11 +3,11 @@
 select
   'email_tasks:' || a.activity_id                         as source_key,
   coalesce(a.subject, '(no subject)')                     as "Subject",
-  to_char(a.occurred_at at time zone 'Africa/Johannesburg', 'YYYY-MM-DD') as "Due_Date",
+  to_char(a.occurred_at at time zone cv.timezone, 'YYYY-MM-DD') as "Due_Date",
   'Completed'                                             as "Status",
   concat_ws(E'\n',
     'Email ' || coalesce(a.email_event, 'event') || ' (' || coalesce(a.direction, 'direction unknown') || ')',
-    'Date: ' || coalesce(to_char(a.occurred_at at time zone 'Africa/Johannesburg', 'YYYY-MM-DD HH24:MI'), a.occurred_raw),
+    'Date: ' || coalesce(to_char(a.occurred_at at time zone cv.timezone, 'YYYY-MM-DD HH24:MI'), a.occurred_raw),
     '',
     a.body)                                               as "Description",
   initcap(a.direction)                                    as "LTK_Direction",
@@ -21,5 +21,6 @@ select
   case when w.source_key is not null
        then 'PARENT_QUEUED: lead ' || a.lead_id || ' waits in the reconciliation queue (' || w.kind || ' ' || w.key || '); this email follows it' end as "_queue_reason"
 from stg_leadtrekker.activities a
+cross join stg_leadtrekker.conventions cv
 left join leadtrekker_to_zoho.waiting_leads w on w.source_key = 'leads:' || a.lead_id
 where a.type = 'email'

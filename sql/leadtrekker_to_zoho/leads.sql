@@ -8,7 +8,7 @@ select
   nullif(concat_ws(' ', l.last_name, l.suffix), '')      as "Last_Name",
   -- duplicate emails load as they are (Zoho Leads do not enforce unique email); dq lists them
   case when l.email_valid then l.email end                as "Email",
-  -- E.164 when the number parses (South Africa by default), else as written
+  -- E.164 when the number parses (in the source's phone country when written without one), else as written
   coalesce(l.phone_e164, l.phone)                         as "Phone",
   coalesce(l.mobile_e164, l.mobile)                       as "Mobile",
   l.company                                               as "Company",
