@@ -50,6 +50,8 @@ Flags:
   --run ID, --all         verify/reconcile/rollback: which run (rollback: --all undoes every run)
   --by NAME               approve: who signs off the sample
   --convert-status V[,W]  convert (leadtrekker-to-zoho): Leadtrekker statuses whose leads are converted
+  --date-order dmy|mdy, --timezone ZONE, --phone-country CC, --decimal-separator .|,, --currency CODE
+                          extract/delta: how the export's values are read (docs/conventions.md)
   -h, --help              this text
 
 Environment: DATABASE_URL; ZOHO_CLIENT_ID, ZOHO_CLIENT_SECRET, ZOHO_REFRESH_TOKEN, ZOHO_ACCOUNTS_URL,
@@ -77,6 +79,11 @@ const flagSchema = z.object({
   all: z.boolean().default(false),
   by: z.string().trim().min(1).optional(),
   'convert-status': z.string().trim().min(1).optional(),
+  'date-order': z.enum(['dmy', 'mdy']).optional(),
+  timezone: z.string().min(1).optional(),
+  'phone-country': z.string().regex(/^[A-Za-z]{2}$/, 'must be a two-letter country code').optional(),
+  'decimal-separator': z.enum(['.', ',']).optional(),
+  currency: z.string().regex(/^[A-Za-z]{3}$/, 'must be a three-letter currency code').optional(),
   port: z.coerce.number().int().min(0).max(65535).optional(),
   host: z.string().optional(),
 });
@@ -105,6 +112,11 @@ export async function main(argv: string[], registry: CliRegistry): Promise<numbe
         all: { type: 'boolean' },
         by: { type: 'string' },
         'convert-status': { type: 'string' },
+        'date-order': { type: 'string' },
+        timezone: { type: 'string' },
+        'phone-country': { type: 'string' },
+        'decimal-separator': { type: 'string' },
+        currency: { type: 'string' },
         port: { type: 'string' },
         host: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -143,6 +155,11 @@ export async function main(argv: string[], registry: CliRegistry): Promise<numbe
     all: f.all,
     by: f.by,
     convertStatus: f['convert-status'],
+    dateOrder: f['date-order'],
+    timezone: f.timezone,
+    phoneCountry: f['phone-country'],
+    decimalSeparator: f['decimal-separator'],
+    currency: f.currency,
   };
   const [command, sub, ...rest] = positionals;
   try {

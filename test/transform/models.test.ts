@@ -15,6 +15,7 @@ import { test as testStep } from '../../engine/steps/test.ts';
 import type { StepContext } from '../../engine/steps/context.ts';
 import { buildModels, dataVersion } from '../../engine/transform/build.ts';
 import { loadModels } from '../../engine/transform/models.ts';
+import { customFieldsFile } from '../../engine/custom-fields.ts';
 
 const P = 'leadtrekker-to-zoho';
 let db: TestDb;
@@ -27,7 +28,9 @@ const put = (rel: string, text: string) => {
 const SCHEMAS = ['stg_leadtrekker', 'dq_leadtrekker', 'leadtrekker_to_zoho', 'dq_leadtrekker_to_zoho'];
 // The CLI is slow to start; most checks call the runner in-process, on the same fixture folder.
 const build = async (opts: { select?: string[]; force?: boolean } = {}) => {
-  const r = await buildModels(db, dir, { schemas: SCHEMAS, dataVersion: await dataVersion(db, path.join(projectRoot, 'pipelines', P, 'maps')), ...opts });
+  // the data version as the transform step computes it (value maps and the custom-field mapping)
+  const pipeline = registry.pipelines.find((p) => p.name === P)!;
+  const r = await buildModels(db, dir, { schemas: SCHEMAS, dataVersion: await dataVersion(db, path.join(projectRoot, 'pipelines', P, 'maps'), customFieldsFile(pipeline)), ...opts });
   return r.built.map((b) => b.id).sort();
 };
 const failure = async (opts: { select?: string[] } = {}) => build(opts).then(() => { throw new Error('expected the build to fail'); }, (e) => e as { code: string; message: string });
@@ -234,5 +237,83 @@ describe('model tests (test step)', () => {
     put('stg_leadtrekker/leads.yml', `tests:\n  - sql: "select 1"\n`);
     expect(() => loadModelTests(dir, ['stg_leadtrekker'])).toThrow(/leads\.yml:2: a sql test needs a name/);
     rmSync(path.join(dir, 'stg_leadtrekker', 'leads.yml'));
+  });
+});
+
+describe('materialization per folder, keys and indexes', () => {
+  const d = () => {
+    const x = mkdtempSync(path.join(tmpdir(), 'crm-mat-'));
+    mkdirSync(path.join(x, 'lib'));
+    return x;
+  };
+  const relkind = async (rel: string) =>
+    (await db.pool.query(`select c.relkind from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname || '.' || c.relname = $1`, [rel])).rows[0]?.relkind;
+
+  it("a folder's _config.yml makes its models tables, a model's header overrides it, and declared indexes are built", async () => {
+    const x = d();
+    try {
+      mkdirSync(path.join(x, 'mat_a'));
+      writeFileSync(path.join(x, 'mat_a', '_config.yml'), 'materialized: table\ncomment: fixture\n');
+      writeFileSync(path.join(x, 'mat_a', 'items.sql'), '-- unique_key: id\n-- indexes: grp; grp, id\nselect g as id, g % 3 as grp from generate_series(1, 50) g\n');
+      writeFileSync(path.join(x, 'mat_a', 'live.sql'), '-- materialized: view\nselect id from mat_a.items where grp = 0\n');
+      const r = await buildModels(db, x, { schemas: ['mat_a'] });
+      expect(r.built.map((b) => `${b.id}:${b.materialized}`).sort()).toEqual(['mat_a.items:table', 'mat_a.live:view']);
+      expect(await relkind('mat_a.items')).toBe('r');
+      expect(await relkind('mat_a.live')).toBe('v');
+      const idx = (await db.pool.query(`select indexdef from pg_indexes where schemaname = 'mat_a' and tablename = 'items' order by indexdef`)).rows.map((i) => i.indexdef.replace(/^.* USING btree /, ''));
+      expect(idx.sort()).toEqual(['(grp)', '(grp, id)', '(id)'].sort());
+      expect((await db.pool.query(`select indexdef from pg_indexes where schemaname = 'mat_a' and tablename = 'items' and indexdef like 'CREATE UNIQUE%'`)).rowCount).toBe(1);
+    } finally {
+      rmSync(x, { recursive: true, force: true });
+    }
+  });
+
+  it('a duplicate unique key fails the build naming the model, and leaves the previous table in place', async () => {
+    const x = d();
+    try {
+      mkdirSync(path.join(x, 'mat_b'));
+      writeFileSync(path.join(x, 'mat_b', '_config.yml'), 'materialized: table\n');
+      writeFileSync(path.join(x, 'mat_b', 'ids.sql'), '-- unique_key: id\nselect g as id from generate_series(1, 5) g\n');
+      await buildModels(db, x, { schemas: ['mat_b'] });
+      writeFileSync(path.join(x, 'mat_b', 'ids.sql'), '-- unique_key: id\nselect g % 2 as id from generate_series(1, 5) g\n');
+      const e = await buildModels(db, x, { schemas: ['mat_b'] }).then(() => null, (err) => err as { code: string; message: string });
+      expect(e?.code).toBe('MODEL_SQL');
+      expect(e?.message).toMatch(/mat_b\/ids\.sql: model mat_b\.ids failed: could not create unique index/);
+      expect((await db.pool.query('select count(*)::int as n from mat_b.ids')).rows[0].n).toBe(5);
+    } finally {
+      rmSync(x, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses an index on a view and an unknown folder setting', () => {
+    const x = d();
+    try {
+      mkdirSync(path.join(x, 'mat_c'));
+      writeFileSync(path.join(x, 'mat_c', 'v.sql'), '-- indexes: id\nselect 1 as id\n');
+      expect(() => loadModels(x)).toThrow(/v\.sql: unique_key and indexes need a table/);
+      writeFileSync(path.join(x, 'mat_c', 'v.sql'), 'select 1 as id\n');
+      writeFileSync(path.join(x, 'mat_c', '_config.yml'), 'materialised: table\n');
+      expect(() => loadModels(x)).toThrow(/_config\.yml: unknown setting\(s\) materialised/);
+    } finally {
+      rmSync(x, { recursive: true, force: true });
+    }
+  });
+
+  it('builds independent models concurrently and dependents after their dependencies', async () => {
+    const x = d();
+    try {
+      mkdirSync(path.join(x, 'mat_d'));
+      writeFileSync(path.join(x, 'mat_d', '_config.yml'), 'materialized: table\n');
+      // each sleeps 0.6 s: one at a time the four would take 2.4 s
+      for (const n of ['a', 'b', 'c']) writeFileSync(path.join(x, 'mat_d', `${n}.sql`), `select now() as at, pg_sleep(0.6)::text as s, clock_timestamp() as done\n`);
+      writeFileSync(path.join(x, 'mat_d', 'z.sql'), 'select clock_timestamp() as started, (select max(done) from (select done from mat_d.a union all select done from mat_d.b union all select done from mat_d.c) u) as deps_done\n');
+      const t0 = performance.now();
+      await buildModels(db, x, { schemas: ['mat_d'], concurrency: 3 });
+      expect(performance.now() - t0).toBeLessThan(1800);
+      const z = (await db.pool.query('select started >= deps_done as after from mat_d.z')).rows[0];
+      expect(z.after).toBe(true);
+    } finally {
+      rmSync(x, { recursive: true, force: true });
+    }
   });
 });
