@@ -9,6 +9,7 @@ import * as m0011 from './0011_extract_batch_bytes.ts';
 import * as m0012 from './0012_source_conventions.ts';
 import * as m0020 from './0020_model_state.ts';
 import * as m0030 from './0030_load_work.ts';
+import * as m0031 from './0031_load_snapshots.ts';
 import * as m0040 from './0040_lifecycle.ts';
 
 export const migrations: Record<string, Migration> = {
@@ -18,5 +19,6 @@ export const migrations: Record<string, Migration> = {
   '0012_source_conventions': m0012,
   '0020_model_state': m0020,
   '0030_load_work': m0030,
+  '0031_load_snapshots': m0031,
   '0040_lifecycle': m0040,
 };

@@ -19,6 +19,7 @@ import { viewOf, type LoadObject, type PipelineDefinition } from '../pipeline.ts
 import { ident } from '../extract/headers.ts';
 import { CliError } from '../errors.ts';
 import { loadAttachmentRow, type AttachmentRow } from './attachments.ts';
+import { dropSnapshot, snapshotRelation, takeSnapshot } from './snapshot.ts';
 
 export interface ObjectCounts {
   object: string;
@@ -109,6 +110,9 @@ export class ObjectLoader {
     this.lookupObjects = Object.entries(obj.lookups ?? {}).map(([field, o]) => [field, Array.isArray(o) ? o : [o]] as const);
   }
 
+  /** Where rows are read: the view, or the load's snapshot of it (engine/load/snapshot.ts). */
+  source?: string;
+
   get view(): string {
     return viewOf(this.ctx.pipeline, this.obj);
   }
@@ -184,16 +188,17 @@ export class ObjectLoader {
     return this.users;
   }
 
-  /** Rows of the view with lo < source_key <= hi (hi null: to the end), in key order. */
+  /** Rows of the view (or its snapshot) with lo < source_key <= hi (hi null: to the end), in key order. */
   async rows(lo: string, hi: string | null, limit?: number): Promise<Record<string, unknown>[]> {
     const [vs, vn] = this.view.split('.');
+    const from = this.source ?? `${ident(vs!)}.${ident(vn!)}`;
     const params: unknown[] = [lo];
     let where = 'source_key > $1';
     if (hi !== null) {
       params.push(hi);
       where += ' and source_key <= $2';
     }
-    const res = await this.ctx.db.pool.query(`select * from ${ident(vs!)}.${ident(vn!)} where ${where} order by source_key${limit ? ` limit ${limit}` : ''}`, params);
+    const res = await this.ctx.db.pool.query(`select * from ${from} where ${where} order by source_key${limit ? ` limit ${limit}` : ''}`, params);
     // numeric arrives as text from pg (exact); the APIs take JSON numbers for number fields.
     const numeric = res.fields.filter((f) => f.dataTypeID === 1700).map((f) => f.name);
     if (numeric.length)
@@ -405,26 +410,41 @@ export class ObjectLoader {
   }
 }
 
-/** Load the whole view (or only `onlyKeys`) in this process, page by page. */
+/**
+ * Load the whole view (or only `onlyKeys`) in this process, page by page, from a snapshot of it
+ * taken first (so the view is read once, not once per page).
+ */
 export async function loadObject(ctx: LoadContext, obj: LoadObject): Promise<ObjectCounts> {
   const loader = new ObjectLoader(ctx, obj);
-  const [vs, vn] = loader.view.split('.');
-  const total = ctx.onlyKeys ? ctx.onlyKeys.size : ((await ctx.db.pool.query(`select count(*)::int as n from ${ident(vs!)}.${ident(vn!)}`)).rows[0].n as number);
-  let after = '';
-  for (;;) {
-    const page = await loader.rows(after, null, 1000);
-    if (!page.length) break;
-    after = page[page.length - 1]!.source_key as string;
-    await loader.process(ctx.onlyKeys ? page.filter((r) => ctx.onlyKeys!.has(r.source_key as string)) : page);
-    ctx.onProgress?.(loader.counts.extracted, total);
+  const name = `run_${ctx.runId}_${ctx.pipeline.name.replace(/\W/g, '_')}_${obj.name}`;
+  const client = await ctx.db.pool.connect();
+  let total: number;
+  try {
+    total = await takeSnapshot(client, loader.view, name, ctx.onlyKeys ? [...ctx.onlyKeys] : undefined);
+  } finally {
+    client.release();
+  }
+  loader.source = snapshotRelation(name);
+  try {
+    let after = '';
+    for (;;) {
+      const page = await loader.rows(after, null, 1000);
+      if (!page.length) break;
+      after = page[page.length - 1]!.source_key as string;
+      await loader.process(page);
+      ctx.onProgress?.(loader.counts.extracted, total);
+    }
+  } finally {
+    await dropSnapshot(ctx.db.pool, name);
   }
   checkConservation(loader.counts, `load ${obj.name}`);
   return loader.counts;
 }
 
-/** Load the rows lo < source_key <= hi (one chunk). */
-export async function loadChunk(ctx: LoadContext, obj: LoadObject, lo: string, hi: string): Promise<ObjectCounts> {
+/** Load the rows lo < source_key <= hi (one chunk) of the plan's snapshot (or of the view). */
+export async function loadChunk(ctx: LoadContext, obj: LoadObject, lo: string, hi: string, snapshot?: string | null): Promise<ObjectCounts> {
   const loader = new ObjectLoader(ctx, obj);
+  if (snapshot) loader.source = snapshotRelation(snapshot);
   await loader.process(await loader.rows(lo, hi));
   checkConservation(loader.counts, `load ${obj.name} chunk (${lo || 'start'}, ${hi}]`);
   return loader.counts;
