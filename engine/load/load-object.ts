@@ -14,7 +14,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/connection.ts';
-import type { Destination, LookupRef, Payload, RecordOutcome } from '../destination.ts';
+import { recordKey, type Destination, type LookupRef, type Payload, type RecordOutcome } from '../destination.ts';
 import { viewOf, type LoadObject, type PipelineDefinition } from '../pipeline.ts';
 import { ident } from '../extract/headers.ts';
 import { CliError } from '../errors.ts';
@@ -299,7 +299,7 @@ export class ObjectLoader {
         continue;
       }
       const shaped = destination.shape(obj.module, fields, lookups, ownerId);
-      if (keyField) shaped[keyField] = sourceKey;
+      if (keyField) shaped[keyField] = recordKey(pipeline.name, sourceKey);
       const pending: Pending = { sourceKey, hash, shaped };
       if (prev) {
         pending.existing = { dest_id: prev.dest_id, payload: prev.payload };
@@ -367,7 +367,7 @@ export class ObjectLoader {
         continue;
       }
       // Refused now, but an earlier attempt whose answer was lost may have written it (same payload).
-      const found = action === 'insert' && this.ctx.destination.findByKey ? await this.ctx.destination.findByKey(this.obj.module, p.sourceKey) : null;
+      const found = action === 'insert' && this.ctx.destination.findByKey ? await this.ctx.destination.findByKey(this.obj.module, recordKey(this.ctx.pipeline.name, p.sourceKey)) : null;
       if (found) ok.push({ p, id: found, action, reason: 'FOUND_BY_KEY' });
       else await this.reject(p.sourceKey, o?.code ?? 'NO_RESULT', `${o?.code ?? 'NO_RESULT'}: ${o?.message ?? 'no result for this record'}${o?.field ? ` (field ${o.field})` : ''}`, o?.field);
     }
