@@ -31,6 +31,7 @@ import { CliError } from '../errors.ts';
 import { redactSecrets } from '../secrets.ts';
 import { addCounts, checkConservation, emptyCounts, loadChunk, type ObjectCounts } from './load-object.ts';
 import { dropSnapshot, snapshotRelation, takeSnapshot } from './snapshot.ts';
+import { lockSourceShared, requireOwnLanding } from '../landing.ts';
 
 export interface RunLoadOptions {
   db: Db;
@@ -166,6 +167,10 @@ async function planFor(o: RunLoadOptions, obj: LoadObject, task: string, utils: 
   try {
     await client.query('begin');
     await client.query(`select pg_advisory_xact_lock(hashtext($1))`, [`crm-load:${pipeline.name}:${obj.name}`]);
+    // The snapshot below is taken from this pipeline's own landing, and no extract or transform
+    // can change it until this transaction ends (engine/landing.ts).
+    await lockSourceShared(client, pipeline.source.name);
+    await requireOwnLanding(client, pipeline, { built: true });
     const open = await client.query(`select plan_id from etl.load_plans where pipeline = $1 and object = $2 and status = 'open' order by plan_id desc`, [pipeline.name, obj.name]);
     const others = await client.query(
       `select count(*)::int as n from etl.load_workers where pipeline = $1 and not (worker_id = any($2)) and heartbeat_at >= now() - make_interval(secs => $3)`,

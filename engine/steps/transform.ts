@@ -7,7 +7,8 @@ import { modelSchemas, pipelineSchema } from '../pipeline.ts';
 import { modelsDir } from '../transform/models.ts';
 import { writeCustomFunctions } from '../extract/custom-columns.ts';
 import { resolveConventions, saveConventions } from '../extract/conventions.ts';
-import type { Step } from './context.ts';
+import type { Step, StepContext } from './context.ts';
+import { recordBuilt, requireOwnLanding, withSourceLock } from '../landing.ts';
 
 /**
  * Load the value maps, then build the pipeline's SQL models in dependency order. Only models
@@ -16,6 +17,14 @@ import type { Step } from './context.ts';
  * CRM_MIGRATE_SQL_DIR points the runner at another models folder (fixtures, a customer's copy).
  */
 export const transform: Step = async (ctx) => {
+  // Builds from this pipeline's own landing only; holds the source's lock so no extract or other
+  // transform changes raw_<source> / stg_<source> while the models are built (engine/landing.ts).
+  await requireOwnLanding(ctx.db.pool, ctx.pipeline, { built: false });
+  await withSourceLock(ctx.db, ctx.pipeline.source.name, () => build(ctx));
+  await recordBuilt(ctx.db, ctx.pipeline);
+};
+
+async function build(ctx: StepContext): Promise<void> {
   const mapsDir = path.join(ctx.pipeline.dir, 'maps');
   // The staging models read the conventions extract recorded; a database no extract wrote to
   // (a fixture, a restored copy) gets the connector's own.
@@ -38,4 +47,4 @@ export const transform: Step = async (ctx) => {
     `transform: ${maps.length} value maps, ${result.built.length} models built, ${result.skipped.length} unchanged, in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
   );
   ctx.summary.transform = { value_maps: maps, models: result.built.map((b) => b.id), unchanged: result.skipped };
-};
+}
