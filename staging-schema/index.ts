@@ -11,6 +11,7 @@ import * as m0013 from './0013_source_landing.ts';
 import * as m0020 from './0020_model_state.ts';
 import * as m0030 from './0030_load_work.ts';
 import * as m0031 from './0031_load_snapshots.ts';
+import * as m0032 from './0032_record_status.ts';
 import * as m0040 from './0040_lifecycle.ts';
 
 export const migrations: Record<string, Migration> = {
@@ -22,5 +23,6 @@ export const migrations: Record<string, Migration> = {
   '0020_model_state': m0020,
   '0030_load_work': m0030,
   '0031_load_snapshots': m0031,
+  '0032_record_status': m0032,
   '0040_lifecycle': m0040,
 };

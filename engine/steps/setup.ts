@@ -84,7 +84,8 @@ export async function planSetup(ctx: StepContext, dest: Destination): Promise<Pl
   for (const m of readCustomFieldMappings(customFieldsFile(pipeline, ctx.flags.out)).filter((r) => r.confirmed && r.module && r.field)) {
     const type = m.field_type || m.inferred_type;
     // A picklist's options: every value this export's records hold (typed in custom_values).
-    const values = /picklist/i.test(type)
+    const typed = await ctx.db.pool.query(`select to_regclass($1) is not null as ok`, [`${pipelineSchema(pipeline)}.custom_values`]);
+    const values = /picklist/i.test(type) && typed.rows[0].ok
       ? await valuesFrom(
           ctx,
           `select distinct jsonb_array_elements_text(case jsonb_typeof(value) when 'array' then value else jsonb_build_array(value) end)
