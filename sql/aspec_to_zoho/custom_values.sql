@@ -38,7 +38,7 @@ typed as (
   select
     v.object, v.record_id, m.module, m.field, m.field_type, m.header, m.options, v.raw,
     lib.custom_value(v.raw, m.field_type, cv.day_first, cv.timezone, cv.decimal_separator, cv.currency) as value,
-    lib.value_issue(v.raw, m.field_type, cv.day_first, cv.decimal_separator) as issue,
+    cv.day_first, cv.decimal_separator,
     v._file, v._line
   from raw_values v
   join mapping m on m.object = v.object and m.column_name = v.column_name
@@ -66,7 +66,8 @@ select
   case when mt.choices is null then t.value
        when jsonb_typeof(t.value) = 'array' then mt.choices
        else mt.choices -> 0 end                                 as value,
-  t.issue,
+  -- the reason is looked for only where the value did not type
+  case when t.value is null then lib.value_issue(t.raw, t.field_type, t.day_first, t.decimal_separator) end as issue,
   mt.in_options,
   t._file, t._line
 from typed t

@@ -29,7 +29,7 @@ select
   t.occurred_at,
   t.occurred_at at time zone cv.timezone                       as occurred_local,
   -- why Date is not a date (null when it is, or is empty)
-  lib.date_issue(a.date, cv.day_first)                         as date_issue,
+  case when t.occurred_at is null then lib.date_issue(a.date, cv.day_first) end as date_issue,
   coalesce(a.date ~ '\d:\d\d', false)                          as has_time,
   lib.squish(a."end")                                          as end_raw,
   lib.parse_timestamp(a."end", cv.day_first, cv.timezone)      as ended_at,
@@ -41,7 +41,7 @@ select
   a._file, a._line
 from ranked a
 cross join stg_aspec.conventions cv
-cross join lateral (select lib.parse_timestamp(a.date, cv.day_first, cv.timezone) as occurred_at) t
+cross join lateral (select lib.parse_timestamp(a.date, cv.day_first, cv.timezone) as occurred_at offset 0) t  -- parsed once (offset 0 keeps the planner from copying the call into each use)
 left join stg_aspec.contacts k on k.contact_id = btrim(a.contact_id)
 left join stg_aspec.companies co on co.company_id = btrim(a.company_id)
 left join stg_aspec.opportunities o on o.opportunity_id = btrim(a.opportunity_id)

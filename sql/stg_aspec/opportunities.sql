@@ -30,9 +30,9 @@ select
   lib.squish(o.stage)                                          as stage,
   lower(lib.squish(o.stage))                                   as stage_key,
   lib.squish(o.expected_close)                                 as expected_close_raw,
-  lib.parse_date(o.expected_close, cv.day_first)               as expected_close,
+  d.expected_close,
   -- why Expected Close is not a date (null when it is, or is empty)
-  lib.date_issue(o.expected_close, cv.day_first)               as expected_close_issue,
+  case when d.expected_close is null then lib.date_issue(o.expected_close, cv.day_first) end as expected_close_issue,
   lib.squish(o.owner_id)                                       as owner_raw,
   lib.squish(o.probability)                                    as probability_raw,
   lib.parse_percent(o.probability, cv.decimal_separator)       as probability,
@@ -42,6 +42,7 @@ select
   o._file, o._line
 from ranked o
 cross join stg_aspec.conventions cv
+cross join lateral (select lib.parse_date(o.expected_close, cv.day_first) as expected_close offset 0) d  -- parsed once
 left join stg_aspec.companies co on co.company_id = btrim(o.company_id)
 left join stg_aspec.contacts k on k.contact_id = btrim(o.contact_id)
 where o.rn = 1
