@@ -66,8 +66,10 @@ export const load: Step = async (ctx) => {
       );
     },
   });
-  // Every record has been met: an owner whose records were all written (to a fallback owner) no longer blocks.
-  await resolveQueueItems(ctx.db, ctx.pipeline.name, { owners: true });
+  // Every record has been met. With a fallback owner, an owner item no record waits on any more
+  // is done (all their records went to the fallback); without one their records cannot be
+  // written at all, so the item stays open whatever they wait on first (a queued parent).
+  await resolveQueueItems(ctx.db, ctx.pipeline.name, { owners: !!fallbackOwner });
   // The step's own conservation: the sum over objects balances too.
   const t = objects.reduce((a, c) => ({ e: a.e + c.extracted, acc: a.acc + c.loaded + c.already_loaded + c.rejected + c.queued + c.skipped }), { e: 0, acc: 0 });
   if (t.e !== t.acc) throw new CliError('CONSERVATION', `load: ${t.e} records extracted across objects but ${t.acc} accounted for`);
