@@ -70,6 +70,12 @@ export interface Destination {
    * reject stands.
    */
   findByKey?(module: string, sourceKey: string): Promise<string | null>;
+  /**
+   * Ids of every record of the module whose idempotency key starts with `prefix` (a pipeline's
+   * `recordKey(pipeline, '')`): reconcile counts what the destination holds exactly with it.
+   * Absent: reconcile reads records back one by one, or a sample of them (and says so).
+   */
+  listIdsByKeyPrefix?(module: string, prefix: string): Promise<Set<string>>;
   /** Metadata calls `setup` uses. Absent: `setup` can only write the admin checklist. */
   schema?: DestinationSchema;
   /** Largest attachment the destination takes, in bytes. Absent: 20 MB. */

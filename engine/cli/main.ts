@@ -42,6 +42,7 @@ Flags:
   --force                 re-land files even when unchanged
   --fallback-owner EMAIL  owner for records whose owner has no destination user
   --workers N             load worker processes' concurrency (others on the same database join)
+  --reject-threshold F    load/delta: exit 1 when more than this share (0-1, default 0.5) of an object is rejected
   --apply                 setup: make the planned schema changes
   --select MODEL[+]       transform only MODEL (and, with +, everything downstream)
   --strict-gates          stop at gates even on the sandbox
@@ -79,6 +80,7 @@ const flagSchema = z.object({
   all: z.boolean().default(false),
   by: z.string().trim().min(1).optional(),
   'convert-status': z.string().trim().min(1).optional(),
+  'reject-threshold': z.coerce.number().min(0).max(1).optional(),
   'date-order': z.enum(['dmy', 'mdy']).optional(),
   timezone: z.string().min(1).optional(),
   'phone-country': z.string().regex(/^[A-Za-z]{2}$/, 'must be a two-letter country code').optional(),
@@ -112,6 +114,7 @@ export async function main(argv: string[], registry: CliRegistry): Promise<numbe
         all: { type: 'boolean' },
         by: { type: 'string' },
         'convert-status': { type: 'string' },
+        'reject-threshold': { type: 'string' },
         'date-order': { type: 'string' },
         timezone: { type: 'string' },
         'phone-country': { type: 'string' },
@@ -155,6 +158,7 @@ export async function main(argv: string[], registry: CliRegistry): Promise<numbe
     all: f.all,
     by: f.by,
     convertStatus: f['convert-status'],
+    rejectThreshold: f['reject-threshold'],
     dateOrder: f['date-order'],
     timezone: f.timezone,
     phoneCountry: f['phone-country'],

@@ -14,7 +14,7 @@ import { transform } from '../steps/transform.ts';
 import type { StepContext } from '../steps/context.ts';
 import { outDir, relationExists, viewName, writeCsv } from './common.ts';
 import { reconcileObject } from './reconcile.ts';
-import { requireApprovedSample } from './approval.ts';
+import { checkRejectThreshold, loadGates } from '../steps/load.ts';
 
 export interface DeltaObject {
   object: string;
@@ -30,11 +30,9 @@ export async function runDelta(ctx: StepContext): Promise<DeltaObject[]> {
   const { db, pipeline } = ctx;
   await extract(ctx);
   await transform(ctx);
-  // A delta writes like a load: only under a mapping whose sample a person approved.
-  await requireApprovedSample(ctx);
-  const dest = await ctx.destination();
-  let fallbackOwner: string | undefined;
-  if (ctx.flags.fallbackOwner) fallbackOwner = (await dest.listUsers()).find((u) => u.email === ctx.flags.fallbackOwner)?.id;
+  // A delta writes like a load, behind the same gates (approved sample, confirmed mapping, a real
+  // fallback owner or no unmatched owners, idempotency fields).
+  const { dest, fallbackOwner } = await loadGates(ctx);
 
   const result: DeltaObject[] = [];
   for (const obj of pipeline.objects) {
@@ -96,5 +94,6 @@ export async function runDelta(ctx: StepContext): Promise<DeltaObject[]> {
     ),
   };
   ctx.summary.objects = result.map((d) => d.counts!);
+  checkRejectThreshold(ctx, result.map((d) => d.counts!));
   return result;
 }

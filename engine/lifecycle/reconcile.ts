@@ -5,7 +5,7 @@
  * gap is named. Rows go to etl.reconciliation.
  */
 import type { Db } from '../db/connection.ts';
-import type { Destination } from '../destination.ts';
+import { recordKey, type Destination } from '../destination.ts';
 import type { LoadObject, PipelineDefinition } from '../pipeline.ts';
 import type { ObjectCounts } from '../load/load-object.ts';
 import { ident } from '../extract/headers.ts';
@@ -28,6 +28,8 @@ export interface ReconciliationRow {
   /** Of those, how many the destination holds (extrapolated when only `checked` were read). */
   in_destination: number | null;
   checked: number;
+  /** How in_destination was counted: listed (exact, by key), read back (every record, exact) or sampled (an estimate). */
+  method: 'listed' | 'read back' | 'sampled';
   gaps: string[];
 }
 
@@ -79,6 +81,8 @@ export async function reconcileObject(rc: ReconcileContext, obj: LoadObject, cou
     payload: Record<string, unknown> | null;
   }[];
   const toCheck = mappedRows.length <= CHECK_ALL_UP_TO ? mappedRows : mappedRows.slice(0, CHECK_SAMPLE);
+  let checked = toCheck.length;
+  let method: ReconciliationRow['method'] = 'read back';
   let found = 0;
   let inDest: number | null;
   if (obj.attachment) {
@@ -94,17 +98,25 @@ export async function reconcileObject(rc: ReconcileContext, obj: LoadObject, cou
       }
       inDest = toCheck.length === mappedRows.length ? found : Math.round((found / Math.max(1, toCheck.length)) * mappedRows.length);
     } else inDest = null;
+  } else if (destination.listIdsByKeyPrefix && destination.idempotencyField) {
+    // Exact: every id the destination holds under this pipeline's keys, listed in pages.
+    const held = await destination.listIdsByKeyPrefix(obj.module, recordKey(pipeline.name, ''));
+    found = mappedRows.filter((r) => held.has(String(r.dest_id))).length;
+    inDest = found;
+    checked = mappedRows.length;
+    method = 'listed';
   } else {
     for (const r of toCheck) if (await destination.get(obj.module, r.dest_id)) found++;
     inDest = toCheck.length === mappedRows.length ? found : Math.round((found / Math.max(1, toCheck.length)) * mappedRows.length);
   }
+  if (method !== 'listed') method = toCheck.length === mappedRows.length ? 'read back' : 'sampled';
 
   const gaps: string[] = [];
   const extracted = Number(c!.extracted);
   const accounted = c!.loaded + c!.already_loaded + c!.rejected + c!.queued + c!.skipped;
   if (Number.isFinite(extracted) && accounted !== extracted) gaps.push(`unaccounted: ${extracted - accounted} of ${extracted} rows were neither loaded, already loaded, rejected, queued nor skipped`);
   if (inDest !== null && inDest < mappedRows.length)
-    gaps.push(`missing in destination: ${mappedRows.length - inDest} of ${mappedRows.length} mapped records not found${toCheck.length < mappedRows.length ? ` (estimated from ${toCheck.length} read back)` : ''}`);
+    gaps.push(`missing in destination: ${mappedRows.length - inDest} of ${mappedRows.length} mapped records not found${method === 'sampled' ? ` (estimated from a sample of ${checked} read back)` : ''}`);
   if (sourceCount !== null && Number(sourceCount) > viewCount) {
     // Rows the extract or the SQL rejected explain a smaller view; anything beyond is a gap.
     const explained = Number(
@@ -124,20 +136,21 @@ export async function reconcileObject(rc: ReconcileContext, obj: LoadObject, cou
     skipped: c!.skipped,
     mapped: mappedRows.length,
     in_destination: inDest,
-    checked: toCheck.length,
+    checked,
+    method,
     gaps,
   };
   await db.pool.query(
-    `insert into etl.reconciliation (run_id, pipeline, object, source_count, view_count, extracted, loaded, already_loaded, rejected, queued, skipped, mapped, in_destination, checked, gaps)
-     values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)
+    `insert into etl.reconciliation (run_id, pipeline, object, source_count, view_count, extracted, loaded, already_loaded, rejected, queued, skipped, mapped, in_destination, checked, gaps, method)
+     values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16)
      on conflict (run_id, object) do update set source_count = excluded.source_count, view_count = excluded.view_count, extracted = excluded.extracted,
        loaded = excluded.loaded, already_loaded = excluded.already_loaded, rejected = excluded.rejected, queued = excluded.queued, skipped = excluded.skipped,
-       mapped = excluded.mapped, in_destination = excluded.in_destination, checked = excluded.checked, gaps = excluded.gaps, at = now()`,
-    [runId, pipeline.name, obj.name, row.source_count, row.view_count, row.extracted, row.loaded, row.already_loaded, row.rejected, row.queued, row.skipped, row.mapped, row.in_destination, row.checked, row.gaps],
+       mapped = excluded.mapped, in_destination = excluded.in_destination, checked = excluded.checked, gaps = excluded.gaps, method = excluded.method, at = now()`,
+    [runId, pipeline.name, obj.name, row.source_count, row.view_count, row.extracted, row.loaded, row.already_loaded, row.rejected, row.queued, row.skipped, row.mapped, row.in_destination, row.checked, row.gaps, row.method],
   );
   if (rc.summary) ((rc.summary.reconciliation as ReconciliationRow[] | undefined) ??= []).push(row);
   rc.log?.(
-    `  reconcile ${obj.name.padEnd(18)} source ${row.source_count ?? '-'}  view ${row.view_count}  loaded ${row.loaded}  already ${row.already_loaded}  rejected ${row.rejected}  queued ${row.queued}  skipped ${row.skipped}  in destination ${row.in_destination}/${row.mapped}${gaps.length ? `  GAP: ${gaps.join('; ')}` : ''}`,
+    `  reconcile ${obj.name.padEnd(18)} source ${row.source_count ?? '-'}  view ${row.view_count}  loaded ${row.loaded}  already ${row.already_loaded}  rejected ${row.rejected}  queued ${row.queued}  skipped ${row.skipped}  in destination ${row.in_destination}/${row.mapped}${method === 'sampled' ? ` (estimated from a sample of ${checked})` : ''}${gaps.length ? `  GAP: ${gaps.join('; ')}` : ''}`,
   );
   return row;
 }

@@ -28,6 +28,8 @@ export interface StepFlags {
   phoneCountry?: string;
   decimalSeparator?: '.' | ',';
   currency?: string;
+  /** load/delta: the share (0-1) of an object's records whose rejection fails the run (default 0.5). */
+  rejectThreshold?: number;
   /** convert (leadtrekker-to-zoho): comma-separated source statuses whose leads are converted. */
   convertStatus?: string;
   [k: string]: unknown;

@@ -1,7 +1,8 @@
 import { runLoad } from '../load/runner.ts';
 import { resolveQueueItems, type ObjectCounts } from '../load/load-object.ts';
 import { recordStep } from '../runs.ts';
-import type { Step } from './context.ts';
+import type { Step, StepContext } from './context.ts';
+import type { Destination } from '../destination.ts';
 import { CliError, UsageError } from '../errors.ts';
 import { gate } from '../gates.ts';
 import { requireApprovedSample, reconcileObject } from '../lifecycle/index.ts';
@@ -9,18 +10,15 @@ import { requireConfirmedCustomFields } from '../discover/index.ts';
 import { requireIdempotencyFields } from './setup.ts';
 
 /**
- * Load every object of the pipeline in dependency order (pipeline.objects), as chunks on the
- * job queue shared by every process loading this pipeline (--workers N per process), with a
- * conservation check per object and for the step.
+ * What must hold before any record is written, for `load` and `delta` alike: the custom-field
+ * mapping confirmed, the sample approved, a --fallback-owner that is an active destination user
+ * (else no owner without a destination user), and the idempotency fields in place. Returns the
+ * destination and the fallback owner's id.
  */
-export const load: Step = async (ctx) => {
+export async function loadGates(ctx: StepContext): Promise<{ dest: Destination; fallbackOwner?: string }> {
   await requireConfirmedCustomFields(ctx);
   await requireApprovedSample(ctx);
   const dest = await ctx.destination();
-  ctx.log(`load: into ${dest.target}`);
-  const workers = ctx.flags.workers === undefined ? 1 : Number(ctx.flags.workers);
-  if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw new UsageError('--workers takes a whole number from 1 to 64.');
-
   let fallbackOwner: string | undefined;
   if (ctx.flags.fallbackOwner) {
     const u = (await dest.listUsers()).find((x) => x.email.toLowerCase() === ctx.flags.fallbackOwner);
@@ -43,8 +41,37 @@ export const load: Step = async (ctx) => {
         `${open.rowCount} source owner(s) have no ${dest.name} user (${open.rows.map((r) => `${r.key}: ${r.n} records`).join(', ')}). Create or invite them and re-run users, resolve the rows in etl.queue_items, or load with --fallback-owner EMAIL.`,
       );
   }
-
   await requireIdempotencyFields(ctx, dest);
+  return { dest, fallbackOwner };
+}
+
+/** Default share of an object's records whose rejection fails the run (--reject-threshold). */
+export const DEFAULT_REJECT_THRESHOLD = 0.5;
+
+/**
+ * A run that rejected more than the threshold of any object's records is not a success, even
+ * though every record is accounted for: exit 1 with the counts (the records written stay written).
+ */
+export function checkRejectThreshold(ctx: StepContext, objects: ObjectCounts[]): void {
+  const threshold = ctx.flags.rejectThreshold === undefined ? DEFAULT_REJECT_THRESHOLD : Number(ctx.flags.rejectThreshold);
+  const over = objects.filter((o) => o.extracted > 0 && o.rejected / o.extracted > threshold);
+  if (over.length)
+    throw new CliError(
+      'REJECT_THRESHOLD',
+      `${over.map((o) => `${o.object}: ${o.rejected} of ${o.extracted} rejected (${Math.round((100 * o.rejected) / o.extracted)}%)`).join('; ')}: more than ${Math.round(threshold * 100)}% of the records of ${over.length === 1 ? 'an object' : 'these objects'} were refused. Fix the causes in etl.rejects (or raise --reject-threshold) and run again; what was written stays written.`,
+    );
+}
+
+/**
+ * Load every object of the pipeline in dependency order (pipeline.objects), as chunks on the
+ * job queue shared by every process loading this pipeline (--workers N per process), with a
+ * conservation check per object and for the step.
+ */
+export const load: Step = async (ctx) => {
+  const { dest, fallbackOwner } = await loadGates(ctx);
+  ctx.log(`load: into ${dest.target}`);
+  const workers = ctx.flags.workers === undefined ? 1 : Number(ctx.flags.workers);
+  if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw new UsageError('--workers takes a whole number from 1 to 64.');
   const objects: ObjectCounts[] = [];
   const before = dest.stats?.();
   await runLoad({
@@ -80,4 +107,5 @@ export const load: Step = async (ctx) => {
     ctx.summary.write_calls = { calls, records: recs, per_call: calls ? Math.round((recs / calls) * 10) / 10 : 0, retries: after.retries - before.retries };
   }
   ctx.summary.objects = objects;
+  checkRejectThreshold(ctx, objects);
 };

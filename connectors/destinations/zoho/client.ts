@@ -397,6 +397,26 @@ export class ZohoClient {
     return p.data.data.map((r) => r.id);
   }
 
+  /**
+   * Ids of every record whose `field` starts with `prefix`, by COQL pages of 2,000 walked by the
+   * key itself (offsets stop at 100,000; a key range has no such limit).
+   */
+  async *coqlIdsByPrefix(module: string, field: string, prefix: string): AsyncGenerator<string[]> {
+    const esc = (s: string) => s.replace(/'/g, "''");
+    let after = '';
+    for (;;) {
+      const q = `select id, ${field} from ${module} where ${field} like '${esc(prefix)}%'${after ? ` and ${field} > '${esc(after)}'` : ''} order by ${field} asc limit 0, 2000`;
+      const { status, json } = await this.call('POST', `/coql`, { body: { select_query: q }, repeatable: true, credits: 3 });
+      if (status === 204 || !json) return;
+      const p = z.object({ data: z.array(z.object({ id: z.coerce.string() }).passthrough()) }).safeParse(json);
+      if (!p.success) throw new ZohoResponseError('Zoho COQL response has no data array');
+      if (!p.data.data.length) return;
+      yield p.data.data.map((r) => r.id);
+      if (p.data.data.length < 2000) return;
+      after = String(p.data.data[p.data.data.length - 1]![field]);
+    }
+  }
+
   async users(): Promise<{ id: string; email: string; full_name?: string; status?: string }[]> {
     const out: { id: string; email: string; full_name?: string; status?: string }[] = [];
     for (let page = 1; ; page++) {

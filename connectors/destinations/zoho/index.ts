@@ -134,6 +134,11 @@ export function zohoDestination(opts: ZohoDestinationOptions = {}): DestinationF
         async findByKey(module, sourceKey) {
           return (await client.coqlEquals(module, ZOHO_KEY_FIELD, sourceKey))[0] ?? null;
         },
+        async listIdsByKeyPrefix(module, prefix) {
+          const ids = new Set<string>();
+          for await (const page of client.coqlIdsByPrefix(module, ZOHO_KEY_FIELD, prefix)) for (const id of page) ids.add(id);
+          return ids;
+        },
         bulkUpsert: (module, records) => bulkUpsertViaJob(client, module, records, ZOHO_KEY_FIELD),
         update: (module, records) => client.update(module, records.map((r) => ({ ...r.fields, id: r.id }))),
         delete: (module, ids): Promise<RecordOutcome[]> => client.delete(module, ids),
