@@ -31,7 +31,7 @@ begin
   if s !~ '[^0-9]' then
     return case when s <> '' then s::numeric end; -- plain digits, the most common amount
   end if;
-  s := translate(s, E'\u2212', '-');
+  if strpos(s, E'\u2212') > 0 then s := replace(s, E'\u2212', '-'); end if;
   -- Split into what comes before the digits, the digits with their separators, and what
   -- comes after; before and after may hold only signs, parentheses and a currency mark.
   n := ltrim(s, E'+-( \u00a0\u202f\u2009$€£¥₹₦ABCDEFGHIJKLMNOPQRSTUVWXYZ');
@@ -52,8 +52,12 @@ begin
     end if;
   end if;
   -- n: digits and separators only; spaces and apostrophes can only group thousands
-  if n = '' or n ~ E'[^0-9.,'' \u00a0\u202f\u2009’]' then return null; end if;
-  n := translate(n, E' \u00a0\u202f\u2009''’', '______');
+  if n = '' then
+    return null;
+  elsif n ~ '[^0-9.,]' then
+    if n ~ E'[^0-9.,'' \u00a0\u202f\u2009’]' then return null; end if;
+    n := translate(n, E' \u00a0\u202f\u2009''’', '______');
+  end if;
   nc := length(n) - length(replace(n, ',', ''));
   nd := length(n) - length(replace(n, '.', ''));
   if strpos(n, '_') > 0 then

@@ -32,7 +32,12 @@ interface Convention {
   tz: string;
   decimal: '.' | ',';
 }
-const LEADTREKKER: Convention = { dayFirst: true, tz: 'Africa/Johannesburg', decimal: ',' };
+// Leadtrekker writes amounts both ways (R 82 000,00 and R21,000.00), and a bare 1,500 there is
+// fifteen hundred: its decimal-comma amounts always have two decimals or space groups, which
+// decide themselves, so the separator it declares for the one ambiguous shape is '.'.
+const LEADTREKKER: Convention = { dayFirst: true, tz: 'Africa/Johannesburg', decimal: '.' };
+/** A source that does write 1,500 for one and a half (a decimal-comma source). */
+const DECIMAL_COMMA: Convention = { ...LEADTREKKER, decimal: ',' };
 const SERVICETRACKER: Convention = { dayFirst: false, tz: 'UTC', decimal: '.' };
 const LEADTRAC: Convention = { dayFirst: false, tz: 'America/New_York', decimal: '.' };
 const ASPEC: Convention = { dayFirst: true, tz: 'America/Toronto', decimal: '.' };
@@ -279,17 +284,22 @@ const amounts: [string, '.' | ',' | null, string | null, string | null, string |
   ['--5', '.', null, null, null],
   ['(5', '.', null, null, null],
   ['', '.', null, null, null],
-  // Leadtrekker (declares ','): its budgets
+  // Leadtrekker (declares '.'): its budgets, written both ways
+  ['R 82 000,00', '.', null, '82000.00', 'ZAR'],
+  ['R125,000.00', '.', null, '125000.00', 'ZAR'],
+  ['R1,500', '.', null, '1500', 'ZAR'],
+  ['R 12 500', '.', null, '12500', 'ZAR'],
+  ['ZAR 12500', '.', null, '12500', 'ZAR'],
+  ['R 0,50', '.', null, '0.50', 'ZAR'],
+  ['-R 50', '.', null, '-50', 'ZAR'],
+  ['R -50', '.', null, '-50', 'ZAR'],
+  ['(R 1 500,00)', '.', null, '-1500.00', 'ZAR'],
+  ['r 500', '.', null, '500', 'ZAR'],
+  // a decimal-comma source
   ['R 82 000,00', ',', null, '82000.00', 'ZAR'],
   ['R125,000.00', ',', null, '125000.00', 'ZAR'],
-  ['R 12 500', ',', null, '12500', 'ZAR'],
-  ['ZAR 12500', ',', null, '12500', 'ZAR'],
   ['R1.500', ',', null, '1500', 'ZAR'],
-  ['R 0,50', ',', null, '0.50', 'ZAR'],
-  ['-R 50', ',', null, '-50', 'ZAR'],
-  ['R -50', ',', null, '-50', 'ZAR'],
-  ['(R 1 500,00)', ',', null, '-1500.00', 'ZAR'],
-  ['r 500', ',', null, '500', 'ZAR'],
+  ['R1,500', ',', null, '1.500', 'ZAR'],
   // ServiceTracker and LeadTrac (declare '.')
   ['$1,234.00', '.', null, '1234.00', null],
   ['$ 1,234,567.89', '.', null, '1234567.89', null],
@@ -415,7 +425,8 @@ describe('lib.typed_value / lib.value_issue', () => {
       ['12', 'integer', ASPEC, 12],
       ['12.00', 'bigint', ASPEC, 12],
       ['12.5', 'integer', ASPEC, null],
-      ['1,500', 'number', LEADTREKKER, 1.5],
+      ['1,500', 'number', LEADTREKKER, 1500],
+      ['1,500', 'number', DECIMAL_COMMA, 1.5],
       ['1,500', 'number', SERVICETRACKER, 1500],
       ['R 82 000,00', 'currency', LEADTREKKER, 82000],
       ['12 500,00 $', 'Currency', ASPEC, 12500],
@@ -441,7 +452,7 @@ describe('lib.typed_value / lib.value_issue', () => {
 
   it('gives exactly what the standard-column parsers give for the same text', async () => {
     const texts = [...new Set([...timestamps.map(([v]) => v), ...amounts.map(([v]) => v), '80%', '0.8', '150', 'Yes', 'nee', 'x', '12', '12.5'])];
-    const conventions = [LEADTREKKER, SERVICETRACKER, LEADTRAC, ASPEC];
+    const conventions = [LEADTREKKER, SERVICETRACKER, LEADTRAC, ASPEC, DECIMAL_COMMA];
     const inputs = texts.flatMap((v) => conventions.map((c) => [v, c.dayFirst, c.tz, c.decimal]));
     const rows = await each(
       `select x.*
@@ -525,7 +536,7 @@ describe('parallel plans', () => {
   it('every function runs in parallel workers (forced) and gives exactly the serial results', async () => {
     const texts = [...new Set([...timestamps.map(([v]) => v), ...amounts.map(([v]) => v), '80%', '0.8', 'Ja', '1:02:03', '12 min',
       'John <J@X.com>', 'a@b.c', ' a ; b| c ;'])];
-    const inputs = texts.flatMap((v) => [LEADTREKKER, SERVICETRACKER, LEADTRAC, ASPEC].map((c) => ({ v, df: c.dayFirst, tz: c.tz, ds: c.decimal })));
+    const inputs = texts.flatMap((v) => [LEADTREKKER, SERVICETRACKER, LEADTRAC, ASPEC, DECIMAL_COMMA].map((c) => ({ v, df: c.dayFirst, tz: c.tz, ds: c.decimal })));
     const cols = `id, lib.parse_timestamp(v, df, tz) ts, lib.parse_date(v, df) d, lib.date_issue(v, df) di,
       lib.timestamp_issue(v, df) ti, lib.parse_number(v, ds) n, lib.parse_money(v, ds) m, lib.money_currency(v) c,
       lib.parse_percent(v, ds) p, lib.parse_bool(v) b, lib.parse_duration_seconds(v, 'seconds') du, lib.clean_email(v) e,

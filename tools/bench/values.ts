@@ -35,7 +35,7 @@ const rounds = Number(args.rounds);
 /**
  * Value tables: each row is a value and the conventions of the source that wrote it.
  * Shares follow the generators in tools/generate (which follow the exports): Leadtrekker
- * day-first in Johannesburg with decimal commas, ServiceTracker ISO/UTC, LeadTrac US dates with
+ * day-first in Johannesburg with amounts written both ways, ServiceTracker ISO/UTC, LeadTrac US dates with
  * AM/PM in New York, ASPEC ISO or day-first in Toronto; a few blanks and unreadable values.
  */
 const INPUTS = `
