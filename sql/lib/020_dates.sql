@@ -119,36 +119,17 @@ begin
 end
 $$;
 
--- A date: yyyy-mm-dd (a time after it is ignored), yyyy/mm/dd, nn/nn/yyyy nn.nn.yyyy
--- nn-nn-yyyy read only in the declared order (day_first; null reads none of them), two-digit
--- years (70-99 -> 19xx, 00-69 -> 20xx), '5 Mar 2024', '05-Mar-2024', 'March 5, 2024',
--- French and Afrikaans month names ('5 janv. 2024', '5 Maart 2024'). Null when not a real date.
---
+-- lib.parse_date for any shape (see lib.parse_date, which reads the common ones itself).
 -- A time, when there is one, starts at the hour before the first colon, after a space, 'T'
 -- or comma; the date is what comes before it (every date format ends in a digit, so trimming
--- those separators off its end is safe). lib.parse_timestamp cuts the same way.
-create or replace function lib.parse_date(v text, day_first boolean) returns date
+-- those separators off its end is safe). lib.timestamp_general cuts the same way.
+create or replace function lib.date_general(v text, day_first boolean) returns date
 language plpgsql immutable parallel safe as $$
 declare
   s text := btrim(v, E' \t\r\n\u00a0');
-  k text := translate(s, '123456789', '000000000');
-  p int;
+  p int := strpos(s, ':');
   ymd int;
 begin
-  -- Fast path: the zero-padded shapes nearly every export writes, read at fixed positions
-  -- (k is the value with every digit written as 0). Anything else takes the general path,
-  -- which reads these shapes the same way.
-  if substr(k, 11) in ('', ' 00:00', ' 00:00:00', 'T00:00', 'T00:00:00', 'T00:00:00Z', 'T00:00:00.000Z', ' 00:00 AM', ' 00:00 PM') then
-    if left(k, 10) in ('0000-00-00', '0000/00/00') then
-      ymd := lib.valid_ymd(substr(s, 1, 4)::int * 10000 + substr(s, 6, 2)::int * 100 + substr(s, 9, 2)::int);
-      return make_date(ymd / 10000, ymd / 100 % 100, ymd % 100);
-    elsif left(k, 10) in ('00/00/0000', '00.00.0000', '00-00-0000') then
-      ymd := lib.valid_ymd(substr(s, 7, 4)::int * 10000 + case when day_first then substr(s, 4, 2)::int * 100 + substr(s, 1, 2)::int
-                                                           when not day_first then substr(s, 1, 2)::int * 100 + substr(s, 4, 2)::int end);
-      return make_date(ymd / 10000, ymd / 100 % 100, ymd % 100);
-    end if;
-  end if;
-  p := strpos(s, ':');
   if p > 0 then
     p := case when p > 2 and strpos('0123456789', substr(s, p - 2, 1)) > 0 then p - 2 else p - 1 end;
     if p < 3 or strpos(' Tt,', substr(s, p - 1, 1)) = 0 then return null; end if;
@@ -159,22 +140,11 @@ begin
 end
 $$;
 
--- A date and time: the dates lib.parse_date reads, then optionally a time (H:MM, HH:MM:SS,
--- fractions with '.' or ',') after a space, 'T' or comma, then either AM/PM (a.m./p.m.) or
--- 'Z', 'UTC', 'GMT' or an offset (+hh:mm, +hhmm, +hh), which is honoured. Without an offset
--- the time is local time in tz (an IANA zone); a date alone is midnight in tz. Null when the
--- date or the time is not real (hour 25, minute 61, 13 PM, Feb 30).
---
--- Daylight-saving edges are PostgreSQL's (timestamp AT TIME ZONE): a local time that does not
--- exist (skipped by a spring-forward, 02:30 on 2024-03-10 in America/New_York) is read with
--- the offset in force before the change, so it lands an hour later on the clock (07:30Z =
--- 03:30 EDT); a local time that occurs twice (01:30 on 2024-11-03 there) is read with the
--- offset in force after the change, standard time (06:30Z, the second 01:30).
-create or replace function lib.parse_timestamp(v text, day_first boolean, tz text) returns timestamptz
+-- lib.parse_timestamp for any shape (see lib.parse_timestamp, which reads the common ones itself).
+create or replace function lib.timestamp_general(v text, day_first boolean, tz text) returns timestamptz
 language plpgsql immutable parallel safe as $$
 declare
   s text := btrim(v, E' \t\r\n\u00a0');
-  k text := translate(s, '123456789', '000000000');
   p int;
   ymd int;
   t text;
@@ -183,33 +153,6 @@ declare
   off int;
   hh int; mi int; sec float8;
 begin
-  -- Fast path: the zero-padded shapes nearly every export writes, read at fixed positions
-  -- (k is the value with every digit written as 0); the general path below reads them the
-  -- same way, more slowly.
-  t := substr(k, 11);
-  if t in ('', ' 00:00', ' 00:00:00', 'T00:00', 'T00:00:00', 'T00:00:00Z', 'T00:00:00.000Z', ' 00:00 AM', ' 00:00 PM') then
-    if left(k, 10) in ('0000-00-00', '0000/00/00') then
-      ymd := lib.valid_ymd(substr(s, 1, 4)::int * 10000 + substr(s, 6, 2)::int * 100 + substr(s, 9, 2)::int);
-    elsif left(k, 10) in ('00/00/0000', '00.00.0000', '00-00-0000') then
-      ymd := lib.valid_ymd(substr(s, 7, 4)::int * 10000 + case when day_first then substr(s, 4, 2)::int * 100 + substr(s, 1, 2)::int
-                                                           when not day_first then substr(s, 1, 2)::int * 100 + substr(s, 4, 2)::int end);
-    else
-      t := null;
-    end if;
-    if t = '' then
-      return make_timestamp(ymd / 10000, ymd / 100 % 100, ymd % 100, 0, 0, 0) at time zone tz;
-    elsif t is not null then
-      hh := substr(s, 12, 2)::int;
-      mi := substr(s, 15, 2)::int;
-      sec := case when length(t) = 14 then substr(s, 18, 6)::float8 when substr(t, 7, 1) = ':' then substr(s, 18, 2)::int else 0 end;
-      if right(t, 1) = 'M' then
-        if hh > 12 or hh = 0 and substr(t, 8, 1) = 'P' then return null; end if;
-        hh := hh % 12 + case when substr(t, 8, 1) = 'P' then 12 else 0 end;
-      end if;
-      if hh > 23 or mi > 59 or sec >= 60 then return null; end if;
-      return make_timestamp(ymd / 10000, ymd / 100 % 100, ymd % 100, hh, mi, sec) at time zone case when right(t, 1) = 'Z' then 'UTC' else tz end;
-    end if;
-  end if;
   p := strpos(s, ':');
   if p = 0 then
     ymd := lib.date_ymd(s, day_first);
@@ -253,6 +196,99 @@ begin
   end if;
   return (make_timestamp(ymd / 10000, ymd / 100 % 100, ymd % 100, hh, mi, sec) - off * interval '1 minute') at time zone 'UTC';
 end
+$$;
+
+-- The fast paths below are plain SQL, which PostgreSQL inlines into the calling query: no
+-- function call, no PL/pgSQL statement, just a few substr comparisons and one
+-- "no character outside [0-9]" test on the digits, for the zero-padded shapes nearly every
+-- export writes. Every other shape goes to the *_general function, which reads these shapes
+-- the same way (a test compares them). For inlining, a helper's parameter used more than
+-- once must get a cheap argument (a substr and a cast); an hour that needs AM/PM arithmetic
+-- is used once, and comes back null when it is out of range.
+
+-- The date y-mo-d, or null when it is not a real date in 1800-2200.
+create or replace function lib.ymd_date(y int, mo int, d int) returns date
+language sql immutable parallel safe as $$
+  select case when y between 1800 and 2200 and mo between 1 and 12 and d between 1 and lib.days_in_month(y, mo)
+              then make_date(y, mo, d) end
+$$;
+
+-- A 12-hour clock's hour on the 24-hour clock (ampm 'A' or 'P'; anything else: h is already
+-- 24-hour), or null when it is not an hour: 0-23, or 1-12 with AM/PM (0 AM read as midnight).
+create or replace function lib.hour24(h int, ampm text) returns int
+language sql immutable parallel safe as $$
+  select case ampm when 'P' then case when h between 1 and 12 then h % 12 + 12 end
+                   when 'A' then case when h between 0 and 12 then h % 12 end
+                   else case when h between 0 and 23 then h end end
+$$;
+
+-- The instant of a local date and time in tz, or null when a part is out of range (hh is
+-- already checked: lib.hour24).
+create or replace function lib.local_timestamp(y int, mo int, d int, hh int, mi int, ss float8, tz text) returns timestamptz
+language sql immutable parallel safe as $$
+  select case when y between 1800 and 2200 and mo between 1 and 12 and d between 1 and lib.days_in_month(y, mo)
+                   and mi between 0 and 59 and ss >= 0 and ss < 60
+              then make_timestamp(y, mo, d, hh, mi, ss) at time zone tz end
+$$;
+
+-- A date: yyyy-mm-dd (a time after it is ignored), yyyy/mm/dd, nn/nn/yyyy nn.nn.yyyy
+-- nn-nn-yyyy read only in the declared order (day_first; null reads none of them), two-digit
+-- years (70-99 -> 19xx, 00-69 -> 20xx), '5 Mar 2024', '05-Mar-2024', 'March 5, 2024',
+-- French and Afrikaans month names ('5 janv. 2024', '5 Maart 2024'). Null when not a real date.
+create or replace function lib.parse_date(v text, day_first boolean) returns date
+language sql immutable parallel safe as $$
+  select case
+    when length(v) = 10 and substr(v, 5, 1) = '-' and substr(v, 8, 1) = '-' and (left(v, 4) || substr(v, 6, 2) || right(v, 2)) !~ '[^0-9]'
+      then lib.ymd_date(left(v, 4)::int, substr(v, 6, 2)::int, right(v, 2)::int)
+    when length(v) = 10 and substr(v, 3, 1) in ('/', '.', '-') and substr(v, 6, 1) = substr(v, 3, 1)
+         and (left(v, 2) || substr(v, 4, 2) || right(v, 4)) !~ '[^0-9]'
+      then lib.ymd_date(right(v, 4)::int,
+                        (case when day_first then substr(v, 4, 2) when not day_first then left(v, 2) end)::int,
+                        (case when day_first then left(v, 2) when not day_first then substr(v, 4, 2) end)::int)
+    else lib.date_general(v, day_first)
+  end
+$$;
+
+-- A date and time: the dates lib.parse_date reads, then optionally a time (H:MM, HH:MM:SS,
+-- fractions with '.' or ',') after a space, 'T' or comma, then either AM/PM (a.m./p.m.) or
+-- 'Z', 'UTC', 'GMT' or an offset (+hh:mm, +hhmm, +hh), which is honoured. Without an offset
+-- the time is local time in tz (an IANA zone); a date alone is midnight in tz. Null when the
+-- date or the time is not real (hour 25, minute 61, 13 PM, Feb 30).
+--
+-- Daylight-saving edges are PostgreSQL's (timestamp AT TIME ZONE): a local time that does not
+-- exist (skipped by a spring-forward, 02:30 on 2024-03-10 in America/New_York) is read with
+-- the offset in force before the change, so it lands an hour later on the clock (07:30Z =
+-- 03:30 EDT); a local time that occurs twice (01:30 on 2024-11-03 there) is read with the
+-- offset in force after the change, standard time (06:30Z, the second 01:30).
+--
+-- Fast shapes: yyyy-mm-dd, then optionally THH:MM or THH:MM:SS (T or space), then optionally
+-- Z; nn/nn/yyyy (also . or -), then optionally ' HH:MM', ' HH:MM:SS' or ' hh:mm AM'.
+create or replace function lib.parse_timestamp(v text, day_first boolean, tz text) returns timestamptz
+language sql immutable parallel safe as $$
+  select case
+    when substr(v, 5, 1) = '-' and substr(v, 8, 1) = '-'
+         and (length(v) = 10
+              or length(v) in (16, 19, 20) and substr(v, 11, 1) in ('T', ' ') and substr(v, 14, 1) = ':'
+                 and (length(v) = 16 or substr(v, 17, 1) = ':' and (length(v) = 19 or right(v, 1) = 'Z')))
+         and (left(v, 4) || substr(v, 6, 2) || substr(v, 9, 2) || substr(v, 12, 2) || substr(v, 15, 2) || substr(v, 18, 2)) !~ '[^0-9]'
+      then lib.local_timestamp(left(v, 4)::int, substr(v, 6, 2)::int, substr(v, 9, 2)::int,
+                               lib.hour24(coalesce(nullif(substr(v, 12, 2), '')::int, 0), null),
+                               coalesce(nullif(substr(v, 15, 2), '')::int, 0), coalesce(nullif(substr(v, 18, 2), '')::int, 0),
+                               case when length(v) = 20 then 'UTC' else tz end)
+    when substr(v, 3, 1) in ('/', '.', '-') and substr(v, 6, 1) = substr(v, 3, 1)
+         and (length(v) = 10
+              or length(v) in (16, 19) and substr(v, 11, 1) = ' ' and substr(v, 14, 1) = ':'
+                 and (length(v) = 16 or substr(v, 17, 1) = ':' or substr(v, 17, 3) in (' AM', ' PM')))
+         and (left(v, 2) || substr(v, 4, 2) || substr(v, 7, 4) || substr(v, 12, 2) || substr(v, 15, 2)
+              || case when substr(v, 17, 1) = ':' then substr(v, 18, 2) else '' end) !~ '[^0-9]'
+      then lib.local_timestamp(substr(v, 7, 4)::int,
+                               (case when day_first then substr(v, 4, 2) when not day_first then left(v, 2) end)::int,
+                               (case when day_first then left(v, 2) when not day_first then substr(v, 4, 2) end)::int,
+                               lib.hour24(coalesce(nullif(substr(v, 12, 2), '')::int, 0), case when substr(v, 17, 1) = ' ' then substr(v, 18, 1) end),
+                               coalesce(nullif(substr(v, 15, 2), '')::int, 0),
+                               case when substr(v, 17, 1) = ':' then substr(v, 18, 2)::int else 0 end, tz)
+    else lib.timestamp_general(v, day_first, tz)
+  end
 $$;
 
 -- Why a date does not parse, in words a person acts on; null when v is empty or parses with

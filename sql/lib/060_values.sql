@@ -88,9 +88,11 @@ end
 $$;
 
 -- A number (no currency). decimal_sep: the source's declared decimal separator, '.' or ','.
+-- Plain digits, the most common shape, are read inline (SQL functions are inlined into the
+-- calling query, saving the PL/pgSQL call).
 create or replace function lib.parse_number(v text, decimal_sep text) returns numeric
 language sql immutable parallel safe as $$
-  select lib.parse_amount(v, decimal_sep, false)
+  select case when v !~ '[^0-9]' and v <> '' then v::numeric else lib.parse_amount(v, decimal_sep, false) end
 $$;
 
 -- An amount: currency signs and codes before or after it (R, ZAR, $, US$, C$, CA$, CAD, USD,
@@ -98,7 +100,7 @@ $$;
 -- lib.parse_number rule: 'R 82 000,00' -> 82000.00, '12 500,00 $' -> 12500.00.
 create or replace function lib.parse_money(v text, decimal_sep text) returns numeric
 language sql immutable parallel safe as $$
-  select lib.parse_amount(v, decimal_sep, true)
+  select case when v !~ '[^0-9]' and v <> '' then v::numeric else lib.parse_amount(v, decimal_sep, true) end
 $$;
 
 -- Currency of a money value as an ISO code, or null when none is written. A bare "$" is
@@ -177,9 +179,16 @@ begin
     return case when split_part(s, ':', 2)::int < 60 and right(s, 2)::int < 60
                 then split_part(s, ':', 1)::int * 3600 + split_part(s, ':', 2)::int * 60 + right(s, 2)::int end;
   end if;
-  if s ~ '^[0-9]{1,9}[.,][0-9]+$' then
-    total := replace(s, ',', '.')::numeric * unit;
-  else
+  -- one number and one unit word ('12 min', '45 secs', '2 hours'), LeadTrac's usual form
+  k := rtrim(s, 'abcdefghijklmnopqrstuvwxyz. ');
+  m := array[k, btrim(substr(s, length(k) + 1), '. ')];
+  if m[1] !~ '[^0-9.,]' and m[1] ~ '^[0-9]{1,9}([.,][0-9]+)?$' then
+    total := replace(m[1], ',', '.')::numeric * case when m[2] = '' then unit
+                                                     when m[2] in ('s', 'sec', 'secs', 'second', 'seconds') then 1
+                                                     when m[2] in ('m', 'min', 'mins', 'minute', 'minutes') then 60
+                                                     when m[2] in ('h', 'hr', 'hrs', 'hour', 'hours') then 3600 end;
+  end if;
+  if total is null and m[2] <> '' then
     m := regexp_match(s, '^(?:([0-9]+(?:[.,][0-9]+)?) *(?:hours?|hrs?|h|heures?|uur)\.?)?[ ,]*(?:and *|et *|en *)?'
                          '(?:([0-9]+(?:[.,][0-9]+)?) *(?:minutes?|mins?|m|minuten?)\.?)?[ ,]*(?:and *|et *|en *)?'
                          '(?:([0-9]+(?:[.,][0-9]+)?) *(?:seconds?|secs?|s|secondes?|sekondes?)\.?)?$');
@@ -195,7 +204,7 @@ $$;
 -- parse_money(v) and parse_probability(v) read like a '.' source (the behaviour they had).
 create or replace function lib.parse_money(v text) returns numeric
 language sql immutable parallel safe as $$
-  select lib.parse_amount(v, '.', true)
+  select lib.parse_money(v, '.')
 $$;
 
 create or replace function lib.parse_probability(v text) returns numeric

@@ -152,11 +152,13 @@ describe('lib.parse_timestamp per source convention', () => {
               to_char(t, 'YYYY-MM-DD"T"HH24:MI:SS') as iso, to_char(t, 'YYYY-FMMM-FMDD HH24:MI:SS') as iso_unpadded
             from t, (values (true, 'Africa/Johannesburg'), (false, 'America/New_York')) c(df, tz))
       select count(*) filter (where lib.parse_timestamp(padded, df, tz) is distinct from lib.parse_timestamp(unpadded, df, tz)) as differ,
+             count(*) filter (where lib.parse_date(left(padded, 10), df) is distinct from lib.parse_date(split_part(unpadded, ' ', 1), df)
+                                 or lib.parse_date(left(iso, 10), df) is distinct from t::date) as dates_differ,
              count(*) filter (where lib.parse_timestamp(iso, df, tz) is distinct from lib.parse_timestamp(iso_unpadded, df, tz)) as iso_differ,
              count(*) filter (where lib.parse_timestamp(iso, df, tz) is distinct from date_trunc('second', t) at time zone tz) as wrong,
              count(*) filter (where lib.parse_timestamp(padded, df, tz) is null) as unread
       from f`);
-    expect(r.rows[0]).toEqual({ differ: 0, iso_differ: 0, wrong: 0, unread: 0 });
+    expect(r.rows[0]).toEqual({ differ: 0, dates_differ: 0, iso_differ: 0, wrong: 0, unread: 0 });
   });
 });
 
