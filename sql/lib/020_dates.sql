@@ -238,6 +238,7 @@ $$;
 create or replace function lib.parse_date(v text, day_first boolean) returns date
 language sql immutable parallel safe as $$
   select case
+    when v is null or v = '' then null -- blank cells are common: no call for them
     when length(v) = 10 and substr(v, 5, 1) = '-' and substr(v, 8, 1) = '-' and (left(v, 4) || substr(v, 6, 2) || right(v, 2)) !~ '[^0-9]'
       then lib.ymd_date(left(v, 4)::int, substr(v, 6, 2)::int, right(v, 2)::int)
     when length(v) = 10 and substr(v, 3, 1) in ('/', '.', '-') and substr(v, 6, 1) = substr(v, 3, 1)
@@ -266,6 +267,7 @@ $$;
 create or replace function lib.parse_timestamp(v text, day_first boolean, tz text) returns timestamptz
 language sql immutable parallel safe as $$
   select case
+    when v is null or v = '' then null
     when substr(v, 5, 1) = '-' and substr(v, 8, 1) = '-'
          and (length(v) = 10
               or length(v) in (16, 19, 20) and substr(v, 11, 1) in ('T', ' ') and substr(v, 14, 1) = ':'
