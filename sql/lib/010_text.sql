@@ -7,16 +7,38 @@ language sql immutable parallel safe as $$
   select nullif(regexp_replace(btrim(v), '\s+', ' ', 'g'), '')
 $$;
 
--- Lower-cased, trimmed email; null when empty.
+-- An email address as written in an export cell, lower-cased and trimmed; null when empty.
+-- Wrappers a mail client or a spreadsheet adds are removed, because the address inside is
+-- unambiguous: 'mailto:a@b.com' (and any ?subject=... after it), '<a@b.com>' and
+-- 'Name <a@b.com>' all give 'a@b.com'. Anything else is kept as written, so a value holding
+-- two addresses or a typo stays visible to lib.is_valid_email and the dq views.
 create or replace function lib.clean_email(v text) returns text
-language sql immutable parallel safe as $$
-  select nullif(lower(btrim(v)), '')
+language plpgsql immutable parallel safe as $$
+declare
+  s text := lower(btrim(v, E' \t\r\n\u00a0'));
+  p int := strpos(s, '<');
+begin
+  if p > 0 and right(s, 1) = '>' and strpos(substr(s, p + 1), '<') = 0 then
+    s := btrim(substr(s, p + 1, length(s) - p - 1));
+  end if;
+  if left(s, 7) = 'mailto:' then
+    s := btrim(split_part(substr(s, 8), '?', 1));
+  end if;
+  return nullif(s, '');
+end
 $$;
 
--- Whether a cleaned email looks deliverable (one @, a dot in the domain, no spaces).
+-- Whether an address is deliverable as written: a dot-atom local part (RFC 5322: letters,
+-- digits and ! # $ % & ' * + / = ? ^ _ ` { | } ~ -, dots only between them) of at most 64
+-- characters, one @, a domain of letter-digit-hyphen labels (no hyphen at either end, each
+-- at most 63 characters) ending in a top-level domain of 2+ letters or an xn-- label, 254
+-- characters in all. Case does not matter. Quoted local parts and address literals
+-- ("a b"@x.com, a@[1.2.3.4]) are valid in RFC 5322 but not accepted by the destinations.
 create or replace function lib.is_valid_email(v text) returns boolean
 language sql immutable parallel safe as $$
-  select v ~ '^[a-z0-9.!#$%&''*+/=?^_`{|}~-]+@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$'
+  select length(v) <= 254 and strpos(v, '@') between 2 and 65
+     and v ~* '^[a-z0-9!#$%&''*+/=?^_`{|}~-]+(\.[a-z0-9!#$%&''*+/=?^_`{|}~-]+)*@([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+([a-z][a-z]+|xn--[a-z0-9-]*[a-z0-9])$'
+     and (length(v) - strpos(v, '@') <= 63 or v !~ '[^.@]{64}')
 $$;
 
 -- Seed rule for compound names: split on the first space; a single word is the last name.

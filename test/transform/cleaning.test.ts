@@ -225,14 +225,14 @@ describe('lib.phone_e164', () => {
 });
 
 describe('dates, money, booleans, durations, probabilities', () => {
-  it('lib.parse_date honours day_first only where the text is ambiguous', async () => {
+  it('lib.parse_date reads nn/nn/yyyy only in the declared order', async () => {
     const cases: [string, boolean, string | null][] = [
       ['2024-03-05', true, '2024-03-05'],
       ['2024-03-05T10:00:00Z', false, '2024-03-05'],
       ['05/03/2024', true, '2024-03-05'],
       ['05/03/2024', false, '2024-05-03'],
-      ['13/03/2024', false, '2024-03-13'],
-      ['03/13/2024', true, '2024-03-13'],
+      ['13/03/2024', false, null], // month 13 in a month-first date: not swapped
+      ['03/13/2024', true, null],
       ['05.03.2024 14:30', true, '2024-03-05'],
       ['3/5/2024 9:15 AM', false, '2024-03-05'],
       ['5 Mar 2024', false, '2024-03-05'],
