@@ -481,15 +481,15 @@ begin
     -- The first particle after the first word starts the last name ("Jan van der Merwe",
     -- "Marie de la Fontaine", "Jeanne d'Arc"); "y" joins two surnames ("Ortega y Gasset").
     p := strpos(translate(substr(c, a + 1, b - a - 1), 'Ppd', '***'), '*');
-    if p > 0 then
+    if substr(c, a, 1) = 'P' then
+      last_name := array_to_string(t[a:b], ' ');
+      why := concat_ws('; ', why, 'surname with particle only, no first name');
+    elsif p > 0 then
       p := a + p;
       if t[p] = 'y' and p > a + 1 then p := p - 1; end if;
       first_name := t[a];
       if p > a + 1 then middle := array_to_string(t[a + 1:p - 1], ' '); end if;
       last_name := array_to_string(t[p:b], ' ');
-    elsif substr(c, a, 1) = 'P' then
-      last_name := array_to_string(t[a:b], ' ');
-      why := concat_ws('; ', why, 'surname with particle only, no first name');
     else
       first_name := t[a];
       if translate(substr(c, a + 1, b - a - 1), 'I', '') = '' then
@@ -526,8 +526,9 @@ $$;
 --   * First and Last both given: the export's split is kept. Each column is only squished and,
 --     when written wholly in capitals or lower case, re-cased. A leading title in First goes to
 --     salutation, a trailing suffix in Last to suffix. A middle name stays in first_name.
---   * Only Last: "Gonzalez, Maria" is split as Last, First; otherwise it is the last name (a
---     title before it and a suffix after it are taken off).
+--   * Only Last: "Gonzalez, Maria" is split as Last, First, and a whole name ("Aisha Anderson")
+--     by lib.split_name; a single word or a surname starting with a particle ("Van der Merwe")
+--     is the last name.
 --   * Only First: a whole name ("Mary Smith") is split by lib.split_name. A single word is split
 --     from full when full has a value, else it becomes the last name (flagged).
 --   * No columns: lib.split_name(full).
@@ -566,7 +567,9 @@ begin
     r.reason := concat_ws('; ', r.reason, 'only a First Name: taken as the last name');
     return r;
   end if;
-  if f is null and position(',' in l) > 0 then
+  -- Only Last, holding "Gonzalez, Maria" or a whole name ("Aisha Anderson"): split it. A surname
+  -- that starts with a particle ("Van der Merwe") stands alone.
+  if f is null and (position(',' in l) > 0 or (position(' ' in l) > 0 and not lib.is_strong_name_particle(split_part(l, ' ', 1)))) then
     return lib.split_name(l);
   end if;
 
@@ -626,24 +629,14 @@ begin
   if f is not null and substr(cf, n, 1) = 'P' then
     why := concat_ws('; ', why, format('First Name ends with the particle "%s": is the surname split across the columns?', ft[n]));
   end if;
-  -- Last: suffixes, and with no First Name a leading title too ("Dr Smith").
+  -- Last: trailing suffixes, never the only word.
   n := cardinality(lt);
   b := n;
   while b > 1 and substr(cl, b, 1) = 'S' loop
     suf := concat_ws(' ', lib.name_suffix_of(lt[b]), suf);
     b := b - 1;
   end loop;
-  a := 1;
-  if f is null and sal is null then
-    while a < b and substr(cl, a, 1) = 'T' loop
-      sal := concat_ws(' ', sal, lib.salutation_of(lt[a]));
-      a := a + 1;
-    end loop;
-  end if;
-  if a > 1 or b < n then l := array_to_string(lt[a:b], ' '); end if;
-  if f is null and b > a and translate(substr(cl, a, b - a + 1), 'Ppd', '') = substr(cl, a, b - a + 1) then
-    why := concat_ws('; ', why, format('no First Name and %s words in the Last Name', b - a + 1));
-  end if;
+  if b < n then l := array_to_string(lt[1:b], ' '); end if;
 
   -- Case, column by column: only a column written wholly in capitals or lower case is re-cased.
   if f is not null and (f = upper(f) or f = lower(f)) and position('@' in f) = 0 then
