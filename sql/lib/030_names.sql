@@ -22,10 +22,10 @@ end $$;
 -- The word lists. A word is looked up by its key: lower case, without dots, commas and brackets
 -- ("Dr." -> dr, "Ph.D." -> phd, "v.d." -> vd, "(Pty)" -> pty). `key = any(list)` on a constant
 -- list is a hash lookup; lib.name_keywords is every list at once, so an ordinary word costs one
--- lookup.
+-- lookup. (replace() returns a word without the character untouched; translate() would copy it.)
 create or replace function lib.name_key(tok text) returns text
 language sql immutable parallel safe as $$
-  select lower(translate(tok, '.,()', ''))
+  select lower(replace(replace(replace(replace(tok, '.', ''), ',', ''), '(', ''), ')', ''))
 $$;
 
 -- Salutations, English, Afrikaans (meneer, mevrou, mejuffrou, me, dominee, eerwaarde) and
@@ -393,29 +393,34 @@ begin
   end if;
 
   t := string_to_array(s, ' ');
-  c := lib.name_word_classes(t);
   n := cardinality(t);
+  c := case when n <= 5
+            then lib.name_word_class(t[1]) || lib.name_word_class(t[2]) || lib.name_word_class(t[3])
+                 || lib.name_word_class(t[4]) || lib.name_word_class(t[5])
+            else lib.name_word_classes(t) end;
 
   -- Case. Written in one case: every word re-cased (initcap, unless a word needs the care of
   -- lib.name_recase: Mc/Mac, two capitals like JP). Mixed case: only words written in capitals
-  -- or lower case by accident. An email address is left as written.
+  -- or lower case by accident. An email address is left as written. (One test for the usual
+  -- name that needs none of it: some lower case, some upper case, no run of capitals, no word
+  -- starting in lower case.)
   x := concat_ws(' ', comma_last, s);
-  if position('@' in x) > 0 then
-    null;
-  elsif x = upper(x) or x = lower(x) then
-    recased := true;
-    if x ~* '(^| |-)ma?c|(^| )[^aeiouy .''-]{2}( |$)' then
-      s := lib.name_recase(s, true);
-      comma_last := lib.name_recase(comma_last, true);
-    else
-      s := initcap(s);
-      comma_last := initcap(comma_last);
+  if x ~ '^[^[:lower:]]*$|^[^[:upper:]]*$|[[:upper:]]{2}|(^| )[[:lower:]]' and position('@' in x) = 0 then
+    if x = upper(x) or x = lower(x) then
+      recased := true;
+      if x ~* '(^| |-)ma?c|(^| )[^aeiouy .''-]{2}( |$)' then
+        s := lib.name_recase(s, true);
+        comma_last := lib.name_recase(comma_last, true);
+      else
+        s := initcap(s);
+        comma_last := initcap(comma_last);
+      end if;
+      t := string_to_array(s, ' ');
+    elsif position('w' in c) > 0 or x ~ '[[:upper:]]{2}' or comma_last ~ '(^| )[[:lower:]]' then
+      s := lib.name_recase(s, false);
+      comma_last := lib.name_recase(comma_last, false);
+      t := string_to_array(s, ' ');
     end if;
-    t := string_to_array(s, ' ');
-  elsif position('w' in c) > 0 or x ~ '[[:upper:]]{2}' or comma_last ~ '(^| )[[:lower:]]' then
-    s := lib.name_recase(s, false);
-    comma_last := lib.name_recase(comma_last, false);
-    t := string_to_array(s, ' ');
   end if;
 
   a := 1;
@@ -428,12 +433,19 @@ begin
   -- Leading salutations ("Prof Dr", "Mnr.", "Mme"). Without a comma one word must remain for the
   -- name. French "M." is Monsieur only before a word that is not an initial, and (without a
   -- comma) before at least two words: "M. Jean Dupont" is Monsieur, "M. Smith" an initial.
-  while a <= b and substr(c, a, 1) in ('T', 'M') loop
-    exit when comma_last is null and a = b;
-    exit when substr(c, a, 1) = 'M' and (a = b or substr(c, a + 1, 1) = 'I' or (comma_last is null and b - a < 2));
-    sal := concat_ws(' ', sal, lib.salutation_of(t[a]));
-    a := a + 1;
-  end loop;
+  if comma_last is null and position('M' in c) = 0 then
+    while a < b and substr(c, a, 1) = 'T' loop
+      sal := concat_ws(' ', sal, lib.salutation_of(t[a]));
+      a := a + 1;
+    end loop;
+  else
+    while a <= b and substr(c, a, 1) in ('T', 'M') loop
+      exit when comma_last is null and a = b;
+      exit when substr(c, a, 1) = 'M' and (a = b or substr(c, a + 1, 1) = 'I' or (comma_last is null and b - a < 2));
+      sal := concat_ws(' ', sal, lib.salutation_of(t[a]));
+      a := a + 1;
+    end loop;
+  end if;
 
   if comma_last is not null then
     -- "Smith Jr., John", "Dr. Smith, John": suffix and title on the last-name side.
@@ -508,13 +520,14 @@ begin
   if recased and position(' ' in last_name) > 0 then
     last_name := lib.surname_case(last_name, first_name is null);
   end if;
-  if company or position('C' in c) > 0 then why := concat_ws('; ', 'looks like a company name', why); end if;
-  if position('A' in c) > 0 then why := concat_ws('; ', why, 'looks like two people'); end if;
-  if lib.is_initial(last_name) then
-    why := concat_ws('; ', why, 'last name is an initial');
-    if lib.is_initial(first_name) then why := concat_ws('; ', why, 'initials only'); end if;
-  elsif last_name is null and lib.is_initial(first_name) then
-    why := concat_ws('; ', why, 'initials only');
+  -- (one test for the usual name: no company word, "and", initial, comma or earlier doubt)
+  if company or why is not null or comma_last is not null or c ~ '[CAI]' then
+    if company or position('C' in c) > 0 then why := concat_ws('; ', 'looks like a company name', why); end if;
+    if position('A' in c) > 0 then why := concat_ws('; ', why, 'looks like two people'); end if;
+    if lib.is_initial(last_name) then
+      why := concat_ws('; ', why, 'last name is an initial');
+      if lib.is_initial(first_name) then why := concat_ws('; ', why, 'initials only'); end if;
+    end if;
   end if;
   return row(sal, first_name, middle, last_name, suf, why is not null,
              nullif(concat_ws('; ', why, 'nickname dropped: ' || note), ''))::lib.name_parts;
