@@ -314,7 +314,7 @@ $$;
 create or replace function lib.split_name(full text) returns lib.name_parts
 language plpgsql immutable parallel safe as $$
 declare
-  s text := regexp_replace(btrim($1), '\s+', ' ', 'g');
+  s text := btrim($1);
   t text[];
   c text;
   v text[];
@@ -324,6 +324,7 @@ declare
   p int;
   w text;
   x text;
+  y text;
   why text;
   note text;
   sal text;
@@ -335,23 +336,53 @@ declare
   company boolean := false;
   recased boolean := false;
 begin
+  -- squished; the regex only for the few names with a tab, a line break or a double space
+  if position('  ' in s) + strpos(s, E'\t') + strpos(s, E'\n') + strpos(s, E'\r') > 0 then
+    s := btrim(regexp_replace(s, '\s+', ' ', 'g'));
+  end if;
   if s is null or s = '' then
     return row(null, null, null, null, null, true, 'empty name')::lib.name_parts;
   end if;
 
-  -- Fast path: one or two words, each capitalised and in mixed case ("Anna Karenina",
-  -- "DeShawn McKenzie", "Sipho Ndlovu-Mthembu", "Ben Smith"), none a title, suffix, company
-  -- word or particle that cannot be a first name.
-  if s ~ '^[[:upper:]][[:alpha:]''-]*[[:lower:]][[:alpha:]''-]*( [[:upper:]][[:alpha:]''-]*[[:lower:]][[:alpha:]''-]*)?$' then
+  -- Fast paths for the usual shapes, each giving the parts the full rule below would give:
+  -- one to three capitalised mixed-case words, or a middle initial ("Anna Karenina", "DeShawn
+  -- McKenzie", "John Q. Public", "Mary Anne Smith"), a title first ("Dr Jane Doe") or a suffix
+  -- last ("John Smith Jr."); then a first name and a surname led by lower-case particles ("Jan
+  -- van der Merwe"). A first name that is also a particle (Ben, Al) is fine first.
+  if s ~ '^[[:upper:]][[:alpha:]''-]*[[:lower:]][[:alpha:]''-]*\.?(?:(?: [[:upper:]][[:alpha:]''-]*[[:lower:]][[:alpha:]''-]*){1,2}| [[:upper:]]\.? [[:upper:]][[:alpha:]''-]*[[:lower:]][[:alpha:]''-]*)?\.?$' then
     w := split_part(s, ' ', 1);
-    x := split_part(s, ' ', 2);
-    if x = '' then
-      if not (lower(w) = any(lib.name_keywords())) then
+    y := split_part(s, ' ', 2);
+    x := split_part(s, ' ', 3);
+    if y = '' then
+      if not (lib.name_key(w) = any(lib.name_keywords())) then
         return row(null, null, null, w, null, false, null)::lib.name_parts;
       end if;
-    elsif not (lower(x) = any(lib.name_keywords()))
-          and (not (lower(w) = any(lib.name_keywords())) or lower(w) = any(lib.name_weak_particle_words())) then
-      return row(null, w, null, x, null, false, null)::lib.name_parts;
+    elsif not (lib.name_key(w) = any(lib.name_keywords())) or lib.name_key(w) = any(lib.name_weak_particle_words()) then
+      if x = '' then
+        if not (lib.name_key(y) = any(lib.name_keywords())) then
+          return row(null, w, null, y, null, false, null)::lib.name_parts;
+        end if;
+      elsif not (lib.name_key(x) = any(lib.name_keywords())) then
+        if char_length(y) <= 2 then
+          return row(null, w, y, x, null, false, null)::lib.name_parts;
+        elsif not (lib.name_key(y) = any(lib.name_keywords())) and substr(y, 2, 1) <> '''' then
+          return row(null, w, null, y || ' ' || x, null, true,
+                     '3 words without a particle: taken as first name + last name')::lib.name_parts;
+        end if;
+      elsif char_length(y) > 2 and lib.name_suffix_of(x) is not null and not (lib.name_key(y) = any(lib.name_keywords())) then
+        return row(null, w, null, y, lib.name_suffix_of(x), false, null)::lib.name_parts;
+      end if;
+    elsif x <> '' and char_length(y) > 2 and lib.name_key(w) = any(lib.name_title_words())
+          and not (lib.name_key(y) = any(lib.name_keywords())) and not (lib.name_key(x) = any(lib.name_keywords())) then
+      return row(lib.salutation_of(w), y, null, x, null, false, null)::lib.name_parts;
+    end if;
+  elsif s ~ '^[[:upper:]][[:alpha:]''-]*[[:lower:]][[:alpha:]''-]*(?: [[:lower:]]+){1,3} [[:upper:]][[:alpha:]''-]*[[:lower:]][[:alpha:]''-]*$' then
+    t := string_to_array(s, ' ');
+    n := cardinality(t);
+    if (not (lib.name_key(t[1]) = any(lib.name_keywords())) or lib.name_key(t[1]) = any(lib.name_weak_particle_words()))
+       and not (lib.name_key(t[n]) = any(lib.name_keywords()))
+       and lib.is_name_particle(t[2]) and (n < 4 or lib.is_name_particle(t[3])) and (n < 5 or lib.is_name_particle(t[4])) then
+      return row(null, t[1], null, array_to_string(t[2:n], ' '), null, false, null)::lib.name_parts;
     end if;
   end if;
 
