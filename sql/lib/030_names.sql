@@ -245,6 +245,13 @@ begin
 end
 $$;
 
+-- lib.name_recase(s, true) for a name written in one case, as initcap() when no word needs more
+-- care than initcap gives (Mc / Mac, two capitals without a vowel).
+create or replace function lib.name_recase_all(s text) returns text
+language sql immutable parallel safe as $$
+  select case when s ~* '(^| |-)ma?c|(^| )[^aeiouy .''-]{2}( |$)' then lib.name_recase(s, true) else initcap(s) end
+$$;
+
 -- Particles of a re-cased surname: lower case inside a full name ("Jan van der Merwe"), a capital
 -- on the first one when the surname stands alone ("Van der Merwe"). St and Mac keep theirs.
 create or replace function lib.surname_case(last text, standalone boolean) returns text
@@ -430,8 +437,7 @@ begin
                  || lib.name_word_class(t[4]) || lib.name_word_class(t[5])
             else lib.name_word_classes(t) end;
 
-  -- Case. Written in one case: every word re-cased (initcap, unless a word needs the care of
-  -- lib.name_recase: Mc/Mac, two capitals like JP). Mixed case: only words written in capitals
+  -- Case. Written in one case: every word re-cased (lib.name_recase_all). Mixed case: only words written in capitals
   -- or lower case by accident. An email address is left as written. (One test for the usual
   -- name that needs none of it: some lower case, some upper case, no run of capitals, no word
   -- starting in lower case.)
@@ -439,13 +445,8 @@ begin
   if x ~ '^[^[:lower:]]*$|^[^[:upper:]]*$|[[:upper:]]{2}|(^| )[[:lower:]]' and position('@' in x) = 0 then
     if x = upper(x) or x = lower(x) then
       recased := true;
-      if x ~* '(^| |-)ma?c|(^| )[^aeiouy .''-]{2}( |$)' then
-        s := lib.name_recase(s, true);
-        comma_last := lib.name_recase(comma_last, true);
-      else
-        s := initcap(s);
-        comma_last := initcap(comma_last);
-      end if;
+      s := lib.name_recase_all(s);
+      comma_last := lib.name_recase_all(comma_last);
       t := string_to_array(s, ' ');
     elsif position('w' in c) > 0 or x ~ '[[:upper:]]{2}' or comma_last ~ '(^| )[[:lower:]]' then
       s := lib.name_recase(s, false);
@@ -581,8 +582,8 @@ $$;
 create or replace function lib.person_name(first text, last text, full text) returns lib.name_parts
 language plpgsql immutable parallel safe as $$
 declare
-  f text := nullif(regexp_replace(btrim($1), '\s+', ' ', 'g'), '');
-  l text := nullif(regexp_replace(btrim($2), '\s+', ' ', 'g'), '');
+  f text := nullif(btrim($1), '');
+  l text := nullif(btrim($2), '');
   r lib.name_parts;
   ft text[];
   lt text[];
@@ -593,11 +594,19 @@ declare
   a int;
   b int;
   x text;
+  y text;
   why text;
   note text;
   sal text;
   suf text;
 begin
+  -- squished; the regex only for the few columns with a tab, a line break or a double space
+  if position('  ' in f) + strpos(f, E'\t') + strpos(f, E'\n') + strpos(f, E'\r') > 0 then
+    f := nullif(btrim(regexp_replace(f, '\s+', ' ', 'g')), '');
+  end if;
+  if position('  ' in l) + strpos(l, E'\t') + strpos(l, E'\n') + strpos(l, E'\r') > 0 then
+    l := nullif(btrim(regexp_replace(l, '\s+', ' ', 'g')), '');
+  end if;
   if l is null then
     if f is null then
       return lib.split_name($3);
@@ -618,14 +627,28 @@ begin
   end if;
 
   -- Fast path: First of one or two capitalised mixed-case words, none a title, suffix, company
-  -- word or particle that cannot be a first name; Last a capitalised mixed-case word after any
-  -- lower-case particles ("van der Merwe"); the two columns different.
-  if (coalesce(f, '') || '|' || l) ~ '^([[:upper:]][[:alpha:]''-]*[[:lower:]][[:alpha:]''-]*( [[:upper:]][[:alpha:]''-]*[[:lower:]][[:alpha:]''-]*)?)?\|([[:lower:]]+ ){0,3}[[:upper:]][[:alpha:]''-]*[[:lower:]][[:alpha:]''-]*$'
-     and translate(lib.name_word_class(split_part(f, ' ', 1)) || lib.name_word_class(split_part(f, ' ', 2)), 'p', '.') in ('', '.', '..')
-     and ltrim(case when position(' ' in l) = 0 then lib.name_word_class(l)
-                    else lib.name_word_classes(string_to_array(l, ' ')) end, 'Pp') = '.'
-     and lower(coalesce(f, '')) <> lower(l) and lower(split_part(coalesce(f, ''), ' ', 2)) <> lower(l) then
-    return row(null, f, null, l, null, false, null)::lib.name_parts;
+  -- word or particle (a first name that is also one, like Ben, is fine first); Last a
+  -- capitalised mixed-case word, after lower-case particles if any ("van der Merwe"); the two
+  -- columns different.
+  if (coalesce(f, '') || '|' || l) ~ '^(?:[[:upper:]][[:alpha:]''-]*[[:lower:]][[:alpha:]''-]*(?: [[:upper:]][[:alpha:]''-]*[[:lower:]][[:alpha:]''-]*)?)?\|(?:[[:lower:]]+ ){0,3}[[:upper:]][[:alpha:]''-]*[[:lower:]][[:alpha:]''-]*$' then
+    x := split_part(f, ' ', 1);
+    y := split_part(f, ' ', 2);
+    if (f is null or not (lib.name_key(x) = any(lib.name_keywords())) or lib.name_key(x) = any(lib.name_weak_particle_words()))
+       and (f is null or y = '' or not (lib.name_key(y) = any(lib.name_keywords())))
+       and lower(coalesce(f, '')) <> lower(l) and lower(coalesce(y, '')) <> lower(l) then
+      if position(' ' in l) = 0 then
+        if not (lib.name_key(l) = any(lib.name_keywords())) then
+          return row(null, f, null, l, null, false, null)::lib.name_parts;
+        end if;
+      else
+        lt := string_to_array(l, ' ');
+        n := cardinality(lt);
+        if not (lib.name_key(lt[n]) = any(lib.name_keywords())) and lib.is_name_particle(lt[1])
+           and (n < 3 or lib.is_name_particle(lt[2])) and (n < 4 or lib.is_name_particle(lt[3])) then
+          return row(null, f, null, l, null, false, null)::lib.name_parts;
+        end if;
+      end if;
+    end if;
   end if;
 
   -- Doubts about what is written in either column.
@@ -684,10 +707,10 @@ begin
 
   -- Case, column by column: only a column written wholly in capitals or lower case is re-cased.
   if f is not null and (f = upper(f) or f = lower(f)) and position('@' in f) = 0 then
-    f := lib.name_recase(f, true);
+    f := lib.name_recase_all(f);
   end if;
   if (l = upper(l) or l = lower(l)) and position('@' in l) = 0 then
-    l := lib.name_recase(l, true);
+    l := lib.name_recase_all(l);
     if position(' ' in l) > 0 then l := lib.surname_case(l, f is null); end if;
   end if;
 

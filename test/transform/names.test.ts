@@ -366,8 +366,8 @@ describe('safety', () => {
       from pg_proc p join pg_namespace n on n.oid = p.pronamespace
       where n.nspname = 'lib' and p.proname in ('split_name', 'person_name', 'name_recase', 'surname_case',
         'name_drop_nicknames', 'name_comma_suffixes', 'name_word_class', 'name_word_classes', 'salutation_of',
-        'name_suffix_of', 'is_name_particle', 'is_strong_name_particle', 'is_initial', 'proper_case_word', 'name_key')`);
-    expect(rows.length).toBe(15);
+        'name_suffix_of', 'is_name_particle', 'is_strong_name_particle', 'is_initial', 'proper_case_word', 'name_key', 'name_recase_all')`);
+    expect(rows.length).toBe(16);
     for (const r of rows) expect([r.proname, r.provolatile, r.proparallel, r.has_exception]).toEqual([r.proname, 'i', 's', false]);
   });
 
