@@ -3,10 +3,11 @@
 -- First / Last columns (lib.person_name). The rule, with its word lists, is in docs/models.md
 -- ("Names").
 --
--- Speed matters: staging calls these once per row over millions of rows. So the word lists are
--- `IN (...)` lists (PostgreSQL hashes constant lists of 9 or more), regexes are plain `~` tests
--- (a capture with regexp_match costs several microseconds), the common "Word Word" shape returns
--- early, and nothing runs a query inside the functions (no `select ... from unnest(...)`).
+-- Speed matters: staging calls these once per row over millions of rows. So each word is looked
+-- up once, in constant arrays (`= any(...)` on a constant array of 9 or more is a hash lookup),
+-- into a one-letter class; regexes are plain `~` tests (a capture with regexp_match costs several
+-- microseconds); the usual shapes ("Word Word", "Title Word Word", "Word van der Word" ...) take
+-- fast paths; nothing runs a query inside the functions (no `select ... from unnest(...)`).
 -- No exception blocks: every function is immutable and parallel safe.
 
 do $$

@@ -359,6 +359,24 @@ describe('generated names', () => {
   });
 });
 
+describe('word lists', () => {
+  it('gives every listed title and suffix its canonical spelling, and every keyword a class', async () => {
+    const { rows } = await db.pool.query(`
+      select 'title' as list, w, lib.salutation_of(w) as canonical, lib.name_word_class(w) as class from unnest(lib.name_title_words()) w
+      union all
+      select 'suffix', w, lib.name_suffix_of(case when w = 'casa' then 'CA(SA)' else w end), lib.name_word_class(case when w = 'casa' then 'CA(SA)' else w end)
+      from unnest(lib.name_suffix_words()) w
+      union all
+      select 'other', w, 'n/a', lib.name_word_class(w) from unnest(lib.name_particle_words() || lib.name_weak_particle_words()
+        || lib.company_name_words() || lib.name_and_words()) w`);
+    for (const r of rows) {
+      expect({ ...r, canonical: r.canonical !== null }).toEqual({ ...r, canonical: true });
+      expect(r.class).toBe({ title: 'T', suffix: 'S' }[r.list as 'title' | 'suffix'] ?? r.class);
+      expect(r.class).toMatch(/^[TSPpCA]$/);
+    }
+  });
+});
+
 describe('safety', () => {
   it('declares every name function immutable and parallel safe, with no exception block', async () => {
     const { rows } = await db.pool.query(`
