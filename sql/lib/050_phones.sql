@@ -155,26 +155,38 @@ end
 $$;
 
 -- The national (significant) number of `num` in plan k: the prefix taken off when what is left
--- still looks like a number of the country (helpers/extractNationalNumber.js).
+-- still looks like a number of the country (helpers/extractNationalNumber.js), sometimes with
+-- '|' and the country it belongs to (see the end).
 create or replace function lib.phone_national(num text, k text) returns text
 language plpgsql immutable parallel safe as $$
 declare
   p jsonb := lib.phone_plan(k);
   lp jsonb;
-  nn text := lib.phone_unprefixed(num, k, p);
+  nn text;
   c text;
   n int;
 begin
+  if p->>16 is not null then
+    nn := case when starts_with(num, p->>16) then substr(num, length(p->>16) + 1) end;
+  else
+    nn := lib.phone_unprefixed(num, k, p);
+  end if;
   if nn is null or nn = num then return num; end if;
   if lib.phone_in('N:' || k, num, p->>(18 + length(num))) and not lib.phone_in('N:' || k, nn, p->>(18 + length(nn))) then
     return num;
   end if;
-  c := case when p->>12 = '1' then lib.phone_country(p->>0, nn) end;
-  lp := case when c is null then p else lib.phone_plan(rtrim(c, '!')) end;
+  if p->>12 = '1' then
+    c := lib.phone_country(p->>0, nn);
+    lp := case when c is null then p else lib.phone_plan(rtrim(c, '!')) end;
+  else
+    lp := p;
+  end if;
   n := length(nn);
   -- too short, or a length the country does not use: keep the prefix (too long is let through)
   if n < (lp->>8)::int or (n <= (lp->>9)::int and ((lp->>10)::int >> n) & 1 = 0) then return num; end if;
-  return nn;
+  -- with the country it found when other countries share the calling code ('|' and the
+  -- country, or none), so that lib.phone_e164 need not look again
+  return nn || case when p->>12 = '1' then '|' || coalesce(c, '') else '' end;
 end
 $$;
 
@@ -195,6 +207,7 @@ declare
   nn0 text;
   ctry text;
   found text;
+  found_for text;
   info jsonb;
   fits boolean;
   n int;
@@ -242,9 +255,14 @@ begin
       -- extractCountryCallingCodeFromInternationalNumberWithoutPlusSign.js)
       if starts_with(d, cc) then
         nn := lib.phone_national(d, dc);
+        if position('|' in nn) > 0 then
+          found := nullif(split_part(nn, '|', 2), '');
+          nn := split_part(nn, '|', 1);
+          found_for := nn;
+        end if;
         fits := length(nn) > (dm->>9)::int;
         if not fits and not lib.phone_in('N:' || dc, nn, dm->>(18 + length(nn))) then
-          nn0 := lib.phone_national(substr(d, length(cc) + 1), dc);
+          nn0 := split_part(lib.phone_national(substr(d, length(cc) + 1), dc), '|', 1);
           fits := lib.phone_in('N:' || dc, nn0, dm->>(18 + length(nn0)));
         end if;
         if fits then
@@ -253,6 +271,7 @@ begin
           p := lib.phone_plan(k);
           ctry := null;
           nn := null;
+          found_for := null;
         end if;
       end if;
     end if;
@@ -284,6 +303,7 @@ begin
       if fits or not lib.phone_in('N:' || k, num, p->>(18 + length(num))) then
         if p->>12 = '1' then
           found := lib.phone_country(cc, nn0);
+          found_for := nn0;
           lp := case when found is null then p else lib.phone_plan(rtrim(found, '!')) end;
         else
           lp := p;
@@ -299,7 +319,7 @@ begin
 
   -- isValid() (isValid.js), in the country the number belongs to
   if p->>12 = '1' then
-    if nn is distinct from nn0 or found is null then found := lib.phone_country(cc, nn); end if;
+    if found_for is distinct from nn then found := lib.phone_country(cc, nn); end if;
     -- a country that number types picked out has already passed isValid()'s own test
     if right(found, 1) = '!' then return '+' || cc || nn; end if;
     if lib.phone_fits(coalesce(found, ctry, k), nn) then return '+' || cc || nn; end if;

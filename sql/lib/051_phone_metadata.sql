@@ -56,10 +56,10 @@ declare
 begin
   case code
   when '1' then
-    if lib.phone_match('V:US', nn, lib.phone_prefix('V:US:' || length(nn))) then return 'US!'; end if;
+    if lib.phone_in('V:US', nn, case length(nn) when 10 then 'DEF' end) then return 'US!'; end if;
     c := case left(nn, 3) when '242' then 'BS' when '246' then 'BB' when '264' then 'AI' when '268' then 'AG' when '441' then 'BM' when '684' then 'AS' end;
     if c is not null then return c; end if;
-    if lib.phone_match('V:CA', nn, lib.phone_prefix('V:CA:' || length(nn))) then return 'CA!'; end if;
+    if lib.phone_in('V:CA', nn, case length(nn) when 7 then 'C' when 10 then 'DEF' end) then return 'CA!'; end if;
     c := case left(nn, 3) when '284' then 'VG' when '340' then 'VI' when '345' then 'KY' when '473' then 'GD' when '649' then 'TC' when '658' then 'JM' when '664' then 'MS' when '670' then 'MP' when '671' then 'GU' when '721' then 'SX' when '758' then 'LC' when '767' then 'DM' when '784' then 'VC' when '787' then 'PR' when '809' then 'DO' when '829' then 'DO' when '849' then 'DO' when '868' then 'TT' when '869' then 'KN' when '876' then 'JM' when '939' then 'PR' end;
     if c is not null then return c; end if;
     c := case left(nn, 4) when '8001' then 'DO' end;
@@ -70,18 +70,18 @@ begin
     if c is not null then return c; end if;
     return null;
   when '39' then
-    if lib.phone_match('V:IT', nn, lib.phone_prefix('V:IT:' || length(nn))) then return 'IT!'; end if;
+    if lib.phone_in('V:IT', nn, case length(nn) when 6 then 'BCDE' when 7 then 'BCDE' when 8 then 'BCDE' when 9 then 'BCDE' when 10 then 'BCDE' when 11 then 'BCDE' when 12 then 'BD' end) then return 'IT!'; end if;
     c := case left(nn, 5) when '06698' then 'VA' end;
     if c is not null then return c; end if;
     return null;
   when '44' then
-    if lib.phone_match('V:GB', nn, lib.phone_prefix('V:GB:' || length(nn))) then return 'GB!'; end if;
-    if lib.phone_match('V:GG', nn, lib.phone_prefix('V:GG:' || length(nn))) then return 'GG!'; end if;
+    if lib.phone_in('V:GB', nn, case length(nn) when 7 then 'FG' when 9 then 'CEF' when 10 then 'BCDEF' end) then return 'GB!'; end if;
+    if lib.phone_in('V:GG', nn, case length(nn) when 7 then 'FG' when 9 then 'C' when 10 then 'BCDE' end) then return 'GG!'; end if;
     c := case left(nn, 4) when '1624' then 'IM' when '7524' then 'IM' when '7624' then 'IM' end;
     if c is not null then return c; end if;
     c := case left(nn, 5) when '74576' then 'IM' end;
     if c is not null then return c; end if;
-    if lib.phone_match('V:JE', nn, lib.phone_prefix('V:JE:' || length(nn))) then return 'JE!'; end if;
+    if lib.phone_in('V:JE', nn, case length(nn) when 10 then 'BDEF' end) then return 'JE!'; end if;
     return null;
   when '47' then
     c := case left(nn, 1) when '0' then 'NO' when '2' then 'NO' when '3' then 'NO' when '4' then 'NO' when '5' then 'NO' when '6' then 'NO' when '8' then 'NO' when '9' then 'NO' end;
@@ -90,18 +90,18 @@ begin
     if c is not null then return c; end if;
     return null;
   when '61' then
-    if lib.phone_match('V:AU', nn, lib.phone_prefix('V:AU:' || length(nn))) then return 'AU!'; end if;
-    if lib.phone_match('V:CC', nn, lib.phone_prefix('V:CC:' || length(nn))) then return 'CC!'; end if;
-    if lib.phone_match('V:CX', nn, lib.phone_prefix('V:CX:' || length(nn))) then return 'CX!'; end if;
+    if lib.phone_in('V:AU', nn, case length(nn) when 5 then 'C' when 6 then 'BC' when 7 then 'CD' when 8 then 'CE' when 9 then 'BCDEF' when 10 then 'D' when 12 then 'D' end) then return 'AU!'; end if;
+    if lib.phone_in('V:CC', nn, case length(nn) when 6 then 'B' when 7 then 'D' when 8 then 'E' when 9 then 'BCDEF' when 10 then 'D' when 12 then 'D' end) then return 'CC!'; end if;
+    if lib.phone_in('V:CX', nn, case length(nn) when 6 then 'B' when 7 then 'D' when 8 then 'E' when 9 then 'BCDEF' when 10 then 'D' when 12 then 'D' end) then return 'CX!'; end if;
     return null;
   when '212' then
     c := case left(nn, 1) when '5' then 'MA' when '6' then 'MA' when '7' then 'MA' when '8' then 'MA' end;
     if c is not null then return c; end if;
-    if lib.phone_match('V:EH', nn, lib.phone_prefix('V:EH:' || length(nn))) then return 'EH!'; end if;
+    if lib.phone_in('V:EH', nn, case length(nn) when 9 then 'BCDE' end) then return 'EH!'; end if;
     return null;
   when '262' then
-    if lib.phone_match('V:RE', nn, lib.phone_prefix('V:RE:' || length(nn))) then return 'RE!'; end if;
-    if lib.phone_match('V:YT', nn, lib.phone_prefix('V:YT:' || length(nn))) then return 'YT!'; end if;
+    if lib.phone_in('V:RE', nn, case length(nn) when 9 then 'BCDE' end) then return 'RE!'; end if;
+    if lib.phone_in('V:YT', nn, case length(nn) when 9 then 'BDE' end) then return 'YT!'; end if;
     return null;
   when '290' then
     c := case left(nn, 1) when '2' then 'SH' when '5' then 'SH' when '6' then 'SH' when '8' then 'TA' when '9' then 'SH' end;
@@ -114,9 +114,9 @@ begin
     if c is not null then return c; end if;
     return null;
   when '590' then
-    if lib.phone_match('V:GP', nn, lib.phone_prefix('V:GP:' || length(nn))) then return 'GP!'; end if;
-    if lib.phone_match('V:BL', nn, lib.phone_prefix('V:BL:' || length(nn))) then return 'BL!'; end if;
-    if lib.phone_match('V:MF', nn, lib.phone_prefix('V:MF:' || length(nn))) then return 'MF!'; end if;
+    if lib.phone_in('V:GP', nn, case length(nn) when 9 then 'BCDE' end) then return 'GP!'; end if;
+    if lib.phone_in('V:BL', nn, case length(nn) when 9 then 'BCDE' end) then return 'BL!'; end if;
+    if lib.phone_in('V:MF', nn, case length(nn) when 9 then 'BCDE' end) then return 'MF!'; end if;
     return null;
   when '599' then
     c := case left(nn, 1) when '3' then 'BQ' when '4' then 'BQ' when '6' then 'CW' when '7' then 'BQ' when '9' then 'CW' end;

@@ -275,7 +275,7 @@ function callingCodeRow(cc: string, members: string[] | undefined): unknown[] {
  * tried in order: one with "leading digits" by prefix, one without by its valid-number prefix
  * set. Runs of leading-digit countries become CASE lookups, shortest prefix first.
  */
-function countryFunction(meta: MinMetadata): string {
+function countryFunction(meta: MinMetadata, validDepths: Record<string, (string | null)[]>): string {
   const lines: string[] = [];
   for (const [cc, members] of Object.entries(meta.country_calling_codes)) {
     if (members.length < 2) continue;
@@ -298,7 +298,8 @@ function countryFunction(meta: MinMetadata): string {
       if (!lead) {
         if (!plan[11]) throw new Error(`${iso}: shares +${cc} but has neither leading digits nor number types`);
         flush();
-        lines.push(`    if lib.phone_match('V:${iso}', nn, lib.phone_prefix('V:${iso}:' || length(nn))) then return '${iso}!'; end if;`);
+        const byLength = validDepths[iso]!.map((ds, n) => (ds ? `when ${n} then '${ds}'` : '')).filter(Boolean).join(' ');
+        lines.push(`    if lib.phone_in('V:${iso}', nn, case length(nn) ${byLength} end) then return '${iso}!'; end if;`);
         continue;
       }
       group ??= new Map();
@@ -427,9 +428,11 @@ export function render(): string {
 
   const plans: Record<string, unknown[]> = {};
   const prefixTable: Record<string, string> = {};
+  const validDepths: Record<string, (string | null)[]> = {};
   for (const [key, p] of [...Object.entries(meta.countries), ...Object.entries(meta.nonGeographic)]) {
     const r = planRow(key, p, (meta.country_calling_codes[p[0]]?.length ?? 0) > 1);
     plans[key] = r.row;
+    if (r.prefixes[`V:${key}`]) validDepths[key] = depthsByLength(r.prefixes[`V:${key}`]!);
     for (const [id, byLength] of Object.entries(r.prefixes)) {
       for (const [n, list] of byLength) {
         prefixTable[`${id}:${n}`] = depths(list.map((x) => x.length), 'asc');
@@ -496,7 +499,7 @@ ${jsonFunction('phone_plan', 'Numbering plans.', plans)}
 ${jsonFunction('phone_prefix', 'Patterns as prefix sets.', prefixTable, 'text')}
 ${jsonFunction('phone_calling_code', 'Calling codes.', codes)}
 ${jsonFunction('phone_calling_code_of', 'Calling codes by the first three digits of a number (or all of a shorter one): [code, main plan, kind].', byDigits)}
-${countryFunction(meta)}
+${countryFunction(meta, validDepths)}
 -- Patterns and character sets of libphonenumber-js's text reader (not part of its metadata).
 ${fns.join('')}${sets.join('')}`;
 }
