@@ -121,9 +121,13 @@ $$;
 
 -- isValid() for a national number in plan k (isValid.js, helpers/getNumberType.js).
 create or replace function lib.phone_fits(k text, nn text) returns boolean
-language sql immutable parallel safe as $$
-  select case when lib.phone_plan(k)->>11 = '1' then lib.phone_in('V:' || k, nn, lib.phone_plan(k)->>(48 + length(nn)))
-              else lib.phone_in('N:' || k, nn, lib.phone_plan(k)->>(18 + length(nn))) end
+language plpgsql immutable parallel safe as $$
+declare
+  p jsonb := lib.phone_plan(k);
+begin
+  if p->>11 = '1' then return lib.phone_in('V:' || k, nn, p->>(48 + length(nn))); end if;
+  return lib.phone_in('N:' || k, nn, p->>(18 + length(nn)));
+end
 $$;
 
 -- `num` with the national prefix (or carrier code) as the plan reads it taken off or rewritten,
