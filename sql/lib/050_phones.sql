@@ -47,8 +47,9 @@ begin
   if length(s) = 2 and s ~ lib.phone_re_two_digits() then
     return array[translate(s, lib.phone_chars_other_digits(), '012345678901234567890123456789'), null];
   end if;
-  if s ~ lib.phone_re_not_plain() then
-    at := length(s) + 1 - coalesce(length(substring(reverse(lower(s)) from lib.phone_re_extension_reversed())), 0);
+  q := lower(s);
+  if s ~ lib.phone_re_not_plain() and q ~ lib.phone_re_extension_hint() then
+    at := length(s) + 1 - coalesce(length(substring(reverse(q) from lib.phone_re_extension_reversed())), 0);
     if at <= length(s) then
       ext := translate(substr(s, at), lib.phone_chars_other_digits(), '012345678901234567890123456789');
       ext := translate(ext, translate(ext, '0123456789', ''), '');

@@ -380,6 +380,9 @@ export function patterns(): Record<string, string> {
     // a character other than a digit, plus sign or punctuation (other than tildes): only then
     // can there be an extension
     not_plain: `[^${d}${plain}+\\uFF0B]`,
+    // what every extension label or separator below contains (matched against lower-cased
+    // text): without one of these, the extension pattern cannot match
+    extension_hint: '[x\\uFF58#\\uFF03~\\uFF5E;,]|int|\\uFF49\\uFF4E\\uFF54|\\u0434\\u043E\\u0431',
     // isViablePhoneNumber.js VALID_PHONE_NUMBER after its optional plus sign: punctuation and
     // at least three digits
     viable: `^[${punct}]*[${d}][${punct}]*[${d}][${punct}]*[${d}][${punct}${d}]*$`,

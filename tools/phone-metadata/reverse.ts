@@ -25,7 +25,7 @@ export function reversePattern(re: string): string {
   function sequence(): Item[] {
     const items: Item[] = [];
     while (i < re.length && re[i] !== '|' && re[i] !== ')') {
-      let atom: string | Item[][];
+      let atom: string | Item[][] = '';
       if (re.startsWith('(?:', i)) {
         i += 3;
         atom = alternation();
