@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
 import { runLib } from '../../engine/transform/build.ts';
 import { sqlDir } from '../../engine/paths.ts';
+import parsePhoneNumberFromString, { type CountryCode } from 'libphonenumber-js';
 
 let db: TestDb;
 beforeAll(async () => {
@@ -212,15 +213,41 @@ describe('lib.phone_e164', () => {
       ['(416) 555-0199', 'CA', '+14165550199'],
       ['011 44 20 7946 0958', 'CA', '+442079460958'],
       ['020 7946 0958', 'GB', '+442079460958'],
-      ['07700 900123', 'GB', '+447700900123'],
+      ['07700 900123', 'GB', null], // Ofcom's drama range: not a mobile number in the metadata
+      ['07400 123456', 'GB', '+447400123456'],
       ['(011) 555-0101', 'US', null], // 011 is the US international prefix, not an area code
       ['555-0101', 'US', null],
       ['1-800-FLOWERS', 'US', null],
       ['n/a', 'ZA', null],
-      ['082 555 010', 'ZA', null],
+      ['082 555 010', 'ZA', '+2782555010'], // 8 digits after the 0: a possible 08x number
+      ['011 555 010', 'ZA', null], // one digit short for a Johannesburg number
+      ['0011 61 2 9374 4000', 'AU', '+61293744000'],
+      ['+44 (0) 20 7946 0958', 'US', '+442079460958'],
+      ['+1 242 555 1234', 'ZA', '+12425551234'], // the Bahamas share +1
+      ['+800 1234 5678', 'US', '+80012345678'], // a non-geographic number
+      ['011 15 1234 5678', 'AR', '+5491112345678'], // 15: the Argentine mobile marker, rewritten
+      ['082\u00a0555\u00a00101 (cell)', 'ZA', '+27825550101'],
     ];
+    // The expectations are libphonenumber-js's answers, which lib.phone_e164 follows.
+    for (const [text, country, want] of cases) {
+      const p = parsePhoneNumberFromString(text, country as CountryCode);
+      expect([text, p && p.isValid() ? p.number : null]).toEqual([text, want]);
+    }
     const rows = await each(`select lib.phone_e164(t.a->>0, t.a->>1) p`, cases.map((c) => [c[0], c[1]]));
     expect(rows.map((r, i) => [cases[i]![0], cases[i]![1], r.p])).toEqual(cases);
+  });
+
+  it('lib.phone_extension keeps the extension digits', async () => {
+    const cases: [string, string | null][] = [
+      ['415.555.0101 x123', '123'],
+      ['+1 415 555 0101 ext. 9', '9'],
+      ['082 555 0101 #45', '45'],
+      ['082 555 0101, 7', '7'],
+      ['082 555 0101', null],
+      ['n/a', null],
+    ];
+    const rows = await each(`select lib.phone_extension(t.a->>0) x`, cases.map((c) => [c[0]]));
+    expect(rows.map((r, i) => [cases[i]![0], r.x])).toEqual(cases);
   });
 });
 

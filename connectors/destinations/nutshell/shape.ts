@@ -101,11 +101,15 @@ export function nutshellAsWritten(_module: string, read: Payload, written: Paylo
     const wo = (w ?? {}) as Record<string, unknown>;
     return Object.fromEntries(entries.map(([k, x]) => [k, render(x, wo[k])]));
   };
-  // A phone comes back as {E164, number, numberFormatted, ...}: the form that was written if it is one of them.
+  // A phone comes back as {E164, number, numberFormatted, ...}: the form that was written if it
+  // is one of them, or if it has the same digits as one of them (a number written as exported,
+  // "(576) 555-8635", because it is not a valid E.164 number, comes back reformatted).
+  const digits = (f: string) => f.replace(/\D/g, '');
   const phone = (x: unknown, want: unknown) => {
     if (!x || typeof x !== 'object') return x;
     const forms = Object.values(x as Record<string, unknown>).filter((f): f is string => typeof f === 'string');
-    return typeof want === 'string' && forms.includes(want) ? want : ((x as { E164?: unknown }).E164 ?? (x as { number?: unknown }).number);
+    if (typeof want === 'string' && (forms.includes(want) || (digits(want) !== '' && forms.some((f) => digits(f) === digits(want))))) return want;
+    return (x as { E164?: unknown }).E164 ?? (x as { number?: unknown }).number;
   };
   for (const [k, w] of Object.entries(written)) {
     const v = read[k];
