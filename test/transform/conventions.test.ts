@@ -48,7 +48,7 @@ describe('source conventions', () => {
     expect(r.stderr).toContain('read as: dates day first, times in Africa/Johannesburg, phones ZA');
     expect(await runCli([P, 'transform'], env()).then((x) => x.exitCode)).toBe(0);
     const [c] = await q(`select date_order, day_first, timezone, phone_country, decimal_separator, currency, origin from etl.source_conventions where source = 'leadtrekker'`);
-    expect(c).toMatchObject({ date_order: 'dmy', day_first: true, timezone: 'Africa/Johannesburg', phone_country: 'ZA', decimal_separator: ',', currency: 'ZAR' });
+    expect(c).toMatchObject({ date_order: 'dmy', day_first: true, timezone: 'Africa/Johannesburg', phone_country: 'ZA', decimal_separator: '.', currency: 'ZAR' });
     expect(Object.values(c.origin)).toEqual(['connector', 'connector', 'connector', 'connector', 'connector']);
     const { ambiguous, dayOver12 } = await probes();
     const [dd, mm, yyyy] = ambiguous.created.slice(0, 10).split('/');

@@ -8,7 +8,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export const leadtrekker: SourceConnector = {
   name: 'leadtrekker',
   title: 'Leadtrekker Lead Management',
-  conventions: { dateOrder: 'dmy', timezone: 'Africa/Johannesburg', phoneCountry: 'ZA', decimalSeparator: ',', currency: 'ZAR' },
+  conventions: { dateOrder: 'dmy', timezone: 'Africa/Johannesburg', phoneCountry: 'ZA', decimalSeparator: '.', currency: 'ZAR' },
   sampleDir: path.join(here, 'sample'),
   filesDir: 'files',
   files: [
