@@ -61,10 +61,10 @@ export interface Destination {
    * searches by email before creating people).
    */
   upsert?(module: string, records: Payload[]): Promise<RecordOutcome[]>;
-  /** Field (unique, created by `setup`) that carries the source_key on every written record. */
+  /** Field (unique, created by `setup`) that carries the record's key (recordKey) on every written record. */
   idempotencyField?: string;
   /**
-   * Destination id of the record carrying this source_key in the idempotency field (a
+   * Destination id of the record carrying this key (recordKey) in the idempotency field (a
    * read-after-write-consistent query), or null. The engine asks before recording a reject of a
    * first write: an earlier attempt whose answer was lost may have written it. Absent: the
    * reject stands.
@@ -126,6 +126,14 @@ export interface DestinationSchema {
   createFields(module: string, fields: { apiName: string; label: string; type: string; length?: number; unique?: boolean; picklistValues?: string[]; lookupModule?: string }[]): Promise<RecordOutcome[]>;
   addPicklistValues(module: string, field: DestinationField, values: string[]): Promise<RecordOutcome>;
 }
+
+/**
+ * The key a written record carries in the destination (the idempotency field): the pipeline and the
+ * record's source_key, `leadtrekker-to-zoho/leads:LT-100001`. Unique per org even when several
+ * pipelines write to it: two pipelines' `contacts:1` are two records, and no write or rollback of
+ * one pipeline can reach the other's.
+ */
+export const recordKey = (pipeline: string, sourceKey: string) => `${pipeline}/${sourceKey}`;
 
 /** How a pipeline obtains its destination: the real service with credentials, else the sandbox. */
 export interface DestinationFactory {

@@ -15,7 +15,7 @@ import { CliError, EXIT, UsageError } from '../errors.ts';
 import type { PipelineDefinition } from '../pipeline.ts';
 import type { Destination } from '../destination.ts';
 import { startRun, finishRun } from '../runs.ts';
-import { steps, allSteps, stepHelp } from '../steps/index.ts';
+import { steps, allSteps, stepHelp, guardStep } from '../steps/index.ts';
 import type { StepContext, StepFlags } from '../steps/context.ts';
 import { redactSecrets } from '../secrets.ts';
 
@@ -287,7 +287,10 @@ async function runPipeline(pipeline: PipelineDefinition, stepNames: string[], fl
         return destination;
       },
     };
-    for (const name of stepNames) await (pipeline.steps?.[name] ?? steps[name])!(ctx);
+    for (const name of stepNames) {
+      await guardStep(ctx, name);
+      await (pipeline.steps?.[name] ?? steps[name])!(ctx);
+    }
     await finishRun(db, runId, 'done', summary);
     printSummary(pipeline, runId, 'done', summary, flags);
     return EXIT.ok;

@@ -72,7 +72,8 @@ export async function runHandoff(ctx: StepContext): Promise<{ dir: string; files
   // 2. The reconciliation queue: records held for a person's decision.
   const rq = (
     await db.pool.query(
-      `select kind, key, detail, status, jsonb_array_length(records) as records, resolution, created_at from etl.reconciliation_queue where pipeline = $1 order by status, kind, key`,
+      `select kind, key, detail, status, case when status = 'open' then greatest(waiting, held) else held end as records, resolution, created_at
+         from etl.reconciliation_queue where pipeline = $1 order by status, kind, key`,
       [pipeline.name],
     )
   ).rows;

@@ -8,7 +8,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Payload } from '../destination.ts';
+import { recordKey, type Payload } from '../destination.ts';
 import { stableStringify } from '../load/load-object.ts';
 import { CliError } from '../errors.ts';
 import type { StepContext } from '../steps/context.ts';
@@ -162,7 +162,7 @@ export async function runVerify(ctx: StepContext): Promise<VerifyResult> {
       // Every field against the view now (its typed custom fields included), never against
       // what the loader derived; the idempotency key is the record's source_key.
       const want: Payload = { ...exp.shaped };
-      if (dest.upsert && dest.idempotencyField) want[dest.idempotencyField] = key;
+      if (dest.upsert && dest.idempotencyField) want[dest.idempotencyField] = recordKey(pipeline.name, key);
       // In the written shape, where the destination reads records back in another one (Nutshell).
       const seen = dest.asWritten ? await dest.asWritten(obj.module, actual, want) : actual;
       for (const [field, value] of Object.entries(want)) {

@@ -14,11 +14,12 @@
  */
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/connection.ts';
-import type { Destination, LookupRef, Payload, RecordOutcome } from '../destination.ts';
+import { recordKey, type Destination, type LookupRef, type Payload, type RecordOutcome } from '../destination.ts';
 import { viewOf, type LoadObject, type PipelineDefinition } from '../pipeline.ts';
 import { ident } from '../extract/headers.ts';
 import { CliError } from '../errors.ts';
 import { loadAttachmentRow, type AttachmentRow } from './attachments.ts';
+import { dropSnapshot, snapshotRelation, takeSnapshot } from './snapshot.ts';
 
 export interface ObjectCounts {
   object: string;
@@ -109,6 +110,9 @@ export class ObjectLoader {
     this.lookupObjects = Object.entries(obj.lookups ?? {}).map(([field, o]) => [field, Array.isArray(o) ? o : [o]] as const);
   }
 
+  /** Where rows are read: the view, or the load's snapshot of it (engine/load/snapshot.ts). */
+  source?: string;
+
   get view(): string {
     return viewOf(this.ctx.pipeline, this.obj);
   }
@@ -124,10 +128,11 @@ export class ObjectLoader {
     );
   }
 
-  // Rejects, queue entries and their log rows are written in one statement each per page
-  // (flush), not one round trip per record.
+  // Rejects, queue entries, current states and their log rows are written set-based, one
+  // statement each per page (flush), never one round trip per record.
   private pendingRejects: { source_key: string; field: string | null; reason: string; message: string }[] = [];
-  private pendingQueue = new Map<string, { kind: string; key: string; detail: string; records: { object: string; source_key: string }[] }>();
+  private pendingQueue = new Map<string, { kind: string; key: string; detail: string; records: string[] }>();
+  private pendingSkips: { source_key: string; reason: string; message: string }[] = [];
   private pendingLog: LogRow[] = [];
 
   async reject(sourceKey: string, reason: string, message: string, field?: string): Promise<void> {
@@ -140,38 +145,56 @@ export class ObjectLoader {
     this.counts.queued++;
     const id = `${kind}\0${key}`;
     const q = this.pendingQueue.get(id) ?? { kind, key, detail, records: [] };
-    q.records.push({ object: this.obj.name, source_key: sourceKey });
+    q.records.push(sourceKey);
     this.pendingQueue.set(id, q);
     this.pendingLog.push({ sourceKey, action: 'queue', reason: kind.toUpperCase(), message: detail });
   }
 
   async skip(sourceKey: string, reason: string, message: string): Promise<void> {
     this.counts.skipped++;
+    this.pendingSkips.push({ source_key: sourceKey, reason, message });
     this.pendingLog.push({ sourceKey, action: 'skip', reason, message });
   }
 
   async flush(): Promise<void> {
     const { db, pipeline, runId } = this.ctx;
+    const obj = this.obj.name;
     if (this.pendingRejects.length) {
+      const rows = JSON.stringify(this.pendingRejects);
       await db.pool.query(
         `insert into etl.rejects (run_id, pipeline, stage, object, source_key, field, reason_code, message)
          select $1, $2, 'load', $3, r.source_key, r.field, r.reason, r.message
            from jsonb_to_recordset($4::jsonb) as r(source_key text, field text, reason text, message text)`,
-        [runId, pipeline.name, this.obj.name, JSON.stringify(this.pendingRejects)],
+        [runId, pipeline.name, obj, rows],
       );
+      await setStatus(db, pipeline.name, obj, runId, 'rejected', this.pendingRejects.map((r) => ({ source_key: r.source_key, reason: r.reason, message: r.message })));
       this.pendingRejects = [];
     }
-    for (const q of this.pendingQueue.values()) {
-      await db.pool.query(
-        `insert into etl.reconciliation_queue (pipeline, kind, key, detail, records) values ($1,$2,$3,$4,$5::jsonb)
-         on conflict (pipeline, kind, key) do update
-           set records = etl.reconciliation_queue.records
-                         || coalesce((select jsonb_agg(x) from jsonb_array_elements($5::jsonb) x where not etl.reconciliation_queue.records @> jsonb_build_array(x)), '[]'::jsonb),
-               status = 'open', resolved_at = null`,
-        [pipeline.name, q.kind, q.key, q.detail, JSON.stringify(q.records)],
+    if (this.pendingQueue.size) {
+      // Items in key order, so two workers opening the same items lock them in the same order.
+      const items = [...this.pendingQueue.values()].sort((x, y) => (x.kind + '\0' + x.key < y.kind + '\0' + y.key ? -1 : 1));
+      const ids = await db.pool.query(
+        `insert into etl.queue_items (pipeline, kind, key, detail)
+         select $1, i.kind, i.key, i.detail from jsonb_to_recordset($2::jsonb) as i(kind text, key text, detail text) order by i.kind, i.key
+         on conflict (pipeline, kind, key) do update set status = 'open', resolution = null, resolved_at = null
+         returning id, kind, key`,
+        [pipeline.name, JSON.stringify(items.map(({ kind, key, detail }) => ({ kind, key, detail })))],
       );
+      const idOf = new Map(ids.rows.map((r) => [`${r.kind}\0${r.key}`, Number(r.id)]));
+      await setStatus(
+        db,
+        pipeline.name,
+        obj,
+        runId,
+        'queued',
+        items.flatMap((i) => i.records.map((k) => ({ source_key: k, reason: i.kind.toUpperCase(), message: i.detail, queue_id: idOf.get(`${i.kind}\0${i.key}`) }))),
+      );
+      this.pendingQueue.clear();
     }
-    this.pendingQueue.clear();
+    if (this.pendingSkips.length) {
+      await setStatus(db, pipeline.name, obj, runId, 'skipped', this.pendingSkips);
+      this.pendingSkips = [];
+    }
     const rows = this.pendingLog;
     this.pendingLog = [];
     await this.log(rows);
@@ -184,16 +207,17 @@ export class ObjectLoader {
     return this.users;
   }
 
-  /** Rows of the view with lo < source_key <= hi (hi null: to the end), in key order. */
+  /** Rows of the view (or its snapshot) with lo < source_key <= hi (hi null: to the end), in key order. */
   async rows(lo: string, hi: string | null, limit?: number): Promise<Record<string, unknown>[]> {
     const [vs, vn] = this.view.split('.');
+    const from = this.source ?? `${ident(vs!)}.${ident(vn!)}`;
     const params: unknown[] = [lo];
     let where = 'source_key > $1';
     if (hi !== null) {
       params.push(hi);
       where += ' and source_key <= $2';
     }
-    const res = await this.ctx.db.pool.query(`select * from ${ident(vs!)}.${ident(vn!)} where ${where} order by source_key${limit ? ` limit ${limit}` : ''}`, params);
+    const res = await this.ctx.db.pool.query(`select * from ${from} where ${where} order by source_key${limit ? ` limit ${limit}` : ''}`, params);
     // numeric arrives as text from pg (exact); the APIs take JSON numbers for number fields.
     const numeric = res.fields.filter((f) => f.dataTypeID === 1700).map((f) => f.name);
     if (numeric.length)
@@ -294,7 +318,7 @@ export class ObjectLoader {
         continue;
       }
       const shaped = destination.shape(obj.module, fields, lookups, ownerId);
-      if (keyField) shaped[keyField] = sourceKey;
+      if (keyField) shaped[keyField] = recordKey(pipeline.name, sourceKey);
       const pending: Pending = { sourceKey, hash, shaped };
       if (prev) {
         pending.existing = { dest_id: prev.dest_id, payload: prev.payload };
@@ -362,7 +386,7 @@ export class ObjectLoader {
         continue;
       }
       // Refused now, but an earlier attempt whose answer was lost may have written it (same payload).
-      const found = action === 'insert' && this.ctx.destination.findByKey ? await this.ctx.destination.findByKey(this.obj.module, p.sourceKey) : null;
+      const found = action === 'insert' && this.ctx.destination.findByKey ? await this.ctx.destination.findByKey(this.obj.module, recordKey(this.ctx.pipeline.name, p.sourceKey)) : null;
       if (found) ok.push({ p, id: found, action, reason: 'FOUND_BY_KEY' });
       else await this.reject(p.sourceKey, o?.code ?? 'NO_RESULT', `${o?.code ?? 'NO_RESULT'}: ${o?.message ?? 'no result for this record'}${o?.field ? ` (field ${o.field})` : ''}`, o?.field);
     }
@@ -383,20 +407,10 @@ export class ObjectLoader {
       [pipeline.name, this.obj.name, this.obj.module, runId, JSON.stringify(ok.map(({ p, id }) => ({ source_key: p.sourceKey, dest_id: id, hash: p.hash, payload: p.shaped })))],
     );
     await this.log(ok.map(({ p, id, action, reason }) => ({ sourceKey: p.sourceKey, destId: id, action, reason: reason ?? null, before: action === 'update' ? p.existing!.payload : null })));
-    // A record held earlier (owner without a user, parent not yet loaded) that is written now no
-    // longer waits: take it off its queue rows, and close the rows left with nothing waiting.
-    const written = JSON.stringify(ok.map(({ p }) => ({ object: this.obj.name, source_key: p.sourceKey })));
-    await db.pool.query(
-      `update etl.reconciliation_queue q
-          set records = coalesce((select jsonb_agg(x) from jsonb_array_elements(q.records) x where not $2::jsonb @> jsonb_build_array(x)), '[]'::jsonb)
-        where q.pipeline = $1 and q.status = 'open' and q.records @> any (select jsonb_build_array(y) from jsonb_array_elements($2::jsonb) y)`,
-      [pipeline.name, written],
-    );
-    await db.pool.query(
-      `update etl.reconciliation_queue set status = 'resolved', resolution = 'every held record was written', resolved_at = now()
-        where pipeline = $1 and status = 'open' and records = '[]'::jsonb`,
-      [pipeline.name],
-    );
+    // Its current state: loaded. A record that waited on a queue item (owner without a user,
+    // parent not yet loaded) stops waiting by this alone; the item resolves when nothing waits.
+    await setStatus(db, pipeline.name, this.obj.name, runId, 'loaded', ok.map(({ p, id }) => ({ source_key: p.sourceKey, dest_id: id, dest_module: this.obj.module })));
+    await resolveQueueItems(db, pipeline.name);
     for (const o of ok) {
       if (o.action === 'insert') this.counts.inserted++;
       else this.counts.updated++;
@@ -405,26 +419,74 @@ export class ObjectLoader {
   }
 }
 
-/** Load the whole view (or only `onlyKeys`) in this process, page by page. */
+type StatusRow = { source_key: string; reason?: string | null; message?: string | null; dest_id?: string | null; dest_module?: string | null; queue_id?: number | null };
+
+/** Upsert the current state of these records (one statement). */
+export async function setStatus(db: Db, pipeline: string, object: string, runId: number, state: 'loaded' | 'rejected' | 'queued' | 'skipped', rows: StatusRow[]): Promise<void> {
+  if (!rows.length) return;
+  await db.pool.query(
+    `insert into etl.record_status (pipeline, object, source_key, state, dest_module, dest_id, reason_code, message, queue_id, run_id, updated_at)
+     select $1, $2, r.source_key, $3, r.dest_module, r.dest_id, r.reason, r.message, r.queue_id, $4, now()
+       from jsonb_to_recordset($5::jsonb) as r(source_key text, dest_module text, dest_id text, reason text, message text, queue_id bigint)
+      order by r.source_key
+     on conflict (pipeline, object, source_key) do update
+       set state = excluded.state, dest_module = coalesce(excluded.dest_module, etl.record_status.dest_module),
+           dest_id = case when excluded.state = 'loaded' then excluded.dest_id else etl.record_status.dest_id end,
+           reason_code = excluded.reason_code, message = excluded.message, queue_id = excluded.queue_id,
+           run_id = excluded.run_id, updated_at = now()`,
+    [pipeline, object, state, runId, JSON.stringify(rows)],
+  );
+}
+
+/**
+ * Close the open queue items of the pipeline that nothing waits on any more: every record they
+ * held was written. Owner items (opened by the users step before any of their records is met)
+ * only at the end of a whole load (`owners`), when every record of theirs has been met.
+ */
+export async function resolveQueueItems(db: Db, pipeline: string, opts: { owners?: boolean } = {}): Promise<void> {
+  await db.pool.query(
+    `update etl.queue_items q set status = 'resolved', resolution = 'every held record was written', resolved_at = now()
+      where q.pipeline = $1 and q.status = 'open' and ($2 or q.kind <> 'user')
+        and not exists (select 1 from etl.record_status s where s.queue_id = q.id and s.state = 'queued')`,
+    [pipeline, opts.owners ?? false],
+  );
+}
+
+/**
+ * Load the whole view (or only `onlyKeys`) in this process, page by page, from a snapshot of it
+ * taken first (so the view is read once, not once per page).
+ */
 export async function loadObject(ctx: LoadContext, obj: LoadObject): Promise<ObjectCounts> {
   const loader = new ObjectLoader(ctx, obj);
-  const [vs, vn] = loader.view.split('.');
-  const total = ctx.onlyKeys ? ctx.onlyKeys.size : ((await ctx.db.pool.query(`select count(*)::int as n from ${ident(vs!)}.${ident(vn!)}`)).rows[0].n as number);
-  let after = '';
-  for (;;) {
-    const page = await loader.rows(after, null, 1000);
-    if (!page.length) break;
-    after = page[page.length - 1]!.source_key as string;
-    await loader.process(ctx.onlyKeys ? page.filter((r) => ctx.onlyKeys!.has(r.source_key as string)) : page);
-    ctx.onProgress?.(loader.counts.extracted, total);
+  const name = `run_${ctx.runId}_${ctx.pipeline.name.replace(/\W/g, '_')}_${obj.name}`;
+  const client = await ctx.db.pool.connect();
+  let total: number;
+  try {
+    total = await takeSnapshot(client, loader.view, name, ctx.onlyKeys ? [...ctx.onlyKeys] : undefined);
+  } finally {
+    client.release();
+  }
+  loader.source = snapshotRelation(name);
+  try {
+    let after = '';
+    for (;;) {
+      const page = await loader.rows(after, null, 1000);
+      if (!page.length) break;
+      after = page[page.length - 1]!.source_key as string;
+      await loader.process(page);
+      ctx.onProgress?.(loader.counts.extracted, total);
+    }
+  } finally {
+    await dropSnapshot(ctx.db.pool, name);
   }
   checkConservation(loader.counts, `load ${obj.name}`);
   return loader.counts;
 }
 
-/** Load the rows lo < source_key <= hi (one chunk). */
-export async function loadChunk(ctx: LoadContext, obj: LoadObject, lo: string, hi: string): Promise<ObjectCounts> {
+/** Load the rows lo < source_key <= hi (one chunk) of the plan's snapshot (or of the view). */
+export async function loadChunk(ctx: LoadContext, obj: LoadObject, lo: string, hi: string, snapshot?: string | null): Promise<ObjectCounts> {
   const loader = new ObjectLoader(ctx, obj);
+  if (snapshot) loader.source = snapshotRelation(snapshot);
   await loader.process(await loader.rows(lo, hi));
   checkConservation(loader.counts, `load ${obj.name} chunk (${lo || 'start'}, ${hi}]`);
   return loader.counts;

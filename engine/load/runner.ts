@@ -29,8 +29,9 @@ import { viewOf, type LoadObject, type PipelineDefinition } from '../pipeline.ts
 import { ident } from '../extract/headers.ts';
 import { CliError } from '../errors.ts';
 import { redactSecrets } from '../secrets.ts';
-import type { CustomFieldMapping } from '../custom-fields.ts';
 import { addCounts, checkConservation, emptyCounts, loadChunk, type ObjectCounts } from './load-object.ts';
+import { dropSnapshot, snapshotRelation, takeSnapshot } from './snapshot.ts';
+import { lockSourceShared, requireOwnLanding } from '../landing.ts';
 
 export interface RunLoadOptions {
   db: Db;
@@ -98,7 +99,7 @@ export async function runLoad(o: RunLoadOptions): Promise<ObjectCounts[]> {
          from etl.load_plans p
         where c.plan_id = $1 and c.chunk_no = $2 and p.plan_id = c.plan_id and p.status = 'open'
           and (c.status in ('pending','failed') or (c.status = 'running' and (c.worker_id is null or c.worker_id not in (select worker_id from etl.load_workers))))
-        returning c.lo_key, c.hi_key, p.object, p.fallback_owner`,
+        returning c.lo_key, c.hi_key, p.object, p.fallback_owner, p.snapshot`,
       [planId, chunkNo, workerId],
     );
     if (!claim.rowCount) return; // done, superseded, or another live worker has it
@@ -111,6 +112,7 @@ export async function runLoad(o: RunLoadOptions): Promise<ObjectCounts[]> {
         obj,
         c.lo_key,
         c.hi_key,
+        c.snapshot,
       );
       await db.pool.query(`update etl.load_chunks set status = 'done', counts = $3, error = null, updated_at = now() where plan_id = $1 and chunk_no = $2`, [planId, chunkNo, JSON.stringify(counts)]);
     } catch (err) {
@@ -165,6 +167,10 @@ async function planFor(o: RunLoadOptions, obj: LoadObject, task: string, utils: 
   try {
     await client.query('begin');
     await client.query(`select pg_advisory_xact_lock(hashtext($1))`, [`crm-load:${pipeline.name}:${obj.name}`]);
+    // The snapshot below is taken from this pipeline's own landing, and no extract or transform
+    // can change it until this transaction ends (engine/landing.ts).
+    await lockSourceShared(client, pipeline.source.name);
+    await requireOwnLanding(client, pipeline, { built: true });
     const open = await client.query(`select plan_id from etl.load_plans where pipeline = $1 and object = $2 and status = 'open' order by plan_id desc`, [pipeline.name, obj.name]);
     const others = await client.query(
       `select count(*)::int as n from etl.load_workers where pipeline = $1 and not (worker_id = any($2)) and heartbeat_at >= now() - make_interval(secs => $3)`,
@@ -183,25 +189,28 @@ async function planFor(o: RunLoadOptions, obj: LoadObject, task: string, utils: 
       await client.query(`update etl.load_plans set status = 'superseded', finished_at = now() where plan_id = any($1)`, [open.rows.map((r) => r.plan_id)]);
       o.log(`load: ${obj.name}: an interrupted load was found; resuming it (records already written are not written again)`);
     }
-    const view = viewOf(pipeline, obj);
-    const [vs, vn] = view.split('.');
-    const total = (await client.query(`select count(*)::int as n from ${ident(vs!)}.${ident(vn!)}`)).rows[0].n as number;
+    // Old plans' snapshots go; this plan reads its own, taken now (the view is read once).
+    const old = await client.query(`select plan_id, snapshot from etl.load_plans where pipeline = $1 and object = $2 and snapshot is not null and status <> 'open'`, [pipeline.name, obj.name]);
+    for (const r of old.rows) await dropSnapshot(client, r.snapshot);
+    if (old.rowCount) await client.query(`update etl.load_plans set snapshot = null where plan_id = any($1)`, [old.rows.map((r) => r.plan_id)]);
+    const plan = await client.query(`insert into etl.load_plans (pipeline, object, run_id, total, fallback_owner) values ($1,$2,$3,0,$4) returning plan_id`, [
+      pipeline.name,
+      obj.name,
+      o.runId,
+      o.fallbackOwner ?? null,
+    ]);
+    const planId = plan.rows[0].plan_id as number;
+    const snapshot = `plan_${planId}`;
+    const total = await takeSnapshot(client, viewOf(pipeline, obj), snapshot);
+    await client.query(`update etl.load_plans set total = $2, snapshot = $3 where plan_id = $1`, [planId, total, snapshot]);
     // Big objects that will go through the bulk API get chunks as large as one bulk file.
     const bulk = o.destination.bulkUpsert && total >= (o.destination.bulkThreshold ?? Infinity);
     const size = bulk ? 25_000 : env('CRM_LOAD_CHUNK', 500);
     const bounds = await client.query(
-      `select source_key, rn from (select source_key, row_number() over (order by source_key) as rn, count(*) over () as n from ${ident(vs!)}.${ident(vn!)}) s
+      `select source_key, rn from (select source_key, row_number() over (order by source_key) as rn, count(*) over () as n from ${snapshotRelation(snapshot)}) s
         where rn % $1 = 0 or rn = n order by rn`,
       [size],
     );
-    const plan = await client.query(`insert into etl.load_plans (pipeline, object, run_id, total, fallback_owner) values ($1,$2,$3,$4,$5) returning plan_id`, [
-      pipeline.name,
-      obj.name,
-      o.runId,
-      total,
-      o.fallbackOwner ?? null,
-    ]);
-    const planId = plan.rows[0].plan_id as number;
     let lo = '';
     let prevRn = 0;
     const chunks: { no: number; lo: string; hi: string; rows: number }[] = [];
@@ -267,8 +276,11 @@ async function waitForPlan(o: RunLoadOptions, obj: LoadObject, planId: number, r
         const counts = emptyCounts(obj.name);
         for (const r of done) addCounts(counts, r.counts as ObjectCounts);
         await db.pool.query(`update etl.load_plans set status = 'done', finished_at = now() where plan_id = $1 and status = 'open'`, [planId]);
+        const snap = (await db.pool.query(`select snapshot from etl.load_plans where plan_id = $1`, [planId])).rows[0]?.snapshot;
+        await dropSnapshot(db.pool, snap);
+        await db.pool.query(`update etl.load_plans set snapshot = null where plan_id = $1`, [planId]);
         if (counts.extracted !== total)
-          throw new CliError('CONSERVATION', `load ${obj.name}: the view had ${total} records when the load was planned but its chunks read ${counts.extracted}; was the view rebuilt during the load? Run load again.`);
+          throw new CliError('CONSERVATION', `load ${obj.name}: the plan counted ${total} records but its chunks read ${counts.extracted}; its snapshot (load_snapshots) changed during the load. Run load again.`);
         checkConservation(counts, `load ${obj.name}`);
         return counts;
       }

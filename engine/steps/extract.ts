@@ -1,6 +1,7 @@
 import cliProgress from 'cli-progress';
 import { extractSource, type ExtractProgress } from '../extract/extract-source.ts';
 import { writeCustomFunctions } from '../extract/custom-columns.ts';
+import { recordLanding, withSourceLock } from '../landing.ts';
 import { describeConventions, resolveConventions, saveConventions } from '../extract/conventions.ts';
 import type { Step } from './context.ts';
 
@@ -59,13 +60,13 @@ export const extract: Step = async (ctx) => {
   const bar = progressBar(!!process.stderr.isTTY && !flags.json);
   let results;
   try {
-    results = await extractSource(ctx.db, pipeline.source, ctx.input, {
+    results = await withSourceLock(ctx.db, pipeline.source.name, () => extractSource(ctx.db, pipeline.source, ctx.input, {
       runId: ctx.runId,
       encoding: flags.encoding,
       delimiter: flags.delimiter,
       force: flags.force,
       onProgress: (p) => bar.update(p),
-    });
+    }));
   } finally {
     bar.stop();
   }
@@ -89,6 +90,7 @@ export const extract: Step = async (ctx) => {
   if (rejected) ctx.log(`  ${rejected} row(s) rejected: see etl.rejects (file, line, reason)`);
   await saveConventions(ctx.db, pipeline.source.name, conventions, { pipeline: pipeline.name, runId: ctx.runId });
   await writeCustomFunctions(ctx.db, pipeline.source);
+  await recordLanding(ctx.db, pipeline, ctx.input, ctx.runId);
   ctx.summary.extract = results;
   ctx.summary.conventions = conventions;
   ctx.summary.extract_totals = { landed, rejected };

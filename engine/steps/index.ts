@@ -1,5 +1,6 @@
 /** The steps a pipeline runs, by CLI name, and the order `<pipeline>` (all steps) runs them in. */
-import type { Step } from './context.ts';
+import type { Step, StepContext } from './context.ts';
+import { requireOwnLanding } from '../landing.ts';
 import { extract } from './extract.ts';
 import { discover } from './discover.ts';
 import { transform } from './transform.ts';
@@ -27,6 +28,19 @@ steps.discover = discover;
  */
 export const STEP_ORDER = ['extract', 'discover', 'transform', 'test', 'report', 'setup', 'users', 'sample', 'verify', 'load', 'handoff'];
 export const allSteps = STEP_ORDER.filter((s) => s in steps);
+
+/**
+ * What a step reads of the landed export: staging data (built by this pipeline's transform from
+ * its own extract) or the raw tables (its own extract). Checked before the step runs
+ * (engine/landing.ts), so one pipeline never works on another pipeline's export.
+ */
+export const READS_STAGING = new Set(['test', 'report', 'setup', 'users', 'sample', 'verify', 'load', 'handoff', 'reconcile', 'convert']);
+export const READS_RAW = new Set(['discover']);
+
+export async function guardStep(ctx: StepContext, step: string): Promise<void> {
+  if (READS_STAGING.has(step)) await requireOwnLanding(ctx.db.pool, ctx.pipeline, { built: true });
+  else if (READS_RAW.has(step)) await requireOwnLanding(ctx.db.pool, ctx.pipeline, { built: false });
+}
 
 /** One line of help per step. */
 export const stepHelp: Record<string, string> = {

@@ -1,5 +1,5 @@
 import { runLoad } from '../load/runner.ts';
-import type { ObjectCounts } from '../load/load-object.ts';
+import { resolveQueueItems, type ObjectCounts } from '../load/load-object.ts';
 import { recordStep } from '../runs.ts';
 import type { Step } from './context.ts';
 import { CliError, UsageError } from '../errors.ts';
@@ -32,14 +32,15 @@ export const load: Step = async (ctx) => {
   } else {
     // Owners with no destination user stop the load until a person decides (or names a fallback).
     const open = await ctx.db.pool.query(
-      `select key, jsonb_array_length(records) as n from etl.reconciliation_queue where pipeline = $1 and kind = 'user' and status = 'open' order by key`,
+      `select key, greatest(held, (select count(*) from etl.record_status s where s.queue_id = q.id and s.state = 'queued'))::int as n
+         from etl.queue_items q where pipeline = $1 and kind = 'user' and status = 'open' order by key`,
       [ctx.pipeline.name],
     );
     if (open.rowCount)
       await gate(
         ctx,
         'OWNERS_UNMATCHED',
-        `${open.rowCount} source owner(s) have no ${dest.name} user (${open.rows.map((r) => `${r.key}: ${r.n} records`).join(', ')}). Create or invite them and re-run users, resolve the rows in etl.reconciliation_queue, or load with --fallback-owner EMAIL.`,
+        `${open.rowCount} source owner(s) have no ${dest.name} user (${open.rows.map((r) => `${r.key}: ${r.n} records`).join(', ')}). Create or invite them and re-run users, resolve the rows in etl.queue_items, or load with --fallback-owner EMAIL.`,
       );
   }
 
@@ -65,6 +66,10 @@ export const load: Step = async (ctx) => {
       );
     },
   });
+  // Every record has been met. With a fallback owner, an owner item no record waits on any more
+  // is done (all their records went to the fallback); without one their records cannot be
+  // written at all, so the item stays open whatever they wait on first (a queued parent).
+  await resolveQueueItems(ctx.db, ctx.pipeline.name, { owners: !!fallbackOwner });
   // The step's own conservation: the sum over objects balances too.
   const t = objects.reduce((a, c) => ({ e: a.e + c.extracted, acc: a.acc + c.loaded + c.already_loaded + c.rejected + c.queued + c.skipped }), { e: 0, acc: 0 });
   if (t.e !== t.acc) throw new CliError('CONSERVATION', `load: ${t.e} records extracted across objects but ${t.acc} accounted for`);

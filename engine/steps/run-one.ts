@@ -8,7 +8,7 @@ import type { Destination } from '../destination.ts';
 import type { PipelineDefinition } from '../pipeline.ts';
 import { startRun, finishRun } from '../runs.ts';
 import type { StepContext, StepFlags } from './context.ts';
-import { steps } from './index.ts';
+import { guardStep, steps } from './index.ts';
 
 export interface OneStep {
   ctx: StepContext;
@@ -46,6 +46,7 @@ export async function runOneStep(
   };
   const out: OneStep = { ctx, logs, runId };
   try {
+    await guardStep(ctx, step);
     await fn(ctx);
     await finishRun(db, runId, 'done', ctx.summary);
   } catch (err) {

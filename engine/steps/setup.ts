@@ -81,14 +81,22 @@ export async function planSetup(ctx: StepContext, dest: Destination): Promise<Pl
       values: f.valuesFrom ? await valuesFrom(ctx, f.valuesFrom, `${f.module}.${f.field}`) : undefined,
       why: 'pipeline schema',
     });
+  // A source that defines its custom fields (ASPEC's custom_field_definitions.csv) lists their
+  // options in the pipeline's custom_field_options model (module, field, option).
+  const optionsModel = `${pipelineSchema(pipeline)}.custom_field_options`;
+  const hasOptions = (await ctx.db.pool.query('select to_regclass($1) is not null as ok', [optionsModel])).rows[0].ok as boolean;
   for (const m of readCustomFieldMappings(customFieldsFile(pipeline, ctx.flags.out)).filter((r) => r.confirmed && r.module && r.field)) {
     const type = m.field_type || m.inferred_type;
-    // A picklist's options: every value this export's records hold (typed in custom_values).
-    const values = /picklist/i.test(type)
+    // A picklist's options: every value this export's records hold (typed in custom_values),
+    // and every option the source defines for it.
+    const typed = await ctx.db.pool.query(`select to_regclass($1) is not null as ok`, [`${pipelineSchema(pipeline)}.custom_values`]);
+    const where = `module = ${literal(m.module)} and field = ${literal(m.field)}`;
+    const values = /picklist/i.test(type) && typed.rows[0].ok
       ? await valuesFrom(
           ctx,
           `select distinct jsonb_array_elements_text(case jsonb_typeof(value) when 'array' then value else jsonb_build_array(value) end)
-             from ${pipelineSchema(pipeline)}.custom_values where module = ${literal(m.module)} and field = ${literal(m.field)} and value is not null`,
+             from ${pipelineSchema(pipeline)}.custom_values where ${where} and value is not null` +
+            (hasOptions ? ` union select option from ${optionsModel} where ${where}` : ''),
           `${m.module}.${m.field}`,
         )
       : undefined;

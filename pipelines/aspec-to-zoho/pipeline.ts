@@ -17,11 +17,6 @@ const f = (module: string, field: string, label: string, type: FieldRequirement[
   ...extra,
 });
 
-/** Options of an ASPEC picklist definition plus every value the data uses (all must exist before data). */
-const definedOptions = (field: string, column: string, relation: string) =>
-  `select btrim(o) from stg_aspec.custom_field_definitions d cross join lateral unnest(d.options) o where d.field = '${field}'
-   union select btrim(v) from ${relation} r cross join lateral unnest(string_to_array(r.custom->>'${column}', ';')) v where r.custom ? '${column}'`;
-
 /** Activities link a Deal or an Account (What_Id) and a Contact (Who_Id); notes have one parent. */
 const activityLookups = { What_Id: ['deals', 'accounts'], Who_Id: 'contacts' };
 
@@ -40,13 +35,13 @@ export const aspecToZoho: PipelineDefinition = {
     { name: 'events', module: 'Events', owner: 'Owner', lookups: activityLookups },
     { name: 'notes', module: 'Notes', owner: 'Owner', lookups: { Parent_Id: ['deals', 'contacts', 'accounts'] } },
   ],
+  // The custom fields (custom-fields.csv) are created by setup from the mapping in use, with
+  // their picklist options: the values the records hold (custom_values) and the options ASPEC's
+  // definitions list (custom_field_options).
   schema: {
     fields: [
       f('Accounts', 'ASPEC_Company_ID', 'ASPEC Company ID', 'text', { length: 30 }),
-      f('Accounts', 'Industry_Segment', 'Industry Segment', 'picklist', { valuesFrom: definedOptions('Industry Segment', 'industry_segment', 'stg_aspec.companies') }),
       f('Contacts', 'ASPEC_Contact_ID', 'ASPEC Contact ID', 'text', { length: 30 }),
-      f('Contacts', 'Preferred_Language', 'Preferred Language', 'picklist', { valuesFrom: definedOptions('Preferred Language', 'preferred_language', 'stg_aspec.contacts') }),
-      f('Contacts', 'Hobbies', 'Hobbies', 'multiselectpicklist', { valuesFrom: definedOptions('Hobbies', 'hobbies', 'stg_aspec.contacts') }),
       f('Deals', 'ASPEC_Opportunity_ID', 'ASPEC Opportunity ID', 'text', { length: 30 }),
       f('Deals', 'ASPEC_Stage', 'ASPEC Stage', 'text', { length: 120 }),
       f('Deals', 'Amount_Currency', 'Amount Currency', 'text', { length: 3 }),

@@ -23,12 +23,15 @@ select
   t.zoho_tags                                                  as "Tag",
   nullif(concat_ws(E'\n',
     'Also exported by ASPEC as: ' || g.variants,
-    'ASPEC tags over Zoho''s tag limits: ' || t.overflow), '') as "Description",
+    'ASPEC tags over Zoho''s tag limits: ' || t.overflow,
+    'ASPEC ' || cu.untyped), '')                               as "Description",
   c.company_id                                                 as "ASPEC_Company_ID",
-  c.custom                                                     as _custom,
+  -- custom fields typed in custom_values (a value that does not type is kept in Description)
+  coalesce(cu.payload, '{}'::jsonb)                            as _custom,
   case when c.account_company_id <> c.company_id
        then format('MERGED: %s is %s again; loaded as Account companies:%s', c.company_id, c.name, c.account_company_id) end as _skip_reason
 from stg_aspec.companies c
 join groups g on g.account_company_id = c.account_company_id
 left join stg_aspec.owner_refs o on o.owner_raw = c.owner_raw
 left join aspec_to_zoho.record_tags t on t.object = 'companies' and t.record_id = c.company_id
+left join aspec_to_zoho.custom_payload cu on cu.object = 'companies' and cu.record_id = c.company_id

@@ -1,6 +1,6 @@
 -- ASPEC activities with what every Task / Event / Note needs: the keys of its Deal, Account and
 -- Contact when the export has them, whether each is in Zoho or waits in the queue (read at
--- load time), the owner, and the original time in Toronto.
+-- load time), the owner, and the original time on the source's clock.
 select
   a.*,
   case when a.opportunity_known then 'opportunities:' || a.opportunity_id end as deal_key,
@@ -11,7 +11,7 @@ select
   sc.state                                                     as contact_state,
   o.email                                                      as owner_email,
   coalesce(o.user_name, a.owner_raw)                           as owner_name,
-  to_char(a.occurred_at at time zone 'America/Toronto', case when a.has_time then 'YYYY-MM-DD HH24:MI' else 'YYYY-MM-DD' end) as local_time,
+  to_char(a.occurred_local, case when a.has_time then 'YYYY-MM-DD HH24:MI' else 'YYYY-MM-DD' end) as local_time,
   concat_ws(E'\n',
     case when a.contact_id is not null and not a.contact_known then format('ASPEC contact %s is not in the export.', a.contact_id) end,
     case when a.opportunity_id is not null and not a.opportunity_known then format('ASPEC opportunity %s is not in the export.', a.opportunity_id) end,

@@ -6,11 +6,14 @@
 select
   'contacts:' || k.contact_id                                  as source_key,
   k.salutation                                                 as "Salutation",
-  k.first_name                                                 as "First_Name",
+  -- Zoho Contacts have no middle-name or suffix field: a middle name stays with the given
+  -- names, a suffix with the surname, so nothing written is lost
+  nullif(concat_ws(' ', k.first_name, k.middle_name), '')      as "First_Name",
   -- Last_Name is mandatory in Zoho: a contact with no name keeps its email's name or its id
-  coalesce(k.last_name, k.first_name, split_part(k.email, '@', 1), 'Contact ' || k.contact_id) as "Last_Name",
+  coalesce(nullif(concat_ws(' ', k.last_name, k.suffix), ''), k.first_name, split_part(k.email, '@', 1), 'Contact ' || k.contact_id) as "Last_Name",
   case when k.email_valid then k.email end                     as "Email",
-  coalesce(k.phone, k.phone_raw)                               as "Phone",
+  -- E.164 when the number parses (in the source's phone country when written without one), else as written
+  coalesce(k.phone_e164, k.phone_raw)                          as "Phone",
   k.street                                                     as "Mailing_Street",
   k.city                                                       as "Mailing_City",
   k.province                                                   as "Mailing_State",
@@ -21,12 +24,15 @@ select
   t.zoho_tags                                                  as "Tag",
   nullif(concat_ws(E'\n',
     case when k.email_raw is not null and not k.email_valid then 'ASPEC email (not a valid address): ' || k.email_raw end,
-    'ASPEC tags over Zoho''s tag limits: ' || t.overflow), '') as "Description",
+    'ASPEC tags over Zoho''s tag limits: ' || t.overflow,
+    'ASPEC ' || cu.untyped), '')                               as "Description",
   k.contact_id                                                 as "ASPEC_Contact_ID",
-  k.custom                                                     as _custom,
+  -- custom fields typed in custom_values (a value that does not type is kept in Description)
+  coalesce(cu.payload, '{}'::jsonb)                            as _custom,
   case when sa.state = 'waiting'
        then format('WAITING_FOR_PARENT: its Account companies:%s waits in the reconciliation queue', k.account_company_id) end as _queue_reason
 from stg_aspec.contacts k
 left join stg_aspec.owner_refs o on o.owner_raw = k.owner_raw
 left join aspec_to_zoho.record_tags t on t.object = 'contacts' and t.record_id = k.contact_id
+left join aspec_to_zoho.custom_payload cu on cu.object = 'contacts' and cu.record_id = k.contact_id
 left join aspec_to_zoho.record_state sa on sa.source_key = 'companies:' || k.account_company_id

@@ -3,7 +3,8 @@
 -- this export.
 select * from (values
   (1, 'Before load', 'Currency',
-   'Set the org''s home currency to CAD (Setup > Company Details > Currencies) before the first deal loads: Amount is written as ASPEC''s CAD value, and Amount_Currency states it on every deal.'),
+   format('Set the org''s home currency to %1$s (Setup > Company Details > Currencies) before the first deal loads: Amount is written as ASPEC''s %1$s value, and Amount_Currency states it on every deal.',
+          (select currency from stg_aspec.conventions))),
   (2, 'Before load', 'Deal stages',
    format('Open Setup > Customization > Pipelines and put the %s stages of handoff_deal_stages in their order with their probability and forecast category (setup adds the stage values; the API cannot order them).',
           (select count(*) from aspec_to_zoho.handoff_deal_stages))),

@@ -3,13 +3,13 @@
 -- requires for a completed call. Emails are Tasks too: Zoho keeps real emails only through its
 -- mailbox integration, which the records API cannot write (README). ASPEC_Activity_Type tells
 -- them apart; the original time is ASPEC_Activity_Time (Zoho's Created_Time is read-only) and
--- its Toronto date the Due_Date. What_Id: the Deal, else the Account; Who_Id: the Contact.
+-- its date on the source's clock the Due_Date. What_Id: the Deal, else the Account; Who_Id: the Contact.
 select
   'activities:' || a.activity_id                               as source_key,
   coalesce(a.subject, a.type || ' (no subject)')               as "Subject",
   a.type                                                       as "ASPEC_Activity_Type",
   coalesce(m.zoho_status, case when a.type = 'Task' then 'Not Started' else 'Completed' end) as "Status",
-  to_char(a.occurred_at at time zone 'America/Toronto', 'YYYY-MM-DD') as "Due_Date",
+  to_char(a.occurred_local, 'YYYY-MM-DD')                      as "Due_Date",
   lib.zoho_datetime(a.occurred_at)                             as "ASPEC_Activity_Time",
   nullif(concat_ws(E'\n\n',
     format('%s in ASPEC, %s%s', a.type, coalesce(a.local_time, 'date "' || a.date_raw || '" unreadable', 'no date'),

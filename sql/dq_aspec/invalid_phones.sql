@@ -3,4 +3,4 @@ select 'invalid_phone'::text as category, 'info'::text as severity, 'contacts'::
        contact_id as source_key, 'Phone'::text as field, phone_raw as value,
        'not a readable phone number; loaded as written' as message
 from stg_aspec.contacts
-where phone_raw is not null and phone is null
+where phone_raw is not null and phone_e164 is null

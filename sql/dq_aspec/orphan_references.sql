@@ -3,15 +3,15 @@
 select 'orphan'::text as category, 'warning'::text as severity, 'contacts'::text as object,
        k.contact_id as source_key, 'Company ID'::text as field, k.company_id as value,
        'company not in companies.csv; the contact loads without an Account' as message
-from stg_aspec.contacts k where k.company_id is not null and k.account_company_id is null
+from stg_aspec.contacts k where k.company_id is not null and not k.company_known
 union all
 select 'orphan', 'warning', 'opportunities', o.opportunity_id, 'Company ID', o.company_id,
        'company not in companies.csv; the deal loads without an Account'
-from stg_aspec.opportunities o where o.company_id is not null and not exists (select 1 from stg_aspec.companies c where c.company_id = o.company_id)
+from stg_aspec.opportunities o where o.company_id is not null and not o.company_known
 union all
 select 'orphan', 'warning', 'opportunities', o.opportunity_id, 'Contact ID', o.contact_id,
        'contact not in contacts.csv; the deal loads without a Contact'
-from stg_aspec.opportunities o where o.contact_id is not null and not exists (select 1 from stg_aspec.contacts k where k.contact_id = o.contact_id)
+from stg_aspec.opportunities o where o.contact_id is not null and not o.contact_known
 union all
 select 'orphan', case when not (a.opportunity_known or a.account_company_id is not null) then 'error' else 'warning' end, 'activities', a.activity_id, 'Contact ID', a.contact_id,
        case when not (a.opportunity_known or a.account_company_id is not null)

@@ -6,7 +6,7 @@ select 'invalid_amount'::text as category, 'warning'::text as severity, 'opportu
 from stg_aspec.opportunities where value_raw is not null and amount is null
 union all
 select 'unparseable_date', 'error', 'opportunities', opportunity_id, 'Expected Close', expected_close_raw,
-       'not a date; Zoho requires Closing_Date, so the deal waits in the reconciliation queue'
+       coalesce(expected_close_issue, 'not a date') || '; Zoho requires Closing_Date, so the deal waits in the reconciliation queue'
 from stg_aspec.opportunities where expected_close_raw is not null and expected_close is null
 union all
 select 'missing_mandatory', 'error', 'opportunities', opportunity_id, 'Expected Close', null,
@@ -18,8 +18,9 @@ select 'invalid_probability', 'warning', 'opportunities', opportunity_id, 'Proba
 from stg_aspec.opportunities where probability_raw is not null and probability is null
 union all
 select 'unparseable_date', case when type = 'Meeting' then 'error' else 'warning' end, 'activities', activity_id, 'Date', date_raw,
-       case when type = 'Meeting' then 'not a date; a meeting needs a start, so it is rejected'
-            else 'not a date; the activity loads without a date (the text is kept in it)' end
+       coalesce(date_issue, 'not a date') ||
+       case when type = 'Meeting' then '; a meeting needs a start, so it is rejected'
+            else '; the activity loads without a date (the text is kept in it)' end
 from stg_aspec.activities where date_raw is not null and occurred_at is null
 union all
 select 'invalid_end', 'info', 'activities', activity_id, 'End', end_raw,

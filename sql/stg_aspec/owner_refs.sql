@@ -1,7 +1,7 @@
--- materialized: table
+-- unique_key: owner_raw
 -- Every distinct Owner ID value of the export, resolved to an ASPEC user. ASPEC writes the
--- User ID; hand-edited exports also carry the user's email or name (EXPORTS.md: a value that is
--- not an email is matched against the user names). A name two users share resolves to nobody.
+-- User ID; hand-edited exports also carry the user's email or name (a value that is not an
+-- email is matched against the user names). A name two users share resolves to nobody.
 -- An email that is not in users.csv is still an owner email (the users step matches it).
 with refs as (
   select distinct lib.squish(owner_id) as owner_raw

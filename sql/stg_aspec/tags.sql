@@ -1,11 +1,11 @@
--- materialized: table
+-- unique_key: object, record_id, position
 -- One row per tag per record, as ASPEC wrote them (';' or '|' separated), trimmed, repeated
 -- spellings ('VIP', 'vip') kept once (first spelling wins), in the order written. Companies
--- merged into one Account pool their tags under the Account's company.
+-- merged into one account pool their tags under the account's company.
 with src as (
-  select 'companies' as object, account_company_id as record_id, tags_raw, _line from stg_aspec.companies
-  union all select 'contacts', contact_id, tags_raw, _line from stg_aspec.contacts
-  union all select 'opportunities', opportunity_id, tags_raw, _line from stg_aspec.opportunities
+  select 'companies' as object, account_company_id as record_id, tags_raw, _line from stg_aspec.companies where tags_raw is not null
+  union all select 'contacts', contact_id, tags_raw, _line from stg_aspec.contacts where tags_raw is not null
+  union all select 'opportunities', opportunity_id, tags_raw, _line from stg_aspec.opportunities where tags_raw is not null
 ),
 split as (
   select s.object, s.record_id, lib.squish(t.tag) as tag, s._line, t.ord

@@ -1,10 +1,12 @@
--- materialized: table
+-- unique_key: user_id
+-- indexes: email
 -- ASPEC users, one row per User ID (the export's last row wins). `archived` users are the ones
--- the seed says need a person's decision (provision inactive in Zoho, or reassign their records).
+-- the seed says need a person's decision (provision inactive in the destination, or reassign
+-- their records).
 with ranked as (
-  select u.*, row_number() over (partition by upper(btrim(user_id)) order by _line desc) as rn
+  select u.*, row_number() over (partition by upper(btrim(u.user_id)) order by u._line desc) as rn
   from raw_aspec.users u
-  where btrim(coalesce(user_id, '')) <> ''
+  where btrim(u.user_id) <> ''
 )
 select
   upper(btrim(user_id))                                        as user_id,

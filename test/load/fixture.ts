@@ -15,8 +15,10 @@ export interface FixtureOptions {
   leads: number;
   /** Owners cycle through these emails (default: two active sandbox users). */
   owners?: string[];
-  /** Leads whose Newsletter Opt-in cell is not yes/no (custom-field reject). */
-  badBudget?: number;
+  /** Leads with no name (rejected by the SQL: Last_Name is mandatory). */
+  nameless?: number;
+  /** Leads after the nameless ones whose Newsletter Opt-in cell is not yes/no (loaded without it, a finding). */
+  badOptIn?: number;
   /** Extra files: attachments.csv rows and files/ content. */
   attachments?: { id: string; lead: string; name: string; path: string; size: number }[];
 }
@@ -27,8 +29,9 @@ export function makeExport(o: FixtureOptions): string {
   const lines = [HEADER];
   for (let i = 1; i <= o.leads; i++) {
     const id = `LT-${String(500000 + i)}`;
-    const optIn = i <= (o.badBudget ?? 0) ? 'Maybe' : 'Y';
-    lines.push(`${id};Person${i} Surname${i};person${i}@example.co.za;0825550${String(i).padStart(3, '0')};;Company ${i % 37};New;Website Form;${owners[i % owners.length]};Sales;01/02/2024 10:00;01/02/2024;ZAR ${1000 + i};${optIn};;15/03/2024`);
+    const nameless = i <= (o.nameless ?? 0);
+    const optIn = !nameless && i <= (o.nameless ?? 0) + (o.badOptIn ?? 0) ? 'Maybe' : 'Y';
+    lines.push(`${id};${nameless ? '' : `Person${i} Surname${i}`};person${i}@example.co.za;0825550${String(i).padStart(3, '0')};;Company ${i % 37};New;Website Form;${owners[i % owners.length]};Sales;01/02/2024 10:00;01/02/2024;ZAR ${1000 + i};${optIn};;15/03/2024`);
   }
   writeFileSync(path.join(dir, 'leads.csv'), lines.join('\n') + '\n');
   for (const f of ['users.csv', 'statuses.csv', 'user_groups.csv', 'notification_triggers.csv']) copyFileSync(path.join(SAMPLE, f), path.join(dir, f));

@@ -103,9 +103,9 @@ describe('users and load', () => {
   it('queues unmatched owners with their records; load queues them, or writes them to --fallback-owner', async () => {
     const u = await runStep(db, pipeline, 'users', input);
     expect(u.error).toBeUndefined();
-    const queue = await q(`select key, records from etl.reconciliation_queue where kind = 'user' and status = 'open'`);
+    const queue = await q(`select key, held from etl.reconciliation_queue where kind = 'user' and status = 'open'`);
     expect(queue.map((x) => x.key)).toEqual([GHOST]);
-    expect(queue[0].records).toHaveLength(15); // every other lead is the ghost's
+    expect(queue[0].held).toBe(15); // every other lead is the ghost's
     // The sample's users include one whose Zoho user is inactive: reported.
     expect((u.ctx.summary.users as { inactive: string[] }).inactive).toEqual(['sipho@ltk-demo.co.za']);
 
@@ -126,8 +126,11 @@ describe('users and load', () => {
     const [args] = await q(`select args->>'fallback_owner_id' as id from etl.runs where run_id = $1`, [second.ctx.runId]);
     expect(args.id).toBe(admin.id);
     // The ghost's queue row held exactly those leads; all written now, so it is resolved.
-    const [ghostRow] = await q(`select status, jsonb_array_length(records) as n from etl.reconciliation_queue where kind = 'user' and key = $1`, [GHOST]);
-    expect(ghostRow).toEqual({ status: 'resolved', n: 0 });
+    const [ghostRow] = await q(`select status, waiting from etl.reconciliation_queue where kind = 'user' and key = $1`, [GHOST]);
+    expect(ghostRow).toEqual({ status: 'resolved', waiting: 0 });
+    // every lead's current state is loaded
+    const states = await q(`select state, count(*)::int as n from etl.record_status where object = 'leads' group by 1`);
+    expect(states).toEqual([{ state: 'loaded', n: 30 }]);
 
     // Attachments: the small file uploaded to its lead, the oversize one queued, the escaping ones refused.
     const att = (second.ctx.summary.objects as { object: string; extracted: number; loaded: number; rejected: number; queued: number; already_loaded: number; skipped: number }[]).find((o) => o.object === 'attachments')!;

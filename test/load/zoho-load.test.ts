@@ -30,7 +30,7 @@ let baseline: Map<string, string> | undefined;
 
 beforeAll(async () => {
   db = await createTestDb();
-  input = makeExport({ leads: LEADS, badBudget: BAD });
+  input = makeExport({ leads: LEADS, nameless: BAD, badOptIn: BAD });
   await prepare(db, leadtrekkerToZoho, input);
   // A copy of the prepared database (extracted, transformed, set up, users matched) for the kill test.
   await db.pool.end();
@@ -80,9 +80,19 @@ describe('zoho load', () => {
     const s = await orgState();
     expect(s).toEqual({ org: LEADS - BAD, keys: LEADS - BAD, mapped: LEADS - BAD, missing: 0 });
     baseline = await orgSnapshot(db.pool);
-    // The rejects name the field that did not convert.
-    const rej = await q(`select field, reason_code from etl.rejects where stage = 'load' and object = 'leads'`);
-    expect(rej).toEqual(Array(BAD).fill({ field: 'Newsletter_Opt_In', reason_code: 'CUSTOM_FIELD_INVALID' }));
+    // The SQL's rejects carry its reason; a custom value that does not type costs the lead only
+    // that field: it loads without it, the text in Description, and a finding names it.
+    const rej = await q(`select reason_code from etl.rejects where stage = 'load' and object = 'leads'`);
+    expect(rej).toEqual(Array(BAD).fill({ reason_code: 'MISSING_LAST_NAME' }));
+    const maybe = await q(`select r.data from sandbox_zoho.records r join etl.id_map m on m.dest_id = r.id and m.object = 'leads'
+                            join raw_leadtrekker.leads l on 'leads:' || l.lead_id = m.source_key where l.newsletter_opt_in = 'Maybe'`);
+    expect(maybe).toHaveLength(BAD);
+    for (const { data } of maybe) {
+      expect(data.Newsletter_Opt_In ?? null).toBeNull();
+      expect(data.Description).toContain('Newsletter Opt-in (not loaded as boolean');
+    }
+    const findings = await q(`select value from dq_leadtrekker_to_zoho.findings where category = 'invalid_custom_value' and field = 'Newsletter Opt-in'`);
+    expect(findings).toEqual(Array(BAD).fill({ value: 'Maybe' }));
     // A second run writes nothing.
     const again = await runStep(db, leadtrekkerToZoho, 'load', input);
     expect(again.error).toBeUndefined();

@@ -377,7 +377,9 @@ describe('aspec-to-zoho (seed 004)', () => {
         [u.user_id],
       );
       expect(theirs.length).toBeGreaterThan(0);
-      for (const t of theirs) expect(owned!.some((r) => r.source_key === t.k), t.k).toBe(true);
+      // each waits on one item: its owner's, or its parent's when the parent waits first
+      const waiting = new Set(queuedFirst.flatMap((x) => x.records.map((r) => r.source_key)));
+      for (const t of theirs) expect(waiting.has(t.k) && !loadedFirst.has(t.k), t.k).toBe(true);
     }
     // an active ASPEC user with no Zoho user is queued too
     expect(userQueue.has('owen.fraser@northmaple-demo.ca')).toBe(true);
@@ -391,7 +393,8 @@ describe('aspec-to-zoho (seed 004)', () => {
     expect(handoff.map((h) => h.Email).sort()).toEqual(archived.map((u) => u.email.toLowerCase()).sort());
     for (const h of handoff) {
       expect(h['Decision Needed']).toMatch(/inactive Zoho user.*--fallback-owner/);
-      expect(h['Queue Status']).toBe('open');
+      // open after the first load (above); the second load wrote their records to --fallback-owner
+      expect(h['Queue Status']).toBe('resolved');
     }
     expect(handoff.find((h) => h.Email === 'sylvie.roy@northmaple-demo.ca')!['Zoho Match']).toBe('inactive');
     expect(handoff.find((h) => h.Email === 'derek.chan@northmaple-demo.ca')!['Zoho Match']).toBe('unmatched');

@@ -14,10 +14,8 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { openDb } from '../../engine/db/connection.ts';
 import { extractFile, extractSource } from '../../engine/extract/extract-source.ts';
-import { buildModels, dataVersion } from '../../engine/transform/build.ts';
-import { loadValueMaps } from '../../engine/transform/value-maps.ts';
-import { modelsDir } from '../../engine/transform/models.ts';
-import { modelSchemas, pipelineSchema, viewOf } from '../../engine/pipeline.ts';
+import { buildPipelineModels } from '../../engine/steps/transform.ts';
+import { viewOf } from '../../engine/pipeline.ts';
 import { ident } from '../../engine/extract/headers.ts';
 import { leadtrekker } from '../../connectors/sources/leadtrekker/index.ts';
 import { leadtrekkerToZoho } from '../../pipelines/leadtrekker-to-zoho/pipeline.ts';
@@ -62,22 +60,16 @@ async function run(stage: string, args: string[]): Promise<StageReport> {
     }
     if (stage === 'transform') {
       const p = leadtrekkerToZoho;
-      const mapsDir = path.join(p.dir, 'maps');
       const models: { id: string; ms: number }[] = [];
       const t0 = performance.now();
-      await loadValueMaps(db, pipelineSchema(p), mapsDir);
-      await buildModels(db, modelsDir(), { schemas: modelSchemas(p), force: true, dataVersion: await dataVersion(db, mapsDir), onModel: (m, ms) => models.push({ id: m.id, ms }) });
+      await buildPipelineModels(db, p, { force: true, onModel: (m, ms) => models.push({ id: m.id, ms }) });
       const buildMs = performance.now() - t0;
       // Models that are views cost nothing to build: their work happens when they are read.
       // Every view the load reads is computed in full here, so the figure is the cost of the
       // rows, however the models are materialized.
-      // Serial plans: the lib's plpgsql functions with exception blocks are declared parallel
-      // safe, and a parallel plan over them fails ("cannot start subtransactions during a
-      // parallel operation").
       let rows = 0;
       const client = await db.pool.connect();
       try {
-        await client.query('set max_parallel_workers_per_gather = 0');
         for (const obj of p.objects) {
           const t = performance.now();
           const view = viewOf(p, obj);
