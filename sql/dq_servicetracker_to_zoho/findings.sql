@@ -2,3 +2,4 @@
 select * from dq_servicetracker_to_zoho.unmapped_stages
 union all select * from dq_servicetracker_to_zoho.technicians_without_users
 union all select * from dq_servicetracker_to_zoho.attachments_over_limit
+union all select * from dq_servicetracker_to_zoho.invalid_custom_values

@@ -1,15 +1,16 @@
--- Service history with what every Task / Event needs: its deal, account, technician and owner.
+-- Service history with what every Task / Event needs: its deal, account, technician (the
+-- entry's, else the work order's) and owner, and its typed custom fields.
 select
   h.*,
-  w.work_order_id is not null                         as work_order_known,
   coalesce(w.work_order_number, 'WO ' || h.work_order_id) as work_order_label,
-  case when c.client_id is not null then 'clients:' || c.account_client_id end as account_key,
+  'clients:' || w.account_client_id                   as account_key,
   case when t.technician_id is not null then 'technicians:' || t.technician_id end as technician_key,
-  case when a.asset_id is not null then 'assets:' || a.asset_id end as asset_key,
+  case when h.asset_exists then 'assets:' || h.asset_id end as asset_key,
   t.name                                              as technician_name,
-  case when t.email_valid then t.email end            as owner_email
+  case when t.email_valid then t.email end            as owner_email,
+  cu.payload                                          as custom_payload,
+  cu.untyped                                          as custom_untyped
 from stg_servicetracker.service_history h
 left join stg_servicetracker.work_orders w on w.work_order_id = h.work_order_id
-left join stg_servicetracker.clients c on c.client_id = w.client_id
 left join stg_servicetracker.technicians t on t.technician_id = coalesce(h.technician_id, w.technician_id)
-left join stg_servicetracker.assets a on a.asset_id = h.asset_id
+left join servicetracker_to_zoho.custom_payload cu on cu.object = 'service_history' and cu.record_id = h.entry_id

@@ -9,7 +9,9 @@ select
   a.city                                              as "Location_City",
   a.state                                             as "Location_State",
   a.zip                                               as "Location_Zip",
-  case when c.client_id is not null then 'clients:' || c.account_client_id end as "Account",
-  a.asset_id                                          as "Source_System_ID"
+  'clients:' || a.account_client_id                   as "Account",
+  a.asset_id                                          as "Source_System_ID",
+  'ServiceTracker ' || cu.untyped                     as "Description",
+  coalesce(cu.payload, '{}'::jsonb)                   as "_custom"
 from stg_servicetracker.assets a
-left join stg_servicetracker.clients c on c.client_id = a.client_id
+left join servicetracker_to_zoho.custom_payload cu on cu.object = 'assets' and cu.record_id = a.asset_id

@@ -3,9 +3,11 @@
 select
   'contacts:' || k.contact_id                         as source_key,
   k.salutation                                        as "Salutation",
-  k.first_name                                        as "First_Name",
+  -- Zoho Contacts have no middle-name or suffix field: a middle name stays with the given
+  -- names, a suffix with the surname, so nothing written is lost
+  nullif(concat_ws(' ', k.first_name, k.middle_name), '') as "First_Name",
   -- Last_Name is mandatory in Zoho: a contact with no name keeps its email or its id
-  coalesce(k.last_name, k.first_name, split_part(k.email, '@', 1), 'Contact ' || k.contact_id) as "Last_Name",
+  coalesce(nullif(concat_ws(' ', k.last_name, k.suffix), ''), k.first_name, split_part(k.email, '@', 1), 'Contact ' || k.contact_id) as "Last_Name",
   case when k.email_valid then k.email end            as "Email",
   k.phone                                             as "Phone",
   k.mobile                                            as "Mobile",
@@ -14,10 +16,12 @@ select
   k.city                                              as "Mailing_City",
   k.state                                             as "Mailing_State",
   k.zip                                               as "Mailing_Zip",
-  'clients:' || c.account_client_id                   as "Account_Name",
+  'clients:' || k.account_client_id                   as "Account_Name",
   false                                               as "Technician_Flag",
   k.contact_id                                        as "ST_Contact_ID",
-  o.email                                             as "Owner"
+  'ServiceTracker ' || cu.untyped                     as "Description",
+  o.email                                             as "Owner",
+  coalesce(cu.payload, '{}'::jsonb)                   as "_custom"
 from stg_servicetracker.contacts k
-left join stg_servicetracker.clients c on c.client_id = k.client_id
 left join servicetracker_to_zoho.owners o on o.email = k.email and k.email_valid
+left join servicetracker_to_zoho.custom_payload cu on cu.object = 'contacts' and cu.record_id = k.contact_id

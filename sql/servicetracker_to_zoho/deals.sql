@@ -16,21 +16,23 @@ select
   w.service_type                                      as "Service_Type",
   coalesce(m.zoho_stage, initcap(w.status_key))       as "Stage",
   w.status                                            as "ST_Status",
-  case when c.client_id is not null then 'clients:' || c.account_client_id end as "Account_Name",
-  case when t.technician_id is not null then 'technicians:' || t.technician_id end as "Technician",
+  'clients:' || w.account_client_id                   as "Account_Name",
+  case when w.technician_exists then 'technicians:' || w.technician_id end as "Technician",
   w.amount::float8                                    as "Amount",
   w.labor_hours::float8                               as "Labor_Hours",
-  to_char(coalesce(w.completed_at, w.scheduled_start) at time zone 'UTC', 'YYYY-MM-DD') as "Closing_Date",
+  -- the day it was completed, else scheduled, in the source's time zone
+  to_char(coalesce(w.completed_on, w.scheduled_on), 'YYYY-MM-DD') as "Closing_Date",
   lib.zoho_datetime(w.scheduled_start)                as "Scheduled_Start",
   lib.zoho_datetime(w.completed_at)                   as "Completed_At",
-  w.description                                       as "Description",
+  -- custom values that did not type stay readable under the work order's description
+  nullif(concat_ws(E'\n', w.description, 'ServiceTracker ' || cu.untyped), '') as "Description",
   o.files                                             as "Oversize_Attachments",
   w.work_order_id                                     as "ST_Work_Order_ID",
   -- the technician's Zoho user owns the deal (EXPORTS.md), else the fallback owner
   case when t.email_valid then t.email end            as "Owner",
-  w.custom                                            as _custom
+  coalesce(cu.payload, '{}'::jsonb)                   as "_custom"
 from stg_servicetracker.work_orders w
 left join servicetracker_to_zoho.map_work_order_stage m on lower(btrim(m.servicetracker_status)) = w.status_key
-left join stg_servicetracker.clients c on c.client_id = w.client_id
 left join stg_servicetracker.technicians t on t.technician_id = w.technician_id
 left join oversize o on o.work_order_id = w.work_order_id
+left join servicetracker_to_zoho.custom_payload cu on cu.object = 'work_orders' and cu.record_id = w.work_order_id

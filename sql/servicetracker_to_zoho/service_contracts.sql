@@ -8,7 +8,9 @@ select
   to_char(k.end_date, 'YYYY-MM-DD')                  as "End_Date",
   k.monthly_value::float8                             as "Monthly_Value",
   k.status                                            as "Contract_Status",
-  case when c.client_id is not null then 'clients:' || c.account_client_id end as "Account",
-  k.contract_id                                       as "Source_System_ID"
+  'clients:' || k.account_client_id                   as "Account",
+  k.contract_id                                       as "Source_System_ID",
+  'ServiceTracker ' || cu.untyped                     as "Description",
+  coalesce(cu.payload, '{}'::jsonb)                   as "_custom"
 from stg_servicetracker.contracts k
-left join stg_servicetracker.clients c on c.client_id = k.client_id
+left join servicetracker_to_zoho.custom_payload cu on cu.object = 'contracts' and cu.record_id = k.contract_id

@@ -7,15 +7,16 @@ select
   coalesce(a.action, 'Service call') || ' - ' || a.work_order_label as "Subject",
   'Service Call'                                      as "Task_Type",
   'Completed'                                         as "Status",
-  to_char(coalesce(a.entry_date, (a.start_at at time zone 'UTC')::date), 'YYYY-MM-DD') as "Due_Date",
-  lib.zoho_datetime(coalesce(a.start_at, a.entry_date::timestamp at time zone 'UTC')) as "ST_Original_Time",
-  a.notes                                             as "Description",
+  to_char(a.occurred_on, 'YYYY-MM-DD')                as "Due_Date",
+  lib.zoho_datetime(a.occurred_at)                    as "ST_Original_Time",
+  nullif(concat_ws(E'\n', a.notes, 'ServiceTracker ' || a.custom_untyped), '') as "Description",
   'work_orders:' || a.work_order_id                   as "What_Id",
   a.account_key                                       as "Related_Account",
   a.technician_key                                    as "Who_Id",
   a.asset_key                                         as "Asset",
   a.entry_id                                          as "ST_Entry_ID",
   a.owner_email                                       as "Owner",
-  case when not a.work_order_known then 'ORPHAN: work order ' || a.work_order_id || ' is not in work_orders.csv' end as _reject_reason
+  coalesce(a.custom_payload, '{}'::jsonb)             as "_custom",
+  case when not a.work_order_exists then 'ORPHAN: work order ' || a.work_order_id || ' is not in work_orders.csv' end as _reject_reason
 from servicetracker_to_zoho.activities a
 where not a.scheduled

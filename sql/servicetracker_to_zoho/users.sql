@@ -7,7 +7,7 @@ select t.email, t.name, t.active, 'technician' as kind
 from stg_servicetracker.technicians t
 where t.email_valid
 union
-select c.email, concat_ws(' ', c.first_name, c.last_name), null::boolean, 'contact'
+select c.email, nullif(concat_ws(' ', c.first_name, c.middle_name, c.last_name, c.suffix), ''), null::boolean, 'contact'
 from stg_servicetracker.contacts c
 where c.email_valid
   and split_part(c.email, '@', 2) in (select split_part(t.email, '@', 2) from stg_servicetracker.technicians t where t.email_valid)

@@ -1,21 +1,38 @@
--- materialized: table
--- ServiceTracker technicians (internal field staff), one row per Technician ID.
+-- unique_key: technician_id
+-- indexes: email
+-- ServiceTracker technicians (internal field staff), typed once. One row per Technician ID (the
+-- export's last row wins when an ID repeats; dq_servicetracker.duplicate_ids reports it).
+-- The export writes one Name column: lib.person_name splits it.
 with ranked as (
-  select t.*, row_number() over (partition by btrim(technician_id) order by _line desc) as rn
+  select t.*, row_number() over (partition by btrim(t.technician_id) order by t._line desc) as rn,
+         count(*) over (partition by btrim(t.technician_id)) as id_rows,
+         raw_servicetracker.technicians_custom(t) as custom
   from raw_servicetracker.technicians t
-  where btrim(technician_id) <> ''
+  where btrim(t.technician_id) <> ''
 )
 select
-  btrim(technician_id)                                        as technician_id,
-  lib.squish(name)                                            as name,
-  (lib.split_name(name)).first_name                           as first_name,
-  coalesce((lib.split_name(name)).last_name, lib.squish(name)) as last_name,
-  lib.clean_email(email)                                      as email,
-  coalesce(lib.is_valid_email(lib.clean_email(email)), false) as email_valid,
-  lib.squish(phone)                                           as phone,
-  lib.squish(territory)                                       as territory,
-  lib.squish(schedule)                                        as schedule,
-  coalesce(lib.parse_bool(active), true)                      as active,
-  _file, _line
-from ranked
-where rn = 1
+  btrim(r.technician_id)                                      as technician_id,
+  lib.squish(r.name)                                          as name,
+  n.salutation,
+  n.first_name,
+  n.middle                                                    as middle_name,
+  n.last_name,
+  n.suffix,
+  case when n.uncertain then coalesce(n.reason, 'check the name') end as name_uncertain,
+  lib.squish(r.email)                                         as email_raw,
+  lib.clean_email(r.email)                                    as email,
+  coalesce(lib.is_valid_email(lib.clean_email(r.email)), false) as email_valid,
+  lib.squish(r.phone)                                         as phone,
+  lib.squish(r.territory)                                     as territory,
+  lib.squish(r.schedule)                                      as schedule,
+  btrim(r.active)                                             as active_raw,
+  -- a technician is active unless the export says otherwise
+  coalesce(lib.parse_bool(r.active), true)                    as active,
+  lib.squish(r.active) is not null and lib.parse_bool(r.active) is null as active_unreadable,
+  r.custom,
+  r.id_rows,
+  r._file, r._line
+from ranked r
+cross join stg_servicetracker.conventions cv
+cross join lateral lib.person_name(null, null, r.name) n
+where r.rn = 1
