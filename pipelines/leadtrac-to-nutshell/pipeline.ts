@@ -34,10 +34,10 @@ export const leadtracToNutshell: PipelineDefinition = {
     },
     { name: 'notes', module: 'Notes', lookups: { entity: ['leads', 'contacts', ...ACCOUNTS] }, sourceCount: `${S}.notes` },
   ],
-  // The export's custom columns are the mapping's (custom-fields.csv); a picklist field also gets
-  // the options LeadTrac's own custom_fields.csv lists for its column.
+  // The export's custom columns are created by setup from the mapping in use (custom-fields.csv),
+  // a picklist with the values the records hold and the options LeadTrac's own custom_fields.csv
+  // lists (custom_field_options).
   customFieldTargets: { leads: 'Leads', people: 'Contacts', companies: 'Accounts' },
-  customFieldChoices: `select module, field, value from ${S}.custom_field_options`,
   notMigrated: [
     {
       file: 'workflows.csv',
