@@ -1,8 +1,7 @@
 /** LeadTrac -> Nutshell (seed 003). Mapping decisions: README.md beside this file. */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FieldRequirement, PipelineDefinition } from '../../engine/pipeline.ts';
-import { defaultCustomFieldsFile, readCustomFieldMappings } from '../../engine/custom-fields.ts';
+import type { PipelineDefinition } from '../../engine/pipeline.ts';
 import { leadtrac } from '../../connectors/sources/leadtrac/index.ts';
 import { nutshellDestination } from '../../connectors/destinations/nutshell/index.ts';
 import type { NutshellSandboxSeed } from '../../connectors/destinations/nutshell/sandbox/server.ts';
@@ -12,22 +11,6 @@ const dir = path.dirname(fileURLToPath(import.meta.url));
 const S = 'leadtrac_to_nutshell';
 /** Companies load in three objects so parents exist before their children (company_rows.sql). */
 const ACCOUNTS = ['parent_accounts', 'mid_accounts', 'accounts'];
-const sql = (s: string) => `'${s.replace(/'/g, "''")}'`;
-
-/**
- * Picklist custom fields of custom-fields.csv (the LeadTrac custom_fields.csv definitions):
- * declared here too so setup creates the Decision field with its choices (the options the
- * definition lists plus any value the data uses).
- */
-const picklists: FieldRequirement[] = readCustomFieldMappings(defaultCustomFieldsFile({ dir }))
-  .filter((m) => m.confirmed && /picklist/.test(m.field_type))
-  .map((m) => ({
-    module: m.module,
-    field: m.field,
-    label: m.source_header || m.field.replace(/^cf:/, ''),
-    type: m.field_type as FieldRequirement['type'],
-    valuesFrom: `select value from ${S}.custom_choices where object = ${sql(m.object === 'leads' ? 'lead' : 'person')} and column_name = ${sql(m.source_column)}`,
-  }));
 
 export const leadtracToNutshell: PipelineDefinition = {
   name: 'leadtrac-to-nutshell',
@@ -51,7 +34,10 @@ export const leadtracToNutshell: PipelineDefinition = {
     },
     { name: 'notes', module: 'Notes', lookups: { entity: ['leads', 'contacts', ...ACCOUNTS] }, sourceCount: `${S}.notes` },
   ],
-  customFieldTargets: { leads: 'Leads', people: 'Contacts' },
+  // The export's custom columns are created by setup from the mapping in use (custom-fields.csv),
+  // a picklist with the values the records hold and the options LeadTrac's own custom_fields.csv
+  // lists (custom_field_options).
+  customFieldTargets: { leads: 'Leads', people: 'Contacts', companies: 'Accounts' },
   notMigrated: [
     {
       file: 'workflows.csv',
@@ -80,7 +66,8 @@ export const leadtracToNutshell: PipelineDefinition = {
       { module: 'Leads', field: 'cf:LeadTrac Created', label: 'LeadTrac Created', type: 'datetime' },
       { module: 'Leads', field: 'cf:Other People', label: 'Other People', type: 'textarea' },
       { module: 'Leads', field: 'cf:LeadTrac Documents', label: 'LeadTrac Documents', type: 'textarea' },
-      ...picklists,
+      // custom values that did not read as their field's type (a lead's description is its name)
+      { module: 'Leads', field: 'cf:LeadTrac Details', label: 'LeadTrac Details', type: 'textarea' },
     ],
   },
 };

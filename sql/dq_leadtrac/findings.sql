@@ -9,6 +9,12 @@ from stg_leadtrac.people where id_rows > 1
 union all
 select 'duplicate_id', 'warning', 'companies', company_id, 'Company ID', company_id, 'Company ID appears ' || id_rows || ' times; the last row is used'
 from stg_leadtrac.companies where id_rows > 1
+union all
+select 'duplicate_id', 'warning', 'activities', activity_id, 'Activity ID', activity_id, 'Activity ID appears ' || id_rows || ' times; the last row is used'
+from stg_leadtrac.activities where id_rows > 1
+union all
+select 'duplicate_id', 'warning', 'documents', document_id, 'Document ID', document_id, 'Document ID appears ' || id_rows || ' times; the last row is used'
+from stg_leadtrac.documents where id_rows > 1
 -- emails
 union all
 select 'invalid_email', 'warning', 'people', person_id, 'Email', email_raw,
@@ -27,17 +33,28 @@ select 'missing_name', case when email_valid then 'warning' else 'error' end, 'p
        case when email_valid then 'no name: the person is named by the email' else 'no name and no valid email: the person is rejected' end
 from stg_leadtrac.people where coalesce(first_name, last_name) is null
 union all
+select 'uncertain_name', 'info', 'people', person_id, 'First Name / Last Name', name_raw, name_uncertain
+from stg_leadtrac.people where name_uncertain is not null and last_name is not null
+union all
 select 'missing_mandatory', 'warning', 'leads', lead_id, 'Lead Name', null, 'no lead name: the Nutshell lead is described as "LeadTrac lead ' || lead_id || '"'
 from stg_leadtrac.leads where lead_name is null
 -- dates
 union all
-select 'unparseable_date', 'warning', 'leads', lead_id, 'Created Date', created_raw, 'not a mm/dd/yyyy date: LeadTrac Created stays empty'
+-- (the reason is the parser's: a value that contradicts the export's date order is not a date)
+select 'unparseable_date', 'warning', 'leads', lead_id, 'Created Date', created_raw,
+       coalesce(created_issue, 'not a date and time') || ': LeadTrac Created stays empty'
 from stg_leadtrac.leads where nullif(btrim(created_raw), '') is not null and created_at is null
 union all
-select 'unparseable_date', 'warning', 'people', person_id, 'Modified Date', modified_raw, 'not a date: the primary-person rule treats it as oldest'
+select 'unparseable_date', 'warning', 'leads', lead_id, 'Modified Date', modified_raw,
+       coalesce(modified_issue, 'not a date and time') || ': the lead counts as the oldest when owners are derived'
+from stg_leadtrac.leads where nullif(btrim(modified_raw), '') is not null and modified_at is null
+union all
+select 'unparseable_date', 'warning', 'people', person_id, 'Modified Date', modified_raw,
+       coalesce(modified_issue, 'not a date and time') || ': the primary-person rule treats it as oldest'
 from stg_leadtrac.people where nullif(btrim(modified_raw), '') is not null and modified_at is null
 union all
-select 'unparseable_date', 'error', 'activities', activity_id, 'Date', occurred_raw, 'not a date: the activity is rejected (Nutshell needs a start time)'
+select 'unparseable_date', 'error', 'activities', activity_id, 'Date', occurred_raw,
+       coalesce(occurred_issue, 'not a date and time') || ': the activity is rejected (Nutshell needs a start time)'
 from stg_leadtrac.activities where kind is not null and kind <> 'note' and occurred_at is null
 union all
 select 'unparseable_duration', 'warning', 'activities', activity_id, 'Duration', duration_raw, 'not a duration (minutes, "12 min" or h:mm:ss): written as exported in the description'
@@ -46,14 +63,7 @@ from stg_leadtrac.activities where duration_raw is not null and duration_seconds
 union all
 select 'not_a_number', 'warning', 'companies', company_id, 'Employees', employees_raw, 'not a whole number: written as exported'
 from stg_leadtrac.companies where employees_raw is not null and employees is null
-union all
-select 'invalid_custom_value', 'warning', v.object || 's', v.record_id, v.field, v.raw,
-       'does not fit the ' || v.type || ' field defined in custom_fields.csv: left empty in Nutshell'
-from stg_leadtrac.custom_values v where v.value is null
-union all
-select 'unmapped_value', 'info', v.object || 's', v.record_id, v.field, v.raw,
-       'not one of the options custom_fields.csv defines: added as a choice of the Nutshell field'
-from stg_leadtrac.custom_values v where v.type = 'picklist' and not v.in_options
+
 union all
 select 'custom_field_without_column', 'info', 'custom_fields', d.object, d.field, d.type,
        'defined in custom_fields.csv but no export file has the column: nothing to migrate'

@@ -1,4 +1,5 @@
 -- materialized: table
+-- unique_key: activity_id
 -- The parents each activity names, checked against the export (EXPORTS.md: an activity naming
 -- several parents is attached to every parent the destination can link, and shown under the
 -- most specific one: lead, then person, then company). A named parent that is not in the export
@@ -16,7 +17,7 @@ select
        when c.company_id is not null then 'accounts:' || a.company_id end as shown_under,
   concat_ws(', ',
     case when l.lead_id is not null then 'lead ' || coalesce(l.lead_name, a.lead_id) || ' (' || a.lead_id || ')' end,
-    case when p.person_id is not null then 'person ' || coalesce(concat_ws(' ', p.first_name, p.last_name), a.person_id) || ' (' || a.person_id || ')' end,
+    case when p.person_id is not null then 'person ' || coalesce(p.display_name, a.person_id) || ' (' || a.person_id || ')' end,
     case when c.company_id is not null then 'company ' || c.name || ' (' || a.company_id || ')' end) as parents_text
 from stg_leadtrac.activities a
 left join stg_leadtrac.leads l on l.lead_id = a.lead_id

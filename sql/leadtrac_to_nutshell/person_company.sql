@@ -1,4 +1,5 @@
 -- materialized: table
+-- unique_key: person_id
 -- Each person's company (EXPORTS.md): the one marked primary (the first marked in file order
 -- when several are), else the first link in file order. Links to companies not in the export
 -- are left out (dq_leadtrac reports them). `others`: the person's other companies.
@@ -12,6 +13,8 @@ select
   l.person_id,
   l.company_id,
   case when l.is_primary then 'marked primary' else 'first link in file order' end as rule,
-  coalesce((select array_agg(o.company_id order by o.pos) from links o where o.person_id = l.person_id and o.pos > 1), '{}') as others
+  coalesce(o.others, '{}')                               as others
 from links l
+left join (select person_id, array_agg(company_id order by pos) as others from links where pos > 1 group by person_id) o
+  on o.person_id = l.person_id
 where l.pos = 1

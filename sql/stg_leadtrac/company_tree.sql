@@ -1,4 +1,5 @@
--- materialized: table
+-- unique_key: company_id
+-- indexes: parent_company_id
 -- Each company's place in the parent hierarchy: depth 0 = no parent (or a parent not in the
 -- export), 1 = child of a top company, ... A company in a parent cycle gets depth null and
 -- in_cycle. has_children: some company names it as parent. Parents are created before their

@@ -5,7 +5,7 @@
  * with one; each row's promise is read back from sandbox_nutshell. Expected values are computed
  * here from the CSV files, independently of the SQL.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -98,6 +98,9 @@ function ownerEmail(raw: string): string | undefined {
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'ltrac-nutshell-'));
   await generateLeadtrac({ outDir: dir, leads: 45, seed: 'seed-003' });
+  // an option LeadTrac defines that no record uses: it is a choice of the Nutshell field all the same
+  const defs = path.join(dir, 'custom_fields.csv');
+  writeFileSync(defs, readFileSync(defs, 'utf8').replace(/^(Person,Preferred Contact Method,picklist,[^\r\n]*)/m, '$1|Fax'));
   for (const f of ['leads', 'people', 'companies', 'lead_people', 'person_companies', 'activities', 'documents', 'users', 'custom_fields', 'workflows'])
     csv[f] = parse(readFileSync(path.join(dir, `${f}.csv`), 'utf8'), { columns: true, bom: true }) as Row[];
 
@@ -239,9 +242,16 @@ describe('seed 003: LeadTrac -> Nutshell', () => {
       if (!Number.isNaN(created)) expect(Date.parse(d.customFields['LeadTrac Created'].replace(/\+0000$/, 'Z'))).toBe(created);
       else expect(d.customFields['LeadTrac Created']).toBeUndefined();
       if (l['Case Number']!.trim()) expect(d.customFields['Case Number']).toBe(l['Case Number']!.trim());
+      // dollar amounts: a Currency field, in the export's currency (USD) when the value names none
       const amount = l['Settlement Amount']!.replace(/[$,]/g, '').trim();
-      if (/^\d+(\.\d+)?$/.test(amount)) expect(Number(d.customFields['Settlement Amount'])).toBe(Number(amount));
-      else expect(d.customFields['Settlement Amount']).toBeUndefined();
+      if (/^\d+(\.\d+)?$/.test(amount)) {
+        expect(d.customFields['Settlement Amount'].currency, id).toBe('USD');
+        expect(Number(d.customFields['Settlement Amount'].amount), id).toBe(Number(amount));
+      } else {
+        expect(d.customFields['Settlement Amount']).toBeUndefined();
+        // what did not read as an amount is kept on the lead, never dropped
+        if (amount) expect(d.customFields['LeadTrac Details'], id).toContain(`Settlement Amount (not loaded as currency`);
+      }
       const enrolled = usLocal(l['Enrollment Date']!);
       if (!Number.isNaN(enrolled)) expect(d.customFields['Enrollment Date']).toMatch(new Date(enrolled).toISOString().slice(0, 10));
       const product = l['Product Interest']!.trim();
@@ -373,7 +383,8 @@ describe('seed 003: LeadTrac -> Nutshell', () => {
 
   it('Custom fields (Lead, Person): created from custom_fields.csv before the load, types preserved', async () => {
     const fields = await q(`select entity_type, name, type, choices from sandbox_nutshell.custom_fields`);
-    const nutshellType: Record<string, string> = { text: 'Text', number: 'Text', date: 'Date', picklist: 'Decision' };
+    // a LeadTrac number written as dollar amounts is a Nutshell Currency field (custom-fields.csv)
+    const nutshellType: Record<string, string> = { text: 'Text', number: 'Currency', date: 'Date', picklist: 'Decision' };
     const columns = new Set([...Object.keys(csv.leads![0]!), ...Object.keys(csv.people![0]!)]);
     let checked = 0;
     for (const def of csv.custom_fields!) {

@@ -28,11 +28,13 @@ function multi(v: unknown): unknown {
 
 /**
  * A typed custom value as Nutshell takes it: money as {currency, amount} with the amount as text
- * (Nutshell reference, custom fields), a yes/no as the Decision choice "Yes"/"No" (Nutshell has no checkbox).
+ * (Nutshell reference, custom fields), a yes/no as the Decision choice "Yes"/"No" (Nutshell has no checkbox),
+ * a number as text (Nutshell has no number field: numbers go to Text fields, which read back as text).
  */
 function customValue(v: unknown): unknown {
   if (isMoney(v)) return { currency: v.currency, amount: String(v.amount) };
   if (typeof v === 'boolean') return v ? 'Yes' : 'No';
+  if (typeof v === 'number') return String(v);
   return v;
 }
 
