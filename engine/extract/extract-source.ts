@@ -29,6 +29,7 @@ import { csvRecords, MAX_COLUMNS, maxFieldBytesFromEnv, type CsvEvent } from './
 import { fastLand } from './fast-path.ts';
 import { DuplicateIds, ID_TRIM, MAX_DUPLICATE_IDS, type DuplicateId } from './duplicate-ids.ts';
 import { CliError } from '../errors.ts';
+import { resolveInside } from '../safe-path.ts';
 
 export type ExtractMethod = 'auto' | 'pg-copy' | 'careful';
 
@@ -172,6 +173,12 @@ async function preflight(source: SourceConnector, inputDir: string, opts: Extrac
       plans.push(none);
       continue;
     }
+    // Checked before the first byte is read: nothing of a file outside the export may reach an
+    // error, a log or etl.runs (a mismatched header would otherwise be quoted back).
+    const where = resolveInside(inputDir, file);
+    if (!where.ok && where.why === 'outside')
+      throw new CliError('INPUT_PATH_UNSAFE', `${file}: is a link to a file outside the export folder ${inputDir}; it was not read. Copy the file itself into the export folder.`);
+    if (!where.ok) throw new CliError('EXTRACT_BAD_FILE', `${file}: is a link to a file that does not exist.`);
     if (statSync(file).isDirectory()) throw new CliError('EXTRACT_BAD_FILE', `${file}: is a folder, not a CSV file.`);
     const sn = sniff(file, { encoding: opts.encoding, delimiter: opts.delimiter });
     if (sn.binary)
