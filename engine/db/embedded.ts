@@ -20,6 +20,7 @@ import { userInfo, tmpdir } from 'node:os';
 import { createHash, randomBytes } from 'node:crypto';
 import { execa } from 'execa';
 import pg from 'pg';
+import { CliError } from '../errors.ts';
 
 export interface EmbeddedServer {
   /** Connection string of the `postgres` maintenance database. */
@@ -83,7 +84,7 @@ async function initCluster(home: string, dataDir: string, password: string, ids:
       env: { LC_MESSAGES: locale },
       ...(ids ?? {}),
     });
-    if (r.exitCode !== 0) throw new Error(`DB_EMBEDDED_START: initdb failed in ${dataDir} (exit ${r.exitCode}): ${String(r.stderr).slice(-2000)}`);
+    if (r.exitCode !== 0) throw new CliError('DB_EMBEDDED_START', `initdb failed in ${dataDir} (exit ${r.exitCode}): ${String(r.stderr).slice(-2000)}`);
   } finally {
     rmSync(pwfile, { force: true });
   }
@@ -109,7 +110,8 @@ async function rotatePassword(port: number, state: ServerState): Promise<void> {
     return;
   }
   const c = await connect(state.previous!);
-  if (!c) throw new Error(`DB_EMBEDDED_START: the embedded PostgreSQL on port ${port} takes neither its recorded password nor the one it replaces; set DATABASE_URL, or remove the data folder to start afresh.`);
+  if (!c)
+    throw new CliError('DB_EMBEDDED_START', `the embedded PostgreSQL on port ${port} takes neither its recorded password nor the one it replaces; set DATABASE_URL, or remove the data folder to start afresh.`);
   try {
     await c.query(`alter role ${USER} with password ${c.escapeLiteral(state.password)}`);
   } finally {
@@ -239,9 +241,9 @@ export async function ensureEmbeddedServer(requestedHome: string, preferredPort 
       stdio: 'ignore',
     });
     if (started.exitCode !== 0) {
-      throw new Error(
-        `DB_EMBEDDED_START: the embedded PostgreSQL in ${dataDir} did not start (pg_ctl exit ${started.exitCode}). ` +
-          `See ${logFile}. Set DATABASE_URL to use another server.`,
+      throw new CliError(
+        'DB_EMBEDDED_START',
+        `the embedded PostgreSQL in ${dataDir} did not start (pg_ctl exit ${started.exitCode}). See ${logFile}. Set DATABASE_URL to use another server.`,
       );
     }
   }
