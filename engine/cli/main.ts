@@ -56,7 +56,9 @@ Flags:
   -h, --help              this text
 
 Environment: DATABASE_URL; ZOHO_CLIENT_ID, ZOHO_CLIENT_SECRET, ZOHO_REFRESH_TOKEN, ZOHO_ACCOUNTS_URL,
-ZOHO_API_DOMAIN; NUTSHELL_USERNAME, NUTSHELL_API_KEY, NUTSHELL_API_URL.
+ZOHO_API_DOMAIN; NUTSHELL_USERNAME, NUTSHELL_API_KEY, NUTSHELL_API_URL; CRM_MAX_FIELD_BYTES (largest
+field extract lands, default 1 MB); CRM_HTTP_GIVE_UP_MS (how long an unreachable destination is
+waited for, default 30 s); CRM_MIGRATE_DEBUG=1 prints the stack of an error.
 Exit codes: 0 done, 1 failed, 2 usage error, 3 stopped at a gate that needs a person.`;
 
 const flagSchema = z.object({
