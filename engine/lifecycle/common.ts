@@ -4,7 +4,7 @@
  * destination with owners and lookups resolved from etl the way the loader resolves them.
  */
 import { writeFileSync } from 'node:fs';
-import { documentsDir } from '../paths.ts';
+import { ensureWorkspaceDir } from '../workspace.ts';
 import type { Db } from '../db/connection.ts';
 import type { Destination, LookupRef, Payload } from '../destination.ts';
 import { viewOf, pipelineSchema, type LoadObject, type PipelineDefinition } from '../pipeline.ts';
@@ -13,7 +13,7 @@ import type { StepContext } from '../steps/context.ts';
 
 /** out/<pipeline>/<part> (or --out DIR/<part>), created. */
 export function outDir(ctx: StepContext, part: string): string {
-  return documentsDir({ out: ctx.flags.out, pipeline: ctx.pipeline.name, part });
+  return ensureWorkspaceDir(ctx.pipeline.name, ctx.flags.out, part);
 }
 
 /** A CSV cell: formulas neutralised (a leading = + - @ tab or CR gets a quote), then quoted. */

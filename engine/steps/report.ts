@@ -1,5 +1,5 @@
 import { writeFileSync, readdirSync, rmSync } from 'node:fs';
-import { documentsDir } from '../paths.ts';
+import { ensureWorkspaceDir } from '../workspace.ts';
 import path from 'node:path';
 import { collectReport } from '../report/collect.ts';
 import { csvName, findingsCsv, renderHtml } from '../report/render.ts';
@@ -12,7 +12,7 @@ import type { Step } from './context.ts';
  * findings_<category>.csv per finding category. <out> is --out or out/<pipeline>.
  */
 export const report: Step = async (ctx) => {
-  const dir = documentsDir({ out: ctx.flags.out, pipeline: ctx.pipeline.name, part: 'report' });
+  const dir = ensureWorkspaceDir(ctx.pipeline.name, ctx.flags.out, 'report');
   // lib.dq_findings is a lib function: make sure it is there even when transform did not run.
   await runLib(ctx.db, modelsDir());
   const data = await collectReport(ctx.db, ctx.pipeline);

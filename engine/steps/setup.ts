@@ -17,7 +17,7 @@ import { customFieldsFile, readCustomFieldMappings } from '../custom-fields.ts';
 import { pipelineSchema } from '../pipeline.ts';
 import { gate } from '../gates.ts';
 import { GateError } from '../errors.ts';
-import { documentsDir, projectRoot } from '../paths.ts';
+import { ensureWorkspaceDir } from '../workspace.ts';
 
 interface FieldNeed {
   module: string;
@@ -219,7 +219,7 @@ export const setup: Step = async (ctx) => {
   }
   ctx.summary.setup = { in_place: plan.inPlace, done, checklist };
   if (checklist.length) {
-    const outDir = documentsDir({ out: ctx.flags.out, pipeline: ctx.pipeline.name, root: projectRoot });
+    const outDir = ensureWorkspaceDir(ctx.pipeline.name, ctx.flags.out);
     const file = path.join(outDir, 'admin-checklist.md');
     writeFileSync(
       file,

@@ -10,13 +10,13 @@
  * Documents with customer data (reports, discovery, checklists, hand-off) go to folders of mode
  * 700, and an out/ left readable by an older version is fixed.
  */
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ensureEmbeddedServer, stopEmbeddedServer, LEGACY_PASSWORD } from '../../engine/db/embedded.ts';
-import { documentsDir } from '../../engine/paths.ts';
+import { ensureWorkspaceDir } from '../../engine/workspace.ts';
 import { leadtrekkerToZoho } from '../../pipelines/leadtrekker-to-zoho/pipeline.ts';
 import { mustRun } from '../../tools/chaos/lib.ts';
 import { createTestDb } from '../helpers/db.ts';
@@ -127,22 +127,16 @@ describe('documents folders', () => {
     for (const d of ['', 'report', 'discovery']) expect(mode(path.join(out, d)).toString(8), d || 'out').toBe('700');
   }, 120_000);
 
-  it('makes out/, out/<pipeline> and each part readable by their owner only, and fixes an out/ made readable by older versions', () => {
+  it('makes the --out folder and each part readable by their owner only', () => {
     const root = mkdtempSync(path.join(tmpdir(), 'crm-out-'));
     homes.push(root);
-    mkdirSync(path.join(root, 'out', 'p'), { recursive: true, mode: 0o755 });
-    chmodSync(path.join(root, 'out'), 0o755);
-    chmodSync(path.join(root, 'out', 'p'), 0o755);
-    const dir = documentsDir({ pipeline: 'p', part: 'report', root });
-    expect(dir).toBe(path.join(root, 'out', 'p', 'report'));
-    for (const d of ['out', 'out/p', 'out/p/report']) expect(mode(path.join(root, d)).toString(8), d).toBe('700');
-    // --out: the folders made are 700; an existing --out folder keeps its mode.
-    const given = path.join(root, 'given');
-    mkdirSync(given, { mode: 0o755 });
-    chmodSync(given, 0o755);
-    documentsDir({ out: path.join(given, 'new'), pipeline: 'p', part: 'verify' });
-    expect(mode(path.join(given, 'new')).toString(8)).toBe('700');
-    expect(mode(path.join(given, 'new', 'verify')).toString(8)).toBe('700');
-    expect(mode(given).toString(8)).toBe('755');
+    const out = path.join(root, 'new', 'out');
+    const dir = ensureWorkspaceDir('p', out, 'report');
+    expect(dir).toBe(path.join(out, 'report'));
+    for (const d of [out, dir]) expect(mode(d).toString(8), d).toBe('700');
+    // A part made readable by an older version is fixed.
+    chmodSync(dir, 0o755);
+    ensureWorkspaceDir('p', out, 'report');
+    expect(mode(dir).toString(8)).toBe('700');
   });
 });
