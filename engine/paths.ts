@@ -5,3 +5,4 @@ import { fileURLToPath } from 'node:url';
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const sqlDir = path.join(projectRoot, 'sql');
 export const stagingSchemaDir = path.join(projectRoot, 'staging-schema');
+

@@ -18,7 +18,8 @@ export function ensureWorkspaceDir(pipeline: string, out: string | undefined, pa
   const root = workspaceDir(pipeline, out);
   const dir = part ? path.join(root, part) : root;
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  // mkdir's mode does not apply to a folder that already existed (an older version made it 755).
-  for (const d of new Set([root, dir])) chmodSync(d, 0o700);
+  // mkdir's mode does not apply to a folder that already existed (an older version made it 755),
+  // out/ itself included.
+  for (const d of new Set([...(out === undefined ? [path.dirname(root)] : []), root, dir])) chmodSync(d, 0o700);
   return dir;
 }

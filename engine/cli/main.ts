@@ -12,6 +12,7 @@ import { resolveDatabaseUrl, openDb, redactUrl, embeddedHome, type Db } from '..
 import { stopEmbeddedServer } from '../db/embedded.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { CliError, EXIT, UsageError } from '../errors.ts';
+import { asCliError } from '../error-map.ts';
 import type { PipelineDefinition } from '../pipeline.ts';
 import type { Destination } from '../destination.ts';
 import { startRun, finishRun } from '../runs.ts';
@@ -56,7 +57,9 @@ Flags:
   -h, --help              this text
 
 Environment: DATABASE_URL; ZOHO_CLIENT_ID, ZOHO_CLIENT_SECRET, ZOHO_REFRESH_TOKEN, ZOHO_ACCOUNTS_URL,
-ZOHO_API_DOMAIN; NUTSHELL_USERNAME, NUTSHELL_API_KEY, NUTSHELL_API_URL.
+ZOHO_API_DOMAIN; NUTSHELL_USERNAME, NUTSHELL_API_KEY, NUTSHELL_API_URL; CRM_MAX_FIELD_BYTES (largest
+field extract lands, default 1 MB); CRM_HTTP_GIVE_UP_MS (how long an unreachable destination is
+waited for, default 30 s); CRM_MIGRATE_DEBUG=1 prints the stack of an error.
 Exit codes: 0 done, 1 failed, 2 usage error, 3 stopped at a gate that needs a person.`;
 
 const flagSchema = z.object({
@@ -182,14 +185,19 @@ export async function main(argv: string[], registry: CliRegistry): Promise<numbe
 }
 
 function reportError(err: unknown, json: boolean): number {
-  const e = err as Error & { code?: string; exitCode?: number };
-  const code = err instanceof CliError ? err.code : 'UNEXPECTED';
-  const exitCode = err instanceof CliError ? err.exitCode : EXIT.failed;
-  const message = redactSecrets(e.message ?? String(err));
-  process.stderr.write(`error [${code}]: ${message}\n`);
-  if (!(err instanceof CliError) && process.env.CRM_MIGRATE_DEBUG) process.stderr.write(redactSecrets(String(e.stack)) + '\n');
-  if (json) process.stdout.write(JSON.stringify({ status: exitCode === EXIT.gate ? 'stopped' : 'failed', error: { code, message } }) + '\n');
-  return exitCode;
+  const e = asCliError(err);
+  const message = redactSecrets(e.message);
+  process.stderr.write(`error [${e.code}]: ${message}\n`);
+  debugStack(e);
+  if (json) process.stdout.write(JSON.stringify({ status: e.exitCode === EXIT.gate ? 'stopped' : 'failed', error: { code: e.code, message } }) + '\n');
+  return e.exitCode;
+}
+
+/** With CRM_MIGRATE_DEBUG set, the stack of what went wrong (the original error's, for a mapped one). */
+function debugStack(e: CliError): void {
+  if (!process.env.CRM_MIGRATE_DEBUG) return;
+  const original = e.cause instanceof Error ? e.cause : e;
+  process.stderr.write(redactSecrets(String(original.stack)) + '\n');
 }
 
 function list(registry: CliRegistry, flags: StepFlags): number {
@@ -298,13 +306,15 @@ async function runPipeline(pipeline: PipelineDefinition, stepNames: string[], fl
     await finishRun(db, runId, 'done', summary);
     printSummary(pipeline, runId, 'done', summary, flags);
     return EXIT.ok;
-  } catch (err) {
-    const gate = err instanceof CliError && err.exitCode === EXIT.gate;
-    if (runId !== undefined) await finishRun(db, runId, gate ? 'stopped' : 'failed', summary, redactSecrets((err as Error).message)).catch(() => {});
+  } catch (caught) {
+    const err = asCliError(caught);
+    const gate = err.exitCode === EXIT.gate;
+    if (runId !== undefined) await finishRun(db, runId, gate ? 'stopped' : 'failed', summary, redactSecrets(err.message)).catch(() => {});
     if (flags.json && runId !== undefined) {
-      process.stderr.write(`error [${err instanceof CliError ? err.code : 'UNEXPECTED'}]: ${redactSecrets((err as Error).message)}\n`);
-      printSummary(pipeline, runId, gate ? 'stopped' : 'failed', { ...summary, error: { code: err instanceof CliError ? err.code : 'UNEXPECTED', message: redactSecrets((err as Error).message) } }, flags);
-      return err instanceof CliError ? err.exitCode : EXIT.failed;
+      process.stderr.write(`error [${err.code}]: ${redactSecrets(err.message)}\n`);
+      debugStack(err);
+      printSummary(pipeline, runId, gate ? 'stopped' : 'failed', { ...summary, error: { code: err.code, message: redactSecrets(err.message) } }, flags);
+      return err.exitCode;
     }
     throw err;
   } finally {

@@ -7,6 +7,8 @@ import { Kysely, PostgresDialect } from 'kysely';
 import { ensureEmbeddedServer } from './embedded.ts';
 import type { Database } from './schema.ts';
 import { projectRoot } from '../paths.ts';
+import { CliError } from '../errors.ts';
+import { databaseConnectError } from '../error-map.ts';
 
 export const EMBEDDED_DB_NAME = 'crm_migrate';
 
@@ -20,10 +22,18 @@ export function embeddedHome(): string {
  * needed) with its `crm_migrate` database (created if needed).
  */
 export async function resolveDatabaseUrl(env: NodeJS.ProcessEnv = process.env): Promise<string> {
-  if (env.DATABASE_URL) return env.DATABASE_URL;
+  if (env.DATABASE_URL) {
+    await checkDatabase(env.DATABASE_URL);
+    return env.DATABASE_URL;
+  }
   const srv = await ensureEmbeddedServer(embeddedHome());
-  const admin = new pg.Client({ connectionString: srv.adminUrl });
-  await admin.connect();
+  const admin = new pg.Client({ connectionString: srv.adminUrl, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  admin.on('error', () => {});
+  try {
+    await admin.connect();
+  } catch (err) {
+    throw databaseConnectError(err, where(srv.adminUrl));
+  }
   try {
     const { rowCount } = await admin.query('select 1 from pg_database where datname = $1', [EMBEDDED_DB_NAME]);
     if (!rowCount) await admin.query(`create database ${EMBEDDED_DB_NAME}`);
@@ -31,6 +41,44 @@ export async function resolveDatabaseUrl(env: NodeJS.ProcessEnv = process.env): 
     await admin.end();
   }
   return srv.adminUrl.replace(/\/postgres$/, `/${EMBEDDED_DB_NAME}`);
+}
+
+/** How long a first connection may take before the database counts as unreachable. */
+const CONNECT_TIMEOUT_MS = 10_000;
+
+/** Host:port, database, user and the redacted URL, for messages. */
+function where(url: string): { hostPort: string; database: string; user: string; redacted: string } {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new CliError('USAGE', 'DATABASE_URL is not a connection string (postgres://USER:PASSWORD@HOST:PORT/DATABASE).', { exitCode: 2 });
+  }
+  const user = decodeURIComponent(u.username) || process.env.PGUSER || 'postgres';
+  return {
+    hostPort: `${u.hostname || process.env.PGHOST || 'localhost'}:${u.port || process.env.PGPORT || 5432}`,
+    database: decodeURIComponent(u.pathname.replace(/^\//, '')) || user,
+    user,
+    redacted: redactUrl(url),
+  };
+}
+
+/**
+ * One connection, made and closed before anything else: a DATABASE_URL that points at nothing,
+ * at a database that does not exist or with the wrong password fails first, within 10 s, with
+ * DB_UNREACHABLE, DB_MISSING or DB_AUTH naming the server (never the password).
+ */
+export async function checkDatabase(url: string): Promise<void> {
+  const w = where(url);
+  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  c.on('error', () => {});
+  try {
+    await c.connect();
+  } catch (err) {
+    throw databaseConnectError(err, w);
+  } finally {
+    await c.end().catch(() => {});
+  }
 }
 
 /** Redact the password of a connection string for logs and errors. */

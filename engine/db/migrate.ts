@@ -1,6 +1,8 @@
 /** Applies the staging-schema migrations (Kysely's Migrator) before anything else runs. */
 import { Migrator, sql, type Kysely } from 'kysely';
 import { migrations } from '../../staging-schema/index.ts';
+import { CliError } from '../errors.ts';
+import { sqlstateError } from '../error-map.ts';
 
 export async function migrateToLatest(db: Kysely<any>): Promise<void> {
   // Two processes starting at once must not both apply the same migration.
@@ -20,10 +22,10 @@ export async function migrateToLatest(db: Kysely<any>): Promise<void> {
     const { error, results } = await migrator.migrateToLatest();
     if (error) {
       const failed = results?.find((r) => r.status === 'Error');
-      throw new Error(
-        `DB_MIGRATION: staging-schema migration ${failed?.migrationName ?? '(unknown)'} failed: ${(error as Error).message ?? error}`,
-        { cause: error },
-      );
+      const message = `staging-schema migration ${failed?.migrationName ?? '(unknown)'} failed: ${(error as Error).message ?? error}`;
+      // No privilege to create a schema, a full disk...: the database's problem, named as such.
+      const sqlstate = (error as { code?: unknown }).code;
+      throw (typeof sqlstate === 'string' && sqlstateError(sqlstate, message, error)) || new CliError('DB_MIGRATION', message, { cause: error });
     }
   } finally {
     await sql`select pg_advisory_unlock(hashtext('crm-migrate:staging-schema'))`.execute(conn);

@@ -3,10 +3,17 @@ import { openSync, readSync, closeSync } from 'node:fs';
 
 export type Encoding = 'utf8' | 'windows1252';
 
+/**
+ * How the file's lines end, outside quoted fields, in its first 256 KB: for the report only.
+ * Both readers take CRLF, LF and a lone CR as a line end wherever they appear (csv-records.ts).
+ */
+export type LineEnding = 'LF' | 'CRLF' | 'CR' | 'mixed' | 'none';
+
 export interface Sniffed {
   encoding: Encoding;
   hasBom: boolean;
   delimiter: string;
+  lineEnding: LineEnding;
   empty: boolean;
   binary: boolean;
 }
@@ -69,6 +76,29 @@ export function looksBinary(head: Buffer): boolean {
   return ctl >= 4 && ctl / head.length > 0.05;
 }
 
+/** The line ends outside quotes in `head`: one kind, several (mixed), or none. */
+export function lineEndingOf(head: Buffer): LineEnding {
+  let lf = 0;
+  let crlf = 0;
+  let cr = 0;
+  let inQuotes = false;
+  for (let i = 0; i < head.length; i++) {
+    const b = head[i]!;
+    if (b === 0x22) inQuotes = !inQuotes;
+    else if (inQuotes) continue;
+    else if (b === 0x0a) lf++;
+    else if (b === 0x0d) {
+      if (i + 1 === head.length) break; // cut at the end of the sample
+      if (head[i + 1] === 0x0a) {
+        crlf++;
+        i++;
+      } else cr++;
+    }
+  }
+  const kinds = [lf && 'LF', crlf && 'CRLF', cr && 'CR'].filter(Boolean) as LineEnding[];
+  return kinds.length === 1 ? kinds[0]! : kinds.length ? 'mixed' : 'none';
+}
+
 /** Pick the delimiter that splits the header line into the most fields (quotes respected). */
 export function sniffDelimiter(firstLine: string): string {
   const candidates = [',', ';', '\t', '|'];
@@ -95,11 +125,12 @@ export function sniff(path: string, force: { encoding?: Encoding; delimiter?: st
   const stats = utf8Stats(head);
   const encoding: Encoding = force.encoding ?? (hasBom || stats.invalid === 0 || stats.valid > stats.invalid ? 'utf8' : 'windows1252');
   const text = new TextDecoder(encoding === 'utf8' ? 'utf-8' : 'windows-1252').decode(hasBom ? head.subarray(3) : head);
-  const firstLine = text.split(/\r?\n/, 1)[0] ?? '';
+  const firstLine = text.split(/\r\n|\r|\n/, 1)[0] ?? '';
   return {
     encoding,
     hasBom,
     delimiter: force.delimiter ?? sniffDelimiter(firstLine),
+    lineEnding: lineEndingOf(head),
     empty: text.trim().length === 0,
     binary: looksBinary(head),
   };

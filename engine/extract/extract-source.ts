@@ -23,12 +23,13 @@ import type pg from 'pg';
 import { inTransaction, type Db } from '../db/connection.ts';
 import { rawSchema, type FileSpec, type SourceConnector } from '../source.ts';
 import { ident, mapHeaders, requiredProblem, type HeaderMapping } from './headers.ts';
-import { sniff, type Encoding } from './detect.ts';
+import { sniff, type Encoding, type LineEnding } from './detect.ts';
 import { copyValue, rowHash } from './copy-text.ts';
-import { csvRecords, MAX_COLUMNS, type CsvEvent } from './csv-records.ts';
+import { csvRecords, MAX_COLUMNS, maxFieldBytesFromEnv, type CsvEvent } from './csv-records.ts';
 import { fastLand } from './fast-path.ts';
 import { DuplicateIds, ID_TRIM, MAX_DUPLICATE_IDS, type DuplicateId } from './duplicate-ids.ts';
 import { CliError } from '../errors.ts';
+import { resolveInside } from '../safe-path.ts';
 
 export type ExtractMethod = 'auto' | 'pg-copy' | 'careful';
 
@@ -43,6 +44,11 @@ export interface ExtractOptions {
   onProgress?: (p: ExtractProgress) => void;
   /** Slots of the duplicate-id table (tests set a small one to reach the SQL fallback). */
   duplicateSlots?: number;
+  /**
+   * Largest field landed, in UTF-8 bytes (default CRM_MAX_FIELD_BYTES, else 1 MB): a row with a
+   * larger field is rejected (FIELD_TOO_LARGE) and the rest of the file lands.
+   */
+  maxFieldBytes?: number;
 }
 
 export interface ExtractProgress {
@@ -67,6 +73,8 @@ export interface FileResult {
   customFields: string[];
   duplicateHeaders: string[];
   method?: 'pg-copy' | 'careful';
+  /** How the file's lines end (outside quotes, in its first 256 KB); every kind is read. */
+  lineEnding?: LineEnding;
   /** Why the fast path did not take the file, when it did not. */
   fallback?: string;
   batchId?: number;
@@ -97,8 +105,10 @@ function decoded(file: string, encoding: Encoding): AsyncIterable<string> {
 }
 
 /** Read just the header record of a file, refusing more columns than PostgreSQL can hold. */
-async function readHeader(file: string, encoding: Encoding, delimiter: string): Promise<{ fields: string[]; lines: number } | null> {
-  for await (const ev of csvRecords(decoded(file, encoding), delimiter, { toRecords: 1, maxFields: MAX_COLUMNS })) {
+async function readHeader(file: string, encoding: Encoding, delimiter: string, maxFieldBytes: number): Promise<{ fields: string[]; lines: number } | null> {
+  for await (const ev of csvRecords(decoded(file, encoding), delimiter, { toRecords: 1, maxFields: MAX_COLUMNS, maxFieldBytes })) {
+    if (ev.kind === 'field-too-large')
+      throw new CliError('EXTRACT_UNREADABLE', `${file}, line 1: header field ${ev.field + 1} is ${ev.bytes} bytes long (the limit is ${maxFieldBytes}); is this a CSV export?`);
     if (ev.kind === 'too-many-columns')
       throw new CliError(
         'EXTRACT_TOO_MANY_COLUMNS',
@@ -136,6 +146,9 @@ interface Plan {
   delimiter: string;
   mapping: HeaderMapping | null;
   headerLines: number;
+  /** The header's fields as written (named in rejects). */
+  headers: string[];
+  lineEnding: LineEnding;
 }
 
 function checkDelimiter(d: string | undefined) {
@@ -149,21 +162,28 @@ function checkDelimiter(d: string | undefined) {
  */
 async function preflight(source: SourceConnector, inputDir: string, opts: ExtractOptions): Promise<Plan[]> {
   checkDelimiter(opts.delimiter);
+  const maxFieldBytes = opts.maxFieldBytes ?? maxFieldBytesFromEnv();
   const plans: Plan[] = [];
   for (const spec of source.files) {
     const file = findExportFile(inputDir, spec.file);
-    const none = { spec, encoding: 'utf8' as Encoding, hasBom: false, delimiter: ',', mapping: null, headerLines: 0 };
+    const none = { spec, encoding: 'utf8' as Encoding, hasBom: false, delimiter: ',', mapping: null, headerLines: 0, headers: [], lineEnding: 'none' as LineEnding };
     if (!file) {
       if (spec.required)
         throw new CliError('EXTRACT_MISSING_FILE', `${path.join(inputDir, spec.file)}: required export file not found (${source.title} needs ${spec.file}).`);
       plans.push(none);
       continue;
     }
+    // Checked before the first byte is read: nothing of a file outside the export may reach an
+    // error, a log or etl.runs (a mismatched header would otherwise be quoted back).
+    const where = resolveInside(inputDir, file);
+    if (!where.ok && where.why === 'outside')
+      throw new CliError('INPUT_PATH_UNSAFE', `${file}: is a link to a file outside the export folder ${inputDir}; it was not read. Copy the file itself into the export folder.`);
+    if (!where.ok) throw new CliError('EXTRACT_BAD_FILE', `${file}: is a link to a file that does not exist.`);
     if (statSync(file).isDirectory()) throw new CliError('EXTRACT_BAD_FILE', `${file}: is a folder, not a CSV file.`);
     const sn = sniff(file, { encoding: opts.encoding, delimiter: opts.delimiter });
     if (sn.binary)
       throw new CliError('EXTRACT_BINARY_FILE', `${file}: is not a text file (NUL and control bytes in its first ${Math.min(statSync(file).size, 262144)} bytes); export it again as CSV.`);
-    const header = sn.empty ? null : await readHeader(file, sn.encoding, sn.delimiter);
+    const header = sn.empty ? null : await readHeader(file, sn.encoding, sn.delimiter, maxFieldBytes);
     if (!header) {
       if (spec.required) throw new CliError('EXTRACT_EMPTY_FILE', `${file}: the file is empty; ${spec.file} must have a header line.`);
       plans.push({ ...none, file });
@@ -173,7 +193,7 @@ async function preflight(source: SourceConnector, inputDir: string, opts: Extrac
     const problem = requiredProblem(spec, mapping);
     if (problem)
       throw new CliError('EXTRACT_MISSING_COLUMN', `${file}, line 1: ${problem}. Found headers: ${header.fields.join(', ').slice(0, 1000)}`);
-    plans.push({ spec, file, encoding: sn.encoding, hasBom: sn.hasBom, delimiter: sn.delimiter, mapping, headerLines: header.lines });
+    plans.push({ spec, file, encoding: sn.encoding, hasBom: sn.hasBom, delimiter: sn.delimiter, mapping, headerLines: header.lines, headers: header.fields, lineEnding: sn.lineEnding });
   }
   return plans;
 }
@@ -211,13 +231,17 @@ export async function extractFile(db: Db, source: SourceConnector, fileName: str
   const spec = source.files.find((f) => f.name === fileName);
   if (!spec) throw new CliError('USAGE', `${source.name} has no export file "${fileName}".`, { exitCode: 2 });
   const sn = sniff(filePath, { encoding: opts.encoding, delimiter: opts.delimiter });
-  const header = sn.empty ? null : await readHeader(filePath, sn.encoding, sn.delimiter);
+  const header = sn.empty ? null : await readHeader(filePath, sn.encoding, sn.delimiter, opts.maxFieldBytes ?? maxFieldBytesFromEnv());
   if (!header) throw new CliError('EXTRACT_EMPTY_FILE', `${filePath}: the file is empty.`);
   const mapping = mapHeaders(spec, header.fields);
   const problem = requiredProblem(spec, mapping);
   if (problem) throw new CliError('EXTRACT_MISSING_COLUMN', `${filePath}, line 1: ${problem}.`);
   await ensureTable(db, rawSchema(source.name), spec.name, spec, mapping);
-  return landFile(db, source, { spec, file: filePath, encoding: sn.encoding, hasBom: sn.hasBom, delimiter: sn.delimiter, mapping, headerLines: header.lines }, opts);
+  return landFile(
+    db, source,
+    { spec, file: filePath, encoding: sn.encoding, hasBom: sn.hasBom, delimiter: sn.delimiter, mapping, headerLines: header.lines, headers: header.fields, lineEnding: sn.lineEnding },
+    opts,
+  );
 }
 
 interface Finding {
@@ -242,7 +266,8 @@ async function landFile(db: Db, source: SourceConnector, plan: Plan & { file: st
   const fileLabel = path.basename(file);
   const customFields = mapping.custom.map((c) => c.header);
   const totalBytes = statSync(file).size;
-  const base = { file: fileLabel, table, customFields, duplicateHeaders: mapping.duplicates };
+  const base = { file: fileLabel, table, customFields, duplicateHeaders: mapping.duplicates, lineEnding: plan.lineEnding };
+  const maxFieldBytes = opts.maxFieldBytes ?? maxFieldBytesFromEnv();
   const last = (
     await db.pool.query(
       `select batch_id, sha256, bytes, rows_landed, rows_rejected, rows_read, method from etl.extract_batches
@@ -302,7 +327,7 @@ async function landFile(db: Db, source: SourceConnector, plan: Plan & { file: st
       try {
         const r = await fastLand(client, {
           file, fileLabel, hasBom: plan.hasBom, encoding, delimiter, headerLines: plan.headerLines, columns,
-          schema, table: spec.name, batchId, idIndex, duplicates: dups, onProgress: (p) => progress(p.rows, p.bytes),
+          schema, table: spec.name, batchId, idIndex, duplicates: dups, onProgress: (p) => progress(p.rows, p.bytes), maxFieldBytes,
         });
         await client.query('release savepoint fast_path');
         method = 'pg-copy';
@@ -335,7 +360,7 @@ async function landFile(db: Db, source: SourceConnector, plan: Plan & { file: st
           );
         },
       };
-      const r = await carefulLand(client, { ...plan, fileLabel, columns, schema, batchId, progress, write, idIndex, dups });
+      const r = await carefulLand(client, { ...plan, fileLabel, columns, schema, batchId, progress, write, idIndex, dups, maxFieldBytes });
       landed = r.landed;
       rejected = r.rejected;
       findings = r.findings;
@@ -428,7 +453,7 @@ async function carefulLand(
   client: pg.PoolClient,
   p: Plan & {
     file: string; fileLabel: string; columns: string[]; schema: string; batchId: number;
-    progress: (rows: number, bytes: number) => void; write: Written; idIndex: number; dups?: DuplicateIds;
+    progress: (rows: number, bytes: number) => void; write: Written; idIndex: number; dups?: DuplicateIds; maxFieldBytes: number;
   },
 ): Promise<{ landed: number; rejected: number; findings: number; blankLines: number }> {
   const width = p.columns.length;
@@ -453,7 +478,7 @@ async function carefulLand(
     let out = '';
     let fromLine = p.headerLines + 1;
     for (;;) {
-      const it = csvRecords(source(), delimiter, { fromLine, stats });
+      const it = csvRecords(source(), delimiter, { fromLine, stats, maxFieldBytes: p.maxFieldBytes });
       let restart: number | null = null;
       let res: IteratorResult<CsvEvent, { blankLines: number }>;
       while (!(res = await it.next()).done) {
@@ -473,6 +498,16 @@ async function carefulLand(
           restart = ev.line + 1;
           await it.return({ blankLines: 0 });
           break;
+        }
+        if (ev.kind === 'field-too-large') {
+          // Named by column and size only: the value itself is never copied anywhere.
+          const header = p.headers[ev.field] ?? p.columns[ev.field] ?? `field ${ev.field + 1}`;
+          rejects.push({
+            line: ev.line, reason: 'FIELD_TOO_LARGE',
+            message: `${fileLabel}, line ${ev.line}, column "${header.slice(0, 200)}": the value is ${ev.bytes} bytes, above the ${p.maxFieldBytes}-byte field limit (CRM_MAX_FIELD_BYTES); the row was rejected`,
+            raw: '',
+          });
+          continue;
         }
         if (ev.kind === 'too-many-columns') {
           rejects.push({ line: ev.line, reason: 'RAGGED_LONG', message: `${fileLabel}, line ${ev.line}: more than ${MAX_COLUMNS} fields where the header has ${width}`, raw: '' });

@@ -24,8 +24,9 @@
  * (per-row rejects). Well formed: every record has the header's field count (the server
  * checks: the two appended fields cannot make up a difference), every quote is where CSV
  * allows one (PostgreSQL would open a quoted section at `5" monitor` and swallow the next
- * delimiter), no blank line, no NUL byte, no carriage return but before a line feed, valid
- * bytes for the encoding (the server checks), no unterminated quote.
+ * delimiter), no blank line, no NUL byte, no line or quoted record longer than the field size
+ * limit (the careful reader rejects a field above it), valid bytes for the encoding (the server
+ * checks), no unterminated quote. Lines may end in CRLF, LF or CR, mixed or not.
  */
 import { createReadStream, statSync } from 'node:fs';
 import { isAscii } from 'node:buffer';
@@ -37,7 +38,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type pg from 'pg';
 import { ident } from './headers.ts';
 import type { Encoding } from './detect.ts';
-import { MAX_QUOTED_LINES, RecordParser } from './csv-records.ts';
+import { DEFAULT_MAX_FIELD_BYTES, MAX_QUOTED_LINES, RecordParser } from './csv-records.ts';
 import type { DuplicateIds } from './duplicate-ids.ts';
 
 export class NotWellFormed extends Error {}
@@ -62,6 +63,8 @@ export interface AppenderOptions {
   /** Fed every byte of the file as read (BOM included), before anything is changed. */
   sha?: Hash;
   onChunk?: (rows: number, bytes: number) => void;
+  /** Field size limit: a line or record longer than this is left to the careful reader. */
+  maxFieldBytes?: number;
 }
 
 /**
@@ -78,7 +81,8 @@ export class LineageAppender extends Transform {
   private pending: Buffer[] = [];
   private pendingBytes = 0;
   /** A quoted record still open across lines. */
-  private open: { parser: RecordParser; start: number } | null = null;
+  private open: { parser: RecordParser; start: number; bytes: number } | null = null;
+  private readonly maxFieldBytes: number;
   private readonly delim: number;
   private readonly win1252: boolean;
   private readonly idIndex: number;
@@ -96,6 +100,7 @@ export class LineageAppender extends Transform {
     this.skipBytes = o.skipBytes ?? 0;
     this.dups = o.duplicates;
     this.idIndex = o.duplicates ? (o.idIndex ?? -1) : -1;
+    this.maxFieldBytes = o.maxFieldBytes ?? DEFAULT_MAX_FIELD_BYTES;
   }
 
   private decode(b: Buffer): string {
@@ -104,41 +109,51 @@ export class LineageAppender extends Transform {
 
   /**
    * Every complete line of `buf`; returns where the unfinished last line starts.
+   * A line ends at CRLF, LF or a lone CR, as on the careful reader (csv-records.ts LineSplitter),
+   * so a file in any of them (Excel for Mac writes CR), or a mix, is split into the same lines and
+   * records start on the same _line on both paths. Each record goes to COPY ended by LF.
    * Lines, delimiters, quotes and carriage returns are found with Buffer's native searches (a
    * JavaScript loop over every byte takes twice as long); each delimiter of a line without
    * quotes becomes U+001F. A line with a quote goes to the careful parser as it is.
    */
   private lines(buf: Buffer, out: Out): number {
     let pos = 0;
-    while (this.skipHeader > 0) {
-      // The header was read (and its lines counted) before landing began.
-      const lf = buf.indexOf(LF, pos);
-      if (lf < 0) return pos;
-      this.lineNo++;
-      this.skipHeader--;
-      pos = lf + 1;
-    }
-    if (buf.indexOf(NUL, pos) >= 0) throw new NotWellFormed(`a NUL byte after line ${this.lineNo}`);
+    if (buf.indexOf(NUL) >= 0) throw new NotWellFormed(`a NUL byte after line ${this.lineNo}`);
 
     const delim = this.delim;
     const idIndex = this.idIndex;
+    const maxLine = this.maxFieldBytes;
     let quote = buf.indexOf(QUOTE, pos);
+    // Next LF and CR at or after pos (-1: none left in this buffer). In an LF file the CR
+    // search runs once per buffer; in a CR file the LF search does.
+    let lf = buf.indexOf(LF, pos);
     let cr = buf.indexOf(CR, pos);
     for (;;) {
-      const lf = buf.indexOf(LF, pos);
-      if (lf < 0) break;
-      const start = pos;
-      pos = lf + 1;
-      this.lineNo++;
-      let end = lf;
-      if (cr >= 0 && cr < lf) {
-        if (cr !== lf - 1) throw new NotWellFormed(`a carriage return inside line ${this.lineNo}`);
+      if (lf >= 0 && lf < pos) lf = buf.indexOf(LF, pos);
+      if (cr >= 0 && cr < pos) cr = buf.indexOf(CR, pos);
+      let end: number;
+      let eol: string;
+      if (cr >= 0 && (lf < 0 || cr < lf)) {
+        // A CR as the buffer's last byte may be the first half of a CRLF: decided with the next chunk.
+        if (cr === buf.length - 1) break;
         end = cr;
-        cr = buf.indexOf(CR, pos);
+        eol = lf === cr + 1 ? '\r\n' : '\r';
+      } else if (lf >= 0) {
+        end = lf;
+        eol = '\n';
+      } else break;
+      const start = pos;
+      pos = end + eol.length;
+      this.lineNo++;
+      if (this.skipHeader > 0) {
+        // The header was read (and its lines counted) before landing began.
+        this.skipHeader--;
+        continue;
       }
-      if ((quote >= 0 && quote < lf) || this.open) {
-        if (quote >= 0 && quote < lf) quote = buf.indexOf(QUOTE, pos);
-        this.quotedLine(buf.subarray(start, end), end < lf, out);
+      if (end - start > maxLine) throw new NotWellFormed(`line ${this.lineNo} is longer than the field size limit`);
+      if (quote >= 0 && quote < start) quote = buf.indexOf(QUOTE, start);
+      if ((quote >= 0 && quote < end) || this.open) {
+        this.quotedLine(buf.subarray(start, end), eol, out);
         continue;
       }
       if (end === start) throw new NotWellFormed(`a blank line at line ${this.lineNo}`);
@@ -181,10 +196,14 @@ export class LineageAppender extends Transform {
   }
 
   /** A line of a record with quotes: the careful reader's parser takes it. */
-  private quotedLine(line: Buffer, crlf: boolean, out: Out): void {
-    if (!this.open) this.open = { parser: new RecordParser(this.o.delimiter), start: this.lineNo };
+  private quotedLine(line: Buffer, eol: string, out: Out): void {
+    if (!this.open) this.open = { parser: new RecordParser(this.o.delimiter), start: this.lineNo, bytes: 0 };
     const o = this.open;
-    const ev = o.parser.line(this.decode(line), crlf ? '\r\n' : '\n', this.lineNo);
+    // A field above the limit is the careful reader's to reject (FIELD_TOO_LARGE), and a record
+    // that long is the only place one can be.
+    o.bytes += line.length + eol.length;
+    if (o.bytes > this.maxFieldBytes) throw new NotWellFormed(`the record from line ${o.start} is longer than the field size limit`);
+    const ev = o.parser.line(this.decode(line), eol, this.lineNo);
     if (!ev) {
       if (this.lineNo - o.start >= MAX_QUOTED_LINES) throw new NotWellFormed(`a quoted field from line ${o.start} is still open`);
       return;
@@ -201,7 +220,6 @@ export class LineageAppender extends Transform {
     if (this.idIndex >= 0) this.dups!.add(ev.fields[this.idIndex], o.start);
   }
 
-
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
     try {
       this.o.sha?.update(chunk);
@@ -211,7 +229,7 @@ export class LineageAppender extends Transform {
         this.skipBytes -= cut;
         chunk = chunk.subarray(cut);
       }
-      if (chunk.indexOf(LF) < 0) {
+      if (chunk.indexOf(LF) < 0 && chunk.indexOf(CR) < 0) {
         // No line ends here: held until one comes, so a long line is joined (and scanned) once.
         this.hold(chunk);
         return done();
@@ -231,7 +249,9 @@ export class LineageAppender extends Transform {
 
   private hold(b: Buffer): void {
     this.pendingBytes += b.length;
-    if (this.pendingBytes > 1 << 28) throw new NotWellFormed(`line ${this.lineNo + 1} is longer than 256 MB`);
+    // A line longer than the field size limit may hold a field above it: the careful reader
+    // reads such a file without holding the line (and rejects the record), so memory stays flat.
+    if (this.pendingBytes > this.maxFieldBytes + 2) throw new NotWellFormed(`line ${this.lineNo + 1} is longer than the field size limit`);
     this.pending.push(b);
   }
 
@@ -340,6 +360,8 @@ export interface FastLandInput {
   idIndex?: number;
   duplicates?: DuplicateIds;
   onProgress?: (p: { rows: number; bytes: number; totalBytes: number }) => void;
+  /** Field size limit (csv-records.ts DEFAULT_MAX_FIELD_BYTES when absent). */
+  maxFieldBytes?: number;
 }
 
 const sqlLiteral = (s: string) => `'${s.replace(/'/g, "''")}'`;
@@ -357,6 +379,7 @@ export async function fastLand(client: pg.PoolClient, inp: FastLandInput): Promi
     delimiter: inp.delimiter, encoding: inp.encoding, width: inp.columns.length, headerLines: inp.headerLines,
     skipBytes: inp.hasBom ? 3 : 0, sha, idIndex: inp.idIndex, duplicates: inp.duplicates,
     onChunk: (rows, bytes) => inp.onProgress?.({ rows, bytes, totalBytes }),
+    maxFieldBytes: inp.maxFieldBytes,
   });
   const table = `${ident(inp.schema)}.${ident(inp.table)}`;
   // _batch_id and _file are the same on every row: column defaults for this COPY, so the server

@@ -3,8 +3,8 @@
  * execute, and "what the view says to write" for a record: its columns shaped for the
  * destination with owners and lookups resolved from etl the way the loader resolves them.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { ensureWorkspaceDir } from '../workspace.ts';
 import type { Db } from '../db/connection.ts';
 import type { Destination, LookupRef, Payload } from '../destination.ts';
 import { viewOf, pipelineSchema, type LoadObject, type PipelineDefinition } from '../pipeline.ts';
@@ -13,9 +13,7 @@ import type { StepContext } from '../steps/context.ts';
 
 /** out/<pipeline>/<part> (or --out DIR/<part>), created. */
 export function outDir(ctx: StepContext, part: string): string {
-  const dir = path.resolve(ctx.flags.out ?? path.join('out', ctx.pipeline.name), part);
-  mkdirSync(dir, { recursive: true });
-  return dir;
+  return ensureWorkspaceDir(ctx.pipeline.name, ctx.flags.out, part);
 }
 
 /** A CSV cell: formulas neutralised (a leading = + - @ tab or CR gets a quote), then quoted. */

@@ -6,10 +6,11 @@
  * parent's attachments are listed to find out whether the first one landed.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { LookupRef, Payload } from '../destination.ts';
 import type { ObjectLoader } from './load-object.ts';
+import { resolveInside } from '../safe-path.ts';
 
 export type AttachmentRow = Record<string, unknown>;
 
@@ -22,7 +23,11 @@ const CONTENT_TYPES: Record<string, string> = {
   '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', '.zip': 'application/zip',
 };
 
-/** Resolve a path from the export inside <input>/files, or explain why it is refused. */
+/**
+ * Resolve a path from the export inside <input>/files, or explain why it is refused. Links are
+ * followed: the file must resolve inside the real files/ folder, and files/ inside the real
+ * export folder (a files/ that is itself a link to /etc would otherwise make /etc/passwd "inside").
+ */
 export function safeAttachmentPath(input: string, rel: string): { ok: true; file: string } | { ok: false; reason: string; message: string } {
   const base = path.resolve(input, 'files');
   if (!rel) return { ok: false, reason: 'ATTACHMENT_PATH_MISSING', message: 'no file path' };
@@ -30,12 +35,12 @@ export function safeAttachmentPath(input: string, rel: string): { ok: true; file
     return { ok: false, reason: 'ATTACHMENT_PATH_UNSAFE', message: `path "${rel}" leaves the export's files/ folder` };
   const file = path.resolve(base, rel.replace(/\\/g, '/'));
   if (!existsSync(file)) return { ok: false, reason: 'ATTACHMENT_MISSING', message: `file ${path.join('files', rel)} is not in the export folder` };
-  const real = realpathSync(file);
-  const realBase = existsSync(base) ? realpathSync(base) : base;
-  if (real !== realBase && !real.startsWith(realBase + path.sep))
-    return { ok: false, reason: 'ATTACHMENT_PATH_UNSAFE', message: `path "${rel}" is a link that leaves the export's files/ folder` };
-  if (!statSync(real).isFile()) return { ok: false, reason: 'ATTACHMENT_PATH_UNSAFE', message: `path "${rel}" is not a regular file` };
-  return { ok: true, file: real };
+  const folder = resolveInside(input, base);
+  if (!folder.ok) return { ok: false, reason: 'ATTACHMENT_PATH_UNSAFE', message: `the export's files/ folder is a link that leaves the export folder; path "${rel}" was not read` };
+  const real = resolveInside(folder.real, file);
+  if (!real.ok) return { ok: false, reason: 'ATTACHMENT_PATH_UNSAFE', message: `path "${rel}" is a link that leaves the export's files/ folder` };
+  if (!statSync(real.real).isFile()) return { ok: false, reason: 'ATTACHMENT_PATH_UNSAFE', message: `path "${rel}" is not a regular file` };
+  return { ok: true, file: real.real };
 }
 
 export async function loadAttachmentRow(

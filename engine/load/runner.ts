@@ -27,6 +27,7 @@ import type { Db } from '../db/connection.ts';
 import type { Destination } from '../destination.ts';
 import { viewOf, type LoadObject, type PipelineDefinition } from '../pipeline.ts';
 import { ident } from '../extract/headers.ts';
+import { asCliError } from '../error-map.ts';
 import { CliError } from '../errors.ts';
 import { redactSecrets } from '../secrets.ts';
 import { addCounts, checkConservation, emptyCounts, loadChunk, type ObjectCounts } from './load-object.ts';
@@ -118,12 +119,14 @@ export async function runLoad(o: RunLoadOptions): Promise<ObjectCounts[]> {
     } catch (err) {
       // The coordinator decides what a failure means; the job itself completes so the queue
       // does not retry behind its back.
-      const code = (err as { code?: string }).code ?? 'UNEXPECTED';
+      // Recorded under a documented code (a destination refusing the credentials, the database
+      // out of disk...): the coordinator relays it.
+      const { code, message } = asCliError(err);
       await db.pool.query(`update etl.load_chunks set status = $3, error = $4, updated_at = now() where plan_id = $1 and chunk_no = $2`, [
         planId,
         chunkNo,
         code === 'CREDIT_BUDGET' ? 'stopped' : 'failed',
-        JSON.stringify({ code, message: redactSecrets((err as Error).message ?? String(err)) }),
+        JSON.stringify({ code, message: redactSecrets(message) }),
       ]);
     }
   };
@@ -270,7 +273,9 @@ async function waitForPlan(o: RunLoadOptions, obj: LoadObject, planId: number, r
           e = { message: String(bad.error) };
         }
         await db.pool.query(`update etl.load_plans set status = $2, error = $3, finished_at = now() where plan_id = $1 and status = 'open'`, [planId, bad.status, e.message ?? null]);
-        throw new CliError(e.code && e.code !== 'UNEXPECTED' ? e.code : 'LOAD_CHUNK_FAILED', `load ${obj.name}, chunk ${bad.chunk_no}: ${e.message ?? 'failed'}. Records written so far are recorded; run the same command again to resume.`);
+        const message = `load ${obj.name}, chunk ${bad.chunk_no}: ${e.message ?? 'failed'}. Records written so far are recorded; run the same command again to resume.`;
+        // The chunk's own code (recorded through asCliError) when it has one worth more than "a bug".
+        throw e.code && e.code !== 'UNEXPECTED' ? new CliError(e.code, message) : new CliError('LOAD_CHUNK_FAILED', message);
       }
       if (done.length === rows.length) {
         const counts = emptyCounts(obj.name);

@@ -1,8 +1,8 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { customFieldsFile, readCustomFieldMappings, writeCustomFieldMappings } from '../custom-fields.ts';
 import { mergeMappings, notMigratedInventory, notMigratedMarkdown, profileSource, proposeMapping, saveProfiles, type ColumnProfile } from '../discover/index.ts';
-import { projectRoot } from '../paths.ts';
+import { ensureWorkspaceDir } from '../workspace.ts';
 import type { Step } from './context.ts';
 
 function csvCell(v: unknown): string {
@@ -47,8 +47,7 @@ export const discover: Step = async (ctx) => {
   const { pipeline } = ctx;
   const profiles = await profileSource(ctx.db, pipeline.source);
   await saveProfiles(ctx.db, pipeline.source.name, profiles, ctx.runId);
-  const dir = path.resolve(ctx.flags.out ?? path.join(projectRoot, 'out', pipeline.name), 'discovery');
-  mkdirSync(dir, { recursive: true });
+  const dir = ensureWorkspaceDir(pipeline.name, ctx.flags.out, 'discovery');
   writeFileSync(path.join(dir, 'column-profiles.csv'), profilesCsv(profiles));
   writeFileSync(path.join(dir, 'column-profiles.md'), profilesMarkdown(pipeline.name, profiles));
 

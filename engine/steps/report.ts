@@ -1,4 +1,5 @@
-import { mkdirSync, writeFileSync, readdirSync, rmSync } from 'node:fs';
+import { writeFileSync, readdirSync, rmSync } from 'node:fs';
+import { ensureWorkspaceDir } from '../workspace.ts';
 import path from 'node:path';
 import { collectReport } from '../report/collect.ts';
 import { csvName, findingsCsv, renderHtml } from '../report/render.ts';
@@ -11,11 +12,10 @@ import type { Step } from './context.ts';
  * findings_<category>.csv per finding category. <out> is --out or out/<pipeline>.
  */
 export const report: Step = async (ctx) => {
-  const dir = path.resolve(ctx.flags.out ?? path.join('out', ctx.pipeline.name), 'report');
+  const dir = ensureWorkspaceDir(ctx.pipeline.name, ctx.flags.out, 'report');
   // lib.dq_findings is a lib function: make sure it is there even when transform did not run.
   await runLib(ctx.db, modelsDir());
   const data = await collectReport(ctx.db, ctx.pipeline);
-  mkdirSync(dir, { recursive: true });
   // CSVs of categories that no longer have findings would mislead: clear the previous ones.
   for (const f of readdirSync(dir)) if (/^findings_.*\.csv$/.test(f)) rmSync(path.join(dir, f));
   const csvFiles = new Map<string, string>();

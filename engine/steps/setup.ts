@@ -9,7 +9,7 @@
  * What the API cannot do goes to out/<pipeline>/admin-checklist.md and the step stops at a
  * gate (exit 3) until a person has done it. Re-running finds everything in place: no actions.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Step, StepContext } from './context.ts';
 import type { Destination, DestinationField } from '../destination.ts';
@@ -17,7 +17,7 @@ import { customFieldsFile, readCustomFieldMappings } from '../custom-fields.ts';
 import { pipelineSchema } from '../pipeline.ts';
 import { gate } from '../gates.ts';
 import { GateError } from '../errors.ts';
-import { projectRoot } from '../paths.ts';
+import { ensureWorkspaceDir } from '../workspace.ts';
 
 interface FieldNeed {
   module: string;
@@ -219,8 +219,7 @@ export const setup: Step = async (ctx) => {
   }
   ctx.summary.setup = { in_place: plan.inPlace, done, checklist };
   if (checklist.length) {
-    const outDir = ctx.flags.out ?? path.join(projectRoot, 'out', ctx.pipeline.name);
-    mkdirSync(outDir, { recursive: true });
+    const outDir = ensureWorkspaceDir(ctx.pipeline.name, ctx.flags.out);
     const file = path.join(outDir, 'admin-checklist.md');
     writeFileSync(
       file,

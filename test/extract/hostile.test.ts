@@ -32,23 +32,62 @@ function folder(name: string, items: Buffer | string): string {
 const items = async () => (await db.pool.query(`select * from raw_messy.items order by _line`)).rows;
 
 describe('hostile files', () => {
-  it('lands a 50 MB single field whole', async () => {
-    const d = path.join(tmp, 'big');
+  async function bigField(name: string, mb: number, quoted: boolean): Promise<string> {
+    const d = path.join(tmp, name);
     mkdirSync(d, { recursive: true });
     const out = createWriteStream(path.join(d, 'items.csv'));
-    out.write('Item ID,Name,Notes\n1,"big ');
+    out.write(`Item ID,Name,Notes\r\n0,before,ok\r\n1,${quoted ? '"big ""' : 'big '}`);
     const chunk = 'x'.repeat(1 << 20);
-    for (let i = 0; i < 50; i++) if (!out.write(chunk)) await once(out, 'drain');
-    out.end(' end",n\n2,small,ok\n');
+    for (let i = 0; i < mb; i++) if (!out.write(chunk)) await once(out, 'drain');
+    out.end(`${quoted ? ' end"' : ' end'},n\r\n2,small,ok\r\n`);
     await once(out, 'finish');
-    const [r] = await extractSource(db, messySource, d, { force: true });
-    expect(r).toMatchObject({ landed: 2, rejected: 0 });
+    return d;
+  }
+
+  it('lands a 50 MB single field whole when the field limit allows it', async () => {
+    const d = await bigField('big', 50, true);
+    const [r] = await extractSource(db, messySource, d, { force: true, maxFieldBytes: 64 << 20 });
+    expect(r).toMatchObject({ landed: 3, rejected: 0 });
     const { rows } = await db.pool.query(`select item_id, length(name) as n, right(name, 4) as tail, _line from raw_messy.items order by _line`);
     expect(rows).toEqual([
-      { item_id: '1', n: 50 * (1 << 20) + 8, tail: ' end', _line: 2 },
-      { item_id: '2', n: 5, tail: 'mall', _line: 3 },
+      { item_id: '0', n: 6, tail: 'fore', _line: 2 },
+      { item_id: '1', n: 50 * (1 << 20) + 9, tail: ' end', _line: 3 },
+      { item_id: '2', n: 5, tail: 'mall', _line: 4 },
     ]);
-  }, 30_000);
+  }, 60_000);
+
+  for (const quoted of [false, true]) {
+    it(`rejects a row with a field above the limit (${quoted ? 'quoted' : 'unquoted'}) as FIELD_TOO_LARGE, naming line, column and size, never the value; the rest lands`, async () => {
+      const d = await bigField(`too-big-${quoted}`, 3, quoted);
+      const limit = 1 << 20;
+      for (const method of ['auto', 'careful'] as const) {
+        const [r] = await extractSource(db, messySource, d, { force: true, method, maxFieldBytes: limit });
+        expect(r).toMatchObject({ landed: 2, rejected: 1, method: 'careful' });
+        const { rows } = await db.pool.query(`select item_id, _line from raw_messy.items order by _line`);
+        expect(rows).toEqual([{ item_id: '0', _line: 2 }, { item_id: '2', _line: 4 }]);
+        const rej = (await db.pool.query(`select line, reason_code, message, raw from etl.rejects where file = 'items.csv' and reason_code = 'FIELD_TOO_LARGE' order by id desc limit 1`)).rows[0];
+        const bytes = 3 * (1 << 20) + (quoted ? 9 : 8);
+        expect(rej).toMatchObject({ line: 3, reason_code: 'FIELD_TOO_LARGE', raw: '' });
+        expect(rej.message).toContain('items.csv, line 3, column "Name"');
+        expect(rej.message).toContain(`${bytes} bytes`);
+        expect(rej.message).not.toMatch(/xxxx/);
+      }
+    }, 60_000);
+  }
+
+  it('lands a CR-only file (Excel for Mac) through COPY with every record on its line', async () => {
+    const d = folder('cr-only', 'Item ID,Name,Notes\r1,a,b\r2,c,d\r3,e,f\r');
+    const [r] = await extractSource(db, messySource, d, { force: true });
+    expect(r).toMatchObject({ landed: 3, rejected: 0, method: 'pg-copy', lineEnding: 'CR' });
+    expect((await items()).map((x) => [x.item_id, Number(x._line)])).toEqual([['1', 2], ['2', 3], ['3', 4]]);
+  });
+
+  it('keeps the first record of a file whose header ends in a lone CR and whose records end in LF', async () => {
+    const d = folder('cr-header', 'Item ID,Name,Notes\r1,a,b\n2,c,d\n');
+    const [r] = await extractSource(db, messySource, d, { force: true });
+    expect(r).toMatchObject({ landed: 2, rejected: 0, method: 'pg-copy', lineEnding: 'mixed' });
+    expect((await items()).map((x) => [x.item_id, Number(x._line)])).toEqual([['1', 2], ['2', 3]]);
+  });
 
   it('removes NUL bytes, lands the row and reports NUL_REMOVED', async () => {
     const d = folder('nul', Buffer.from('Item ID,Name,Notes\n1,a\0b,ok\n2,c,d\n'));

@@ -1,9 +1,12 @@
 /**
  * The two ways into a raw table must land the same thing: random well-formed files (quoted
- * delimiters, doubled quotes, CRLF and LF newlines inside quotes, accented and Windows-1252-only
- * characters, empty fields, ids with spaces and repeats) in both encodings and three delimiters,
- * landed by PostgreSQL's CSV parser (pg-copy) and by the careful reader, compared row by row:
- * values, _line, _row_hash (also against the SQL formula with the file's delimiter) and duplicate-id findings.
+ * delimiters, doubled quotes, CRLF, LF and lone CR newlines inside quotes, accented and
+ * Windows-1252-only characters, empty fields, ids with spaces and repeats) in both encodings,
+ * three delimiters and three line endings (LF, CRLF, CR as Excel for Mac writes it; and a header
+ * ending in a lone CR before LF or CRLF records), landed by PostgreSQL's CSV parser (pg-copy) and
+ * by the careful reader, compared row by row: values, _line, _row_hash (also against the SQL
+ * formula with the file's delimiter) and duplicate-id findings. _line is also checked against the
+ * line each record starts on as the generator wrote it (CRLF, LF and lone CR each end a line).
  */
 import path from 'node:path';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,7 +28,7 @@ afterAll(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-const PIECES = ['a', 'Zoë', 'Peña', '€5', 'œuvre', '“x”', ' ', ',', ';', '\t', '"', 'line\nnext', 'crlf\r\nnext', 'plain text', '12', ''];
+const PIECES = ['a', 'Zoë', 'Peña', '€5', 'œuvre', '“x”', ' ', ',', ';', '\t', '"', 'line\nnext', 'crlf\r\nnext', 'cr\rnext', 'plain text', '12', ''];
 
 function value(rng: Rng): string {
   let s = '';
@@ -39,20 +42,29 @@ function csvField(v: string, d: string): string {
 }
 
 describe('pg-copy and the careful reader land the same rows', () => {
-  for (const [encoding, delimiter, eol, seed] of [
+  for (const [encoding, delimiter, eol, seed, headerEol] of [
     ['utf8', ',', '\n', 1],
     ['windows1252', ';', '\r\n', 2],
     ['windows1252', '\t', '\n', 3],
     ['utf8', ';', '\r\n', 4],
+    ['utf8', ',', '\r', 5],
+    ['windows1252', ';', '\r', 6],
+    ['utf8', ',', '\n', 7, '\r'],
+    ['windows1252', '\t', '\r\n', 8, '\r'],
   ] as const) {
-    it(`${encoding}, ${JSON.stringify(delimiter)}, ${JSON.stringify(eol)}`, async () => {
+    it(`${encoding}, ${JSON.stringify(delimiter)}, ${JSON.stringify(eol)}${headerEol ? `, header ending ${JSON.stringify(headerEol)}` : ''}`, async () => {
       const rng = new Rng(seed);
-      const lines = [['Item ID', 'Name', 'Notes'].join(delimiter)];
+      let text = ['Item ID', 'Name', 'Notes'].join(delimiter) + (headerEol ?? eol);
+      // The physical line each record starts on, counted independently of both readers.
+      const startLines: number[] = [];
+      let line = 1 + (text.match(/\r\n|\r|\n/g) ?? []).length;
       for (let i = 0; i < 400; i++) {
         const id = rng.chance(0.1) ? ` ${rng.int(1, 5)} ` : String(rng.int(1, 300));
-        lines.push([id, value(rng), value(rng)].map((v) => csvField(v, delimiter)).join(delimiter));
+        const record = [id, value(rng), value(rng)].map((v) => csvField(v, delimiter)).join(delimiter) + eol;
+        startLines.push(line);
+        line += (record.match(/\r\n|\r|\n/g) ?? []).length;
+        text += record;
       }
-      const text = lines.join(eol) + eol;
       const dir = path.join(tmp, `${encoding}-${seed}`);
       mkdirSync(dir, { recursive: true });
       writeFileSync(path.join(dir, 'items.csv'), encoding === 'utf8' ? Buffer.from(text, 'utf8') : iconv.encode(text, 'win1252'));
@@ -70,6 +82,7 @@ describe('pg-copy and the careful reader land the same rows', () => {
         const findings = (await db.pool.query(`select line, message from etl.extract_findings where batch_id = $1 order by id`, [r!.batchId])).rows;
         landed.push([rows.map((x) => [x._line, x.item_id, x.name, x.notes, x._row_hash]), findings]);
       }
+      expect((landed[0] as [unknown[][]])[0].map((r) => Number(r[0]))).toEqual(startLines);
       expect(landed[1]).toEqual(landed[0]);
       // Windows-1252 text arrives as UTF-8, and a newline inside quotes keeps its bytes.
       const all = JSON.stringify(landed[0]);

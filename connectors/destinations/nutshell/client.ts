@@ -9,10 +9,14 @@
  * with base = CRM_RETRY_BASE_MS (500), maxDelay 30 s, at most CRM_RETRY_ATTEMPTS (5) attempts.
  * A 429 never reached the method, so every call is retried on it. Reads are retried on 5xx and
  * lost connections too; writes are not, because the write may have happened (the caller decides:
- * see `NutshellError.ambiguous`).
+ * see `NutshellError.ambiguous`). Each wait for a host that does not answer is logged with the
+ * host (`notice`), and a call gives up once the next wait would take it past `giveUpMs`
+ * (CRM_HTTP_GIVE_UP_MS, default 30 s) from its first failure: DESTINATION_UNREACHABLE.
  */
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { CliError } from '../../../engine/errors.ts';
+import { netReason } from '../../../engine/error-map.ts';
 
 export interface NutshellClientOptions {
   username: string;
@@ -27,7 +31,12 @@ export interface NutshellClientOptions {
   timeoutMs?: number;
   maxAttempts?: number;
   baseDelayMs?: number;
+  /** Retry details (every 429 and 5xx wait); verbose, for CRM_MIGRATE_DEBUG. */
   log?: (msg: string) => void;
+  /** What a person waiting should see: each wait for a host that does not answer, with the host. */
+  notice?: (msg: string) => void;
+  /** A call facing a host that does not answer gives up this long after its first failure (default 30 s). */
+  giveUpMs?: number;
 }
 
 export const NUTSHELL_DISCOVERY_URL = 'https://api.nutshell.com/v1/json';
@@ -87,6 +96,29 @@ export class NutshellError extends Error {
   get retryable(): boolean {
     return this.code === 'THROTTLED' || this.code === 'SERVER_ERROR' || this.code === 'CONNECTION_LOST';
   }
+  /** What the CLI says when this ends a run. */
+  toCliError(): CliError {
+    const cause = { cause: this };
+    if (this.ambiguous) return new CliError('AMBIGUOUS_WRITE', `${this.message}; the write may or may not have happened: run the same command again, records are found before they are written again.`, cause);
+    const unreachable = this.code === 'CONNECTION_LOST' || (this.code === 'DISCOVERY' && this.cause instanceof NutshellError && this.cause.code === 'CONNECTION_LOST');
+    if (unreachable) return new CliError('DESTINATION_UNREACHABLE', `${this.message}. Check NUTSHELL_API_URL (or the discovery service), the network and any proxy; a longer wait: CRM_HTTP_GIVE_UP_MS.`, cause);
+    switch (this.code) {
+      case 'AUTH':
+        return new CliError('NUTSHELL_AUTH', `${this.message}: Nutshell refused the credentials; check NUTSHELL_USERNAME (a user's e-mail or the company domain) and NUTSHELL_API_KEY.`, cause);
+      case 'DISCOVERY':
+        return new CliError('NUTSHELL_DISCOVERY', this.message, cause);
+      case 'METHOD_NOT_FOUND':
+        return new CliError('NUTSHELL_METHOD_NOT_FOUND', this.message, cause);
+      case 'BAD_RESPONSE':
+        return new CliError('NUTSHELL_BAD_RESPONSE', this.message, cause);
+      case 'THROTTLED':
+        return new CliError('NUTSHELL_THROTTLED', `${this.message}: Nutshell kept refusing for too many requests; run the same command later, it resumes.`, cause);
+      case 'SERVER_ERROR':
+        return new CliError('NUTSHELL_SERVER_ERROR', `${this.message}: Nutshell kept failing; run the same command later, it resumes.`, cause);
+      default:
+        return new CliError('NUTSHELL_REQUEST_FAILED', `${this.message}: Nutshell refused a call that is not about one record.`, cause);
+    }
+  }
 }
 
 /** JSON-RPC error object (and HTTP status) -> our code. Body first, status as fallback (reference 5.1). */
@@ -103,6 +135,13 @@ export function mapError(httpStatus: number, err?: { code: number; message: stri
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const hostOf = (url: string) => {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
+  }
+};
 const READ = /^(get|find|search|instanceData|getUpdateTimes)/;
 
 export class NutshellClient {
@@ -154,13 +193,13 @@ export class NutshellClient {
         signal: AbortSignal.timeout(this.opts.timeoutMs ?? 60_000),
       });
     } catch (err) {
-      throw new NutshellError('CONNECTION_LOST', `Nutshell ${method}: connection lost (${(err as Error).message})`, undefined, undefined, !READ.test(method), { cause: err });
+      throw new NutshellError('CONNECTION_LOST', `Nutshell ${method} at ${hostOf(url)}: no answer (${netReason(err)})`, undefined, undefined, !READ.test(method), { cause: err });
     }
     let text: string;
     try {
       text = await res.text();
     } catch (err) {
-      throw new NutshellError('CONNECTION_LOST', `Nutshell ${method}: connection lost while reading the answer`, res.status, undefined, !READ.test(method), { cause: err });
+      throw new NutshellError('CONNECTION_LOST', `Nutshell ${method} at ${hostOf(url)}: connection lost while reading the answer`, res.status, undefined, !READ.test(method), { cause: err });
     }
     let json: unknown;
     try {
@@ -174,13 +213,13 @@ export class NutshellClient {
       // everywhere keep their meaning; anything else is a misconfiguration, never "not found".
       const code: NutshellErrorCode =
         res.status === 401 || res.status === 403 ? 'AUTH' : res.status === 429 ? 'THROTTLED' : res.status >= 500 ? 'SERVER_ERROR' : 'BAD_RESPONSE';
-      throw new NutshellError(code, `Nutshell ${method}: HTTP ${res.status}${env.success ? '' : ' with a body that is not a JSON-RPC response'}`, res.status, undefined, code === 'SERVER_ERROR' && !READ.test(method));
+      throw new NutshellError(code, `Nutshell ${method} at ${hostOf(url)}: HTTP ${res.status}${env.success ? '' : ' with a body that is not a JSON-RPC response'}`, res.status, undefined, code === 'SERVER_ERROR' && !READ.test(method));
     }
     if (env.data.id !== undefined && env.data.id !== null && String(env.data.id) !== id)
-      throw new NutshellError('BAD_RESPONSE', `Nutshell ${method}: response id ${String(env.data.id)} does not match request id ${id}`, res.status);
+      throw new NutshellError('BAD_RESPONSE', `Nutshell ${method} at ${hostOf(url)}: response id ${String(env.data.id)} does not match request id ${id}`, res.status);
     if (env.data.error) {
       const code = mapError(res.status, env.data.error);
-      throw new NutshellError(code, `Nutshell ${method}: ${env.data.error.message} (code ${env.data.error.code}, HTTP ${res.status})`, res.status, env.data.error.code, code === 'SERVER_ERROR' && !READ.test(method));
+      throw new NutshellError(code, `Nutshell ${method} at ${hostOf(url)}: ${env.data.error.message} (code ${env.data.error.code}, HTTP ${res.status})`, res.status, env.data.error.code, code === 'SERVER_ERROR' && !READ.test(method));
     }
     return env.data.result;
   }
@@ -188,8 +227,10 @@ export class NutshellClient {
   /** One JSON-RPC call with the retry policy in the header; `schema` validates the result. */
   async call<T>(method: string, params: Record<string, unknown>, schema: z.ZodType<T>): Promise<T> {
     const attempts = this.opts.maxAttempts ?? 5;
+    const giveUp = this.opts.giveUpMs ?? 30_000;
     const write = !READ.test(method);
     if (write) this.counters.writeCalls++;
+    let firstFailure: number | undefined;
     for (let attempt = 0; ; attempt++) {
       try {
         const result = await this.post(await this.apiUrl(), method, params);
@@ -201,9 +242,13 @@ export class NutshellClient {
         if (!(err instanceof NutshellError)) throw err;
         const again = err.code === 'THROTTLED' || (err.retryable && !err.ambiguous);
         if (!again || attempt + 1 >= attempts) throw err;
-        this.counters.retries++;
         const wait = this.backoffMs(attempt);
-        this.opts.log?.(`nutshell: ${method} ${err.code}; retry ${attempt + 1} in ${Math.round(wait)} ms`);
+        if (err.code === 'CONNECTION_LOST') {
+          firstFailure ??= Date.now();
+          if (Date.now() - firstFailure + wait > giveUp) throw err;
+          this.opts.notice?.(`${err.message}; retry ${attempt + 1} in ${(wait / 1000).toFixed(1)} s, giving up ${Math.round(giveUp / 1000)} s after the first failure`);
+        } else this.opts.log?.(`nutshell: ${method} ${err.code}; retry ${attempt + 1} in ${Math.round(wait)} ms`);
+        this.counters.retries++;
         await sleep(wait);
       }
     }
@@ -297,12 +342,17 @@ export class NutshellClient {
   async rest(method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
     const base = this.opts.restUrl ?? (await this.apiUrl()).replace(/\/api\/v1\/json$/, '/rest');
     this.counters.calls++;
-    const res = await this.f(`${base}${path}`, {
-      method,
-      headers: { authorization: this.authHeader, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(this.opts.timeoutMs ?? 60_000),
-    });
+    let res: Response;
+    try {
+      res = await this.f(`${base}${path}`, {
+        method,
+        headers: { authorization: this.authHeader, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(this.opts.timeoutMs ?? 60_000),
+      });
+    } catch (err) {
+      throw new NutshellError('CONNECTION_LOST', `Nutshell REST ${method} ${path} at ${hostOf(base)}: no answer (${netReason(err)})`, undefined, undefined, method !== 'GET', { cause: err });
+    }
     const text = await res.text();
     let json: unknown = null;
     try {
@@ -310,7 +360,7 @@ export class NutshellClient {
     } catch {
       json = null;
     }
-    if (res.status === 401) throw new NutshellError('AUTH', `Nutshell REST ${method} ${path}: HTTP 401 (check NUTSHELL_USERNAME and NUTSHELL_API_KEY)`, 401);
+    if (res.status === 401) throw new NutshellError('AUTH', `Nutshell REST ${method} ${path} at ${hostOf(base)}: HTTP 401`, 401);
     return { status: res.status, json };
   }
 }

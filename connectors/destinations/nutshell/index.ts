@@ -32,7 +32,7 @@ const FATAL = new Set(['AUTH', 'DISCOVERY', 'METHOD_NOT_FOUND', 'BAD_RESPONSE'])
 
 const fail = (err: unknown): RecordOutcome => {
   if (err instanceof NutshellError) {
-    if (FATAL.has(err.code)) throw new CliError(`NUTSHELL_${err.code}`, err.message, { cause: err });
+    if (FATAL.has(err.code)) throw err.toCliError();
     return { ok: false, code: err.code, message: err.message, retryable: err.retryable };
   }
   if (err instanceof CliError) throw err;
@@ -316,6 +316,8 @@ export function nutshellDestination(opts: NutshellDestinationOptions = {}): Dest
         baseDelayMs: env.CRM_RETRY_BASE_MS ? Number(env.CRM_RETRY_BASE_MS) : undefined,
         maxAttempts: env.CRM_RETRY_ATTEMPTS ? Number(env.CRM_RETRY_ATTEMPTS) : undefined,
         log: env.CRM_MIGRATE_DEBUG ? log : undefined,
+        notice: log,
+        giveUpMs: env.CRM_HTTP_GIVE_UP_MS ? Number(env.CRM_HTTP_GIVE_UP_MS) : undefined,
       };
       if (haveCreds) {
         const missing = ['NUTSHELL_USERNAME', 'NUTSHELL_API_KEY'].filter((k) => !env[k]);

@@ -11,14 +11,24 @@
  *   without any of them retrying immediately). `retryAfter` is the Retry-After header in seconds
  *   when the server sends one.
  *   Network errors and timeouts are retried the same way ONLY for calls that are safe to repeat
- *   (reads, upserts keyed on the idempotency field, updates by id, deletes). A plain insert
- *   that fails after the request left is ambiguous (the server may have written): it is not
- *   repeated here, the caller gets ZohoAmbiguousWriteError and must find out first.
+ *   (reads, upserts keyed on the idempotency field, updates by id, deletes, token refreshes). A
+ *   plain insert that fails after the request left is ambiguous (the server may have written):
+ *   it is not repeated here, the caller gets ZohoAmbiguousWriteError and must find out first.
+ *   Each wait for an unreachable host is logged with the host (`notice`), and a call gives up
+ *   once the next wait would take it past `giveUpMs` (CRM_HTTP_GIVE_UP_MS, default 30 s) from its
+ *   first failure, or after maxAttempts: DESTINATION_UNREACHABLE names the host. A host name that
+ *   does not resolve (ENOTFOUND) is not retried.
+ *
+ * The token endpoint's refusals (invalid_client, invalid_client_secret, invalid_code: a revoked
+ * or wrong refresh token) are not retried: ZOHO_AUTH says which credential to check. Only its
+ * "Access Denied" (too many refreshes) is waited out.
  */
 import { z } from 'zod';
 import pLimit from 'p-limit';
 import type { RecordOutcome } from '../../../engine/destination.ts';
 import { registerSecret } from '../../../engine/secrets.ts';
+import { CliError } from '../../../engine/errors.ts';
+import { netReason } from '../../../engine/error-map.ts';
 
 export interface ZohoCredentials {
   clientId: string;
@@ -50,8 +60,21 @@ export interface ZohoClientOptions {
   maxDelayMs?: number;
   random?: () => number;
   credits?: CreditMeter;
+  /** Retry details (every 429 and 5xx wait); verbose, for CRM_MIGRATE_DEBUG. */
   log?: (msg: string) => void;
+  /** What a person waiting should see: each wait for an unreachable host, with the host. */
+  notice?: (msg: string) => void;
+  /** A call facing an unreachable host gives up this long after its first failure (default 30 s). */
+  giveUpMs?: number;
 }
+
+/** What to check for each refusal of the token endpoint (reference §2.2). */
+const OAUTH_ADVICE: Record<string, string> = {
+  invalid_client: 'ZOHO_CLIENT_ID is not known to this data centre: check it, and that ZOHO_ACCOUNTS_URL is the data centre of the org (accounts.zoho.com, .eu, .in, .com.au, .jp, .ca)',
+  invalid_client_secret: 'ZOHO_CLIENT_SECRET does not belong to ZOHO_CLIENT_ID',
+  invalid_code: 'ZOHO_REFRESH_TOKEN was revoked, regenerated or is wrong (or belongs to another client or data centre): create a new one',
+  unauthorized_client: 'the client may not use the refresh-token grant: check the client type in the Zoho API console',
+};
 
 export const ZOHO_MAX_BATCH = 100;
 
@@ -114,16 +137,31 @@ export class ZohoHttpError extends Error {
   get retryable(): boolean {
     return this.status === 429 || this.status >= 500 || this.code === 'INVALID_TOKEN';
   }
+  /** What the CLI says when this ends a run. */
+  toCliError(): CliError {
+    if (this.code === 'OAUTH_SCOPE_MISMATCH' || this.code === 'AUTHORIZATION_FAILED' || this.code === 'NO_PERMISSION' || this.status === 403)
+      return new CliError('ZOHO_PERMISSION', `${this.message}: the Zoho user or the refresh token's scopes may not do this; see docs/errors.md for the scopes needed.`, { cause: this });
+    if (this.status === 401 || this.code === 'INVALID_TOKEN' || this.code === 'AUTHENTICATION_FAILURE')
+      return new CliError('ZOHO_AUTH', `${this.message}: Zoho no longer accepts the credentials; check ZOHO_CLIENT_ID, ZOHO_CLIENT_SECRET and ZOHO_REFRESH_TOKEN.`, { cause: this });
+    if (this.status === 429 || this.code === 'OAUTH_THROTTLED')
+      return new CliError('ZOHO_THROTTLED', `${this.message}: Zoho kept refusing for too many requests; run the same command later, it resumes.`, { cause: this });
+    if (this.status >= 500) return new CliError('ZOHO_SERVER_ERROR', `${this.message}: Zoho kept failing; run the same command later, it resumes.`, { cause: this });
+    return new CliError('ZOHO_REQUEST_FAILED', `${this.message}: Zoho refused a call that is not about one record (its code is in the message).`, { cause: this });
+  }
 }
 
 /** The connection failed after a non-repeatable write was sent: it may or may not have happened. */
-export class ZohoAmbiguousWriteError extends Error {
-  readonly code = 'AMBIGUOUS_WRITE';
+export class ZohoAmbiguousWriteError extends CliError {
+  constructor(message: string) {
+    super('AMBIGUOUS_WRITE', message);
+  }
 }
 
 /** A response that does not have the shape the reference documents. */
-export class ZohoResponseError extends Error {
-  readonly code = 'ZOHO_BAD_RESPONSE';
+export class ZohoResponseError extends CliError {
+  constructor(message: string) {
+    super('ZOHO_BAD_RESPONSE', message);
+  }
 }
 
 interface CallOptions {
@@ -187,10 +225,13 @@ export class ZohoClient {
       client_secret: this.opts.credentials.clientSecret,
       refresh_token: this.opts.credentials.refreshToken,
     });
+    const url = `${this.opts.accountsUrl.replace(/\/$/, '')}/oauth/v2/token`;
+    const max = this.opts.maxAttempts ?? 8;
+    const started = Date.now();
     for (let attempt = 0; ; attempt++) {
       let res: Response;
       try {
-        res = await this.f(`${this.opts.accountsUrl.replace(/\/$/, '')}/oauth/v2/token`, {
+        res = await this.f(url, {
           method: 'POST',
           headers: { 'content-type': 'application/x-www-form-urlencoded' },
           body,
@@ -198,31 +239,65 @@ export class ZohoClient {
         });
       } catch (err) {
         // Refreshing is repeatable: a lost response only costs one more token.
-        if (attempt + 1 >= (this.opts.maxAttempts ?? 8)) throw err;
-        this.stats.retries++;
-        await sleep(this.backoffMs(attempt));
+        await this.waitForHost('token refresh', url, err, attempt, started);
         continue;
       }
-      if (res.status === 429 || res.status >= 500 || (res.status === 400 && attempt + 1 < (this.opts.maxAttempts ?? 8))) {
-        await res.body?.cancel();
-        if (attempt + 1 >= (this.opts.maxAttempts ?? 8)) throw new ZohoHttpError(res.status, 'OAUTH_THROTTLED', `Zoho token refresh failed: HTTP ${res.status}`);
+      const text = await res.text().catch(() => '');
+      let json: unknown = null;
+      try {
+        json = text ? JSON.parse(text) : null;
+      } catch {
+        json = null;
+      }
+      const parsed = tokenResponse.safeParse(json);
+      const refusal = parsed.success && 'error' in parsed.data ? parsed.data.error : undefined;
+      // Zoho answers too many refreshes with HTTP 400 "Access Denied": waited out like a 429.
+      const throttled = res.status === 429 || res.status >= 500 || (res.status === 400 && (refusal === undefined || /access denied/i.test(refusal)));
+      if (throttled) {
+        if (attempt + 1 >= max) throw new ZohoHttpError(res.status, 'OAUTH_THROTTLED', `Zoho token refresh at ${new URL(url).host} failed: HTTP ${res.status}${refusal ? ` ${refusal}` : ''} (after ${max} attempts)`);
         this.stats.retries++;
-        await sleep(this.backoffMs(attempt));
+        const wait = this.backoffMs(attempt);
+        this.opts.log?.(`zoho: token refresh HTTP ${res.status}; retry ${attempt + 1} in ${Math.round(wait)} ms`);
+        await sleep(wait);
         continue;
       }
-      const parsed = tokenResponse.safeParse(await res.json().catch(() => null));
-      if (!parsed.success) throw new ZohoResponseError(`Zoho token endpoint answered HTTP ${res.status} with an unexpected body`);
-      const json = parsed.data;
-      if ('error' in json) {
-        // Never echo the credentials: only the code Zoho returned.
-        throw new ZohoHttpError(res.status, 'OAUTH_' + json.error.toUpperCase().replace(/\W+/g, '_'), `Zoho token refresh failed: ${json.error}. Check ZOHO_CLIENT_ID, ZOHO_CLIENT_SECRET, ZOHO_REFRESH_TOKEN and ZOHO_ACCOUNTS_URL (data centre).`);
+      if (!parsed.success) throw new ZohoResponseError(`Zoho token endpoint ${url} answered HTTP ${res.status} with an unexpected body`);
+      const json2 = parsed.data;
+      if ('error' in json2) {
+        // Never echo the credentials: only the code Zoho returned, and which setting to check.
+        const advice = OAUTH_ADVICE[json2.error] ?? 'check ZOHO_CLIENT_ID, ZOHO_CLIENT_SECRET, ZOHO_REFRESH_TOKEN and ZOHO_ACCOUNTS_URL (data centre)';
+        throw new CliError('ZOHO_AUTH', `Zoho (${new URL(url).host}) refused the credentials: ${json2.error.slice(0, 100)}. ${advice}.`);
       }
-      registerSecret(json.access_token);
+      registerSecret(json2.access_token);
       this.stats.tokenRefreshes++;
       // Refresh a minute early (a tenth of the lifetime for short-lived tokens) so no call carries a dying token.
-      this.token = { value: json.access_token, expiresAt: this.now() + json.expires_in * 1000, margin: Math.min(60_000, json.expires_in * 100) };
-      return json.access_token;
+      this.token = { value: json2.access_token, expiresAt: this.now() + json2.expires_in * 1000, margin: Math.min(60_000, json2.expires_in * 100) };
+      return json2.access_token;
     }
+  }
+
+  /**
+   * After a call to `url` got no answer: wait (saying so, with the host) and return, or throw
+   * DESTINATION_UNREACHABLE when the host name does not resolve, the attempts are spent, or the
+   * next wait would end past giveUpMs from the first failure.
+   */
+  private async waitForHost(what: string, url: string, err: unknown, attempt: number, started: number): Promise<void> {
+    const host = new URL(url).origin;
+    const reason = netReason(err);
+    const giveUp = this.opts.giveUpMs ?? 30_000;
+    const max = this.opts.maxAttempts ?? 8;
+    const wait = this.backoffMs(attempt);
+    const spent = Date.now() - started;
+    if (reason === 'ENOTFOUND' || attempt + 1 >= max || spent + wait > giveUp)
+      throw new CliError(
+        'DESTINATION_UNREACHABLE',
+        `Zoho at ${host} is unreachable (${what}: ${reason}; ${attempt + 1} attempt(s) over ${Math.round(spent / 1000)} s). ` +
+          `Check ZOHO_ACCOUNTS_URL / ZOHO_API_DOMAIN, the network and any proxy; a longer wait: CRM_HTTP_GIVE_UP_MS.`,
+        { cause: err },
+      );
+    this.stats.retries++;
+    this.opts.notice?.(`zoho: ${host} unreachable (${what}: ${reason}); retry ${attempt + 1} in ${(wait / 1000).toFixed(1)} s, giving up ${Math.round(giveUp / 1000)} s after the first failure`);
+    await sleep(wait);
   }
 
   /**
@@ -232,6 +307,8 @@ export class ZohoClient {
   async call(method: string, path: string, o: CallOptions): Promise<{ status: number; json: unknown; headers: Headers }> {
     const max = this.opts.maxAttempts ?? 8;
     let authRefreshes = 0;
+    let firstFailure: number | undefined;
+    const url = `${(o.baseUrl ?? this.opts.apiDomain).replace(/\/$/, '')}${path.startsWith('/crm/') ? '' : '/crm/v8'}${path}`;
     for (let attempt = 0; ; attempt++) {
       await this.opts.credits?.spend(`${method} ${path.split('?')[0]}`, o.credits);
       const token = await this.accessToken();
@@ -240,7 +317,7 @@ export class ZohoClient {
       try {
         ({ res, text } = await this.limit(async () => {
           this.stats.calls++;
-          const r = await this.f(`${(o.baseUrl ?? this.opts.apiDomain).replace(/\/$/, '')}${path.startsWith('/crm/') ? '' : '/crm/v8'}${path}`, {
+          const r = await this.f(url, {
             method,
             headers: {
               authorization: `Zoho-oauthtoken ${token}`,
@@ -254,11 +331,9 @@ export class ZohoClient {
         }));
       } catch (err) {
         // No response (connection reset, timeout): did the server act? Only repeat what is safe.
-        if (!o.repeatable) throw new ZohoAmbiguousWriteError(`Zoho ${method} ${path.split('?')[0]}: connection lost before the answer (${(err as Error).message}); the write may or may not have happened`);
-        if (attempt + 1 >= max) throw new ZohoHttpError(0, 'NETWORK', `Zoho ${method} ${path.split('?')[0]}: ${(err as Error).message} (after ${max} attempts)`);
-        this.stats.retries++;
-        this.opts.log?.(`zoho: ${method} ${path.split('?')[0]} network error (${(err as Error).message}); retry ${attempt + 1}`);
-        await sleep(this.backoffMs(attempt));
+        if (!o.repeatable) throw new ZohoAmbiguousWriteError(`Zoho ${method} ${path.split('?')[0]} at ${new URL(url).host}: connection lost before the answer (${netReason(err)}); the write may or may not have happened`);
+        firstFailure ??= Date.now();
+        await this.waitForHost(`${method} ${path.split('?')[0]}`, url, err, attempt, firstFailure);
         continue;
       }
       const remaining = Number(res.headers.get('x-api-credits-remaining'));

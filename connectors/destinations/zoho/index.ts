@@ -76,6 +76,8 @@ export function zohoDestination(opts: ZohoDestinationOptions = {}): DestinationF
         // answers that arrive after the client gave up.
         timeoutMs: env.CRM_HTTP_TIMEOUT_MS ? Number(env.CRM_HTTP_TIMEOUT_MS) : undefined,
         log: env.CRM_MIGRATE_DEBUG ? log : undefined,
+        notice: log,
+        giveUpMs: env.CRM_HTTP_GIVE_UP_MS ? Number(env.CRM_HTTP_GIVE_UP_MS) : undefined,
       };
       let client: ZohoClient;
       let target: string;
