@@ -344,7 +344,7 @@ async function startSandboxProcess(dbUrl: string, env: Record<string, string>): 
 /** extract, transform, setup --apply, users: the steps before a load, through the CLI. */
 async function prepare(ctx: StageCtx, url: string, dir: string, env: Record<string, string>, times?: Record<string, { ms: number; rssMb: number }>): Promise<void> {
   for (const step of [['extract'], ['transform'], ['setup', '--apply'], ['users']]) {
-    const r = await stage(ctx, url, 'cli', ['leadtrekker-to-zoho', ...step, '--input', dir], env);
+    const r = await stage(ctx, url, 'cli', ['leadtrekker-to-zoho', ...step, ...(step[0] === 'extract' ? ['--input', dir] : [])], env);
     if (times) times[step[0]!] = { ms: r.ms, rssMb: r.maxRssKb / 1024 };
   }
 }
