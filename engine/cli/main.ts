@@ -163,7 +163,9 @@ async function runPipeline(pipeline: PipelineDefinition, stepNames: string[], fl
   // A bar only where a person watches a terminal; lines on a timer wherever stderr goes elsewhere.
   const beforeWrite = { clear: () => {} };
   const logger = createLogger({ format: logFormat, beforeWrite: () => beforeWrite.clear() });
-  const progress: ProgressReporter = createProgress({ bar: !!process.stderr.isTTY && !flags.json && logFormat === 'text', log: logger });
+  let log = logger.child({ pipeline: pipeline.name });
+  // Progress lines carry the run's fields too: they go through whichever log is current.
+  const progress: ProgressReporter = createProgress({ bar: !!process.stderr.isTTY && !flags.json && logFormat === 'text', log: { info: (m, f) => log.info(m, f) } });
   beforeWrite.clear = () => progress.clearLine();
   const [{ resolveDatabaseUrl, openDb, redactUrl }, { migrateIfBehind }, { startRun, finishRun }, { steps }] = await Promise.all([
     import('../db/connection.ts'),
@@ -175,7 +177,6 @@ async function runPipeline(pipeline: PipelineDefinition, stepNames: string[], fl
   const db: Db = openDb(databaseUrl);
   let destination: Destination | undefined;
   let runId: number | undefined;
-  let log = logger.child({ pipeline: pipeline.name });
   const summary: Record<string, unknown> = {};
   try {
     if (await migrateIfBehind(db)) log.info('staging schema brought up to date');

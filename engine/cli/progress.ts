@@ -22,7 +22,7 @@ export interface ProgressReporter {
 
 export interface ProgressOptions {
   bar: boolean;
-  log: CliLogger;
+  log: Pick<CliLogger, 'info'>;
   /** Seconds between progress lines when there is no bar. */
   intervalSeconds?: number;
 }
@@ -81,9 +81,14 @@ export function createProgress(opts: ProgressOptions): ProgressReporter {
   let bar: cliProgress.SingleBar | undefined;
   let barKey = '';
 
+  /**
+   * What one bar and one rate cover: a list of items measured against one total (the files of
+   * an export, in bytes) shares them; otherwise each label (an object's rows) has its own, as
+   * rows of one table say nothing about the next.
+   */
+  const keyOf = (p: Progress) => (p.item ? `${p.item.kind}|${p.total}` : `${p.label}|${p.total === undefined}`);
   const meterFor = (p: Progress) => {
-    // A new item (file, object) gets its own rate: rows of one table say nothing about the next.
-    const key = `${p.label}|${p.item?.n ?? ''}|${p.total === undefined}`;
+    const key = keyOf(p);
     if (key !== meterKey) {
       meterKey = key;
       meter = new Meter();
@@ -98,25 +103,6 @@ export function createProgress(opts: ProgressOptions): ProgressReporter {
   };
 
   const draw = (p: Progress, rate: number | undefined) => {
-    const key = `${p.label}|${p.total === undefined}`;
-    if (key !== barKey) {
-      stopBar();
-      barKey = key;
-      bar = new cliProgress.SingleBar(
-        {
-          format: p.total === undefined ? '  {head} {figures}' : '  {head} |{bar}| {percentage}% {figures}',
-          stream: process.stderr,
-          hideCursor: true,
-          clearOnComplete: true,
-          // Redraw every frame: a log line written between frames clears the bar's line.
-          forceRedraw: true,
-          fps: 5,
-          barsize: 24,
-        },
-        cliProgress.Presets.shades_classic,
-      );
-      bar.start(Math.max(1, p.total ?? 1), 0, { head: '', figures: '' });
-    }
     const head = p.item ? `${stepName} ${p.item.kind} ${p.item.n}/${p.item.of} ${p.label}` : `${stepName} ${p.label}`;
     const eta = etaSeconds(p, rate);
     const figures = [
@@ -124,9 +110,33 @@ export function createProgress(opts: ProgressOptions): ProgressReporter {
       p.note ?? '',
       rate !== undefined ? `${p.unit === 'bytes' ? (rate / 1e6).toFixed(1) : Math.round(rate).toLocaleString('en-US')} ${unitName(p.unit)}/s` : '',
       `ETA ${eta === undefined ? '--' : formatDuration(eta)}`,
-    ].filter(Boolean);
-    bar!.setTotal(Math.max(1, p.total ?? 1));
-    bar!.update(p.total === undefined ? 0 : Math.min(p.done, p.total), { head, figures: figures.join('  ') });
+    ]
+      .filter(Boolean)
+      .join('  ');
+    const total = Math.max(1, p.total ?? 1);
+    const value = p.total === undefined ? 0 : Math.min(p.done, p.total);
+    const key = keyOf(p);
+    if (key === barKey && bar) {
+      bar.setTotal(total);
+      bar.update(value, { head, figures });
+      return;
+    }
+    stopBar();
+    barKey = key;
+    bar = new cliProgress.SingleBar(
+      {
+        format: p.total === undefined ? '  {head} {figures}' : '  {head} |{bar}| {percentage}% {figures}',
+        stream: process.stderr,
+        hideCursor: true,
+        clearOnComplete: true,
+        // Redraw every frame: a log line written between frames clears the bar's line.
+        forceRedraw: true,
+        fps: 5,
+        barsize: 24,
+      },
+      cliProgress.Presets.shades_classic,
+    );
+    bar.start(total, value, { head, figures });
   };
 
   const interval = (opts.intervalSeconds ?? progressIntervalSeconds()) * 1000;

@@ -51,6 +51,7 @@ export const load: Step = async (ctx) => {
     await gate(ctx, 'CUSTOM_FIELDS_UNCONFIRMED', `${unconfirmed.length} custom column(s) in ${customFieldsFile(ctx.pipeline)} are not confirmed (${unconfirmed.map((m) => `${m.object}.${m.source_column}`).join(', ')}); review and set confirmed to yes.`);
   const customFields = mappings.filter((m) => m.confirmed);
   const objects: ObjectCounts[] = [];
+  const objectItem = (name: string) => ({ kind: 'object', n: ctx.pipeline.objects.findIndex((o) => o.name === name) + 1, of: ctx.pipeline.objects.length });
   const before = dest.stats?.();
   await runLoad({
     db: ctx.db,
@@ -62,7 +63,8 @@ export const load: Step = async (ctx) => {
     customFields,
     input: ctx.input,
     log: ctx.log,
-    progress: !ctx.flags.json && !!process.stderr.isTTY,
+    logError: ctx.logAt && ((m) => ctx.logAt!('error', m)),
+    onProgress: ctx.progress && (({ object, done, total }) => ctx.progress!({ label: object, item: objectItem(object), done, total, unit: 'records' })),
     async onObject(obj, counts) {
       objects.push(counts);
       await recordStep(ctx.db, ctx.runId, `load:${obj.name}`, 'done', counts);
