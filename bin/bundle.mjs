@@ -17,6 +17,7 @@ const FORMAT = 1;
 /** Builds other processes may still be loading chunks from are kept this long. */
 const KEEP_OLD_MS = 24 * 3600 * 1000;
 
+/** CRM_MIGRATE_BUILD_DIR (tests, the bench) must lie inside the project: the bundle finds its dependencies in node_modules above it. */
 export function cacheDir() {
   return process.env.CRM_MIGRATE_BUILD_DIR ?? path.join(root, 'node_modules', '.cache', 'crm-migrate');
 }
