@@ -66,8 +66,6 @@ export function suggest(input: string, candidates: string[]): string | undefined
 }
 
 interface CommandMeta {
-  /** `crm-migrate leadtrekker-to-zoho load`, for messages. */
-  path: string;
   /** What the command is called in messages: `load`, `the all-steps run`. */
   what: string;
   specs: FlagSpec[];
@@ -106,8 +104,7 @@ function flagName(arg: string): string {
 }
 
 /** Refuse what commander left over: flags this command does not take, extra words. */
-function refuseLeftovers(cmd: Command, meta: CommandMeta, owners: Map<string, Set<string>>, extra: (word: string) => never): void {
-  const left = cmd.args;
+function refuseLeftovers(left: string[], meta: CommandMeta, owners: Map<string, Set<string>>, extra: (word: string) => never): void {
   if (!left.length) return;
   const first = left[0]!;
   if (!first.startsWith('-') || first === '-') extra(first);
@@ -224,9 +221,9 @@ export async function parseCommandLine(argv: string[], registry: Registryish, io
   };
   const globalSpecs = GLOBAL_FLAGS.map((n) => FLAGS[n]!);
 
-  const listMeta: CommandMeta = { path: `${PROGRAM} list`, what: 'list', specs: globalSpecs };
+  const listMeta: CommandMeta = { what: 'list', specs: globalSpecs };
   declare(program.command('list').usage('[flags]').description('pipelines, their steps and what each step does'), globalSpecs).action(async (_o: unknown, c: Command) => {
-    refuseLeftovers(c, listMeta, owners, unexpected);
+    refuseLeftovers(c.args, listMeta, owners, unexpected);
     command = { kind: 'list', ...(await validate(given(c, globalSpecs), listMeta)) };
   });
 
@@ -243,8 +240,8 @@ export async function parseCommandLine(argv: string[], registry: Registryish, io
 
   declare(program.command('db').usage('url|psql|stop [flags]').description('the staging database: print its URL, open psql on it, stop the embedded server'), globalSpecs).action(async (_o: unknown, c: Command) => {
     const action = firstWord(c, ['url', 'psql', 'stop'], 'db');
-    const meta: CommandMeta = { path: `${PROGRAM} db`, what: `db ${action}`, specs: globalSpecs };
-    refuseLeftovers(c, meta, owners, unexpected);
+    const meta: CommandMeta = { what: `db ${action}`, specs: globalSpecs };
+    refuseLeftovers(c.args, meta, owners, unexpected);
     command = { kind: 'db', action, ...(await validate(given(c, globalSpecs), meta)) };
   });
 
@@ -252,18 +249,18 @@ export async function parseCommandLine(argv: string[], registry: Registryish, io
   const sandboxes = Object.keys(registry.sandboxes);
   declare(program.command('sandbox').usage(`${sandboxes.join('|')} [flags]`).description('run a sandbox API on its own (its org lives in the staging database)'), sandboxSpecs).action(async (_o: unknown, c: Command) => {
     const which = firstWord(c, sandboxes, 'sandbox');
-    const meta: CommandMeta = { path: `${PROGRAM} sandbox`, what: `sandbox ${which}`, specs: sandboxSpecs };
-    refuseLeftovers(c, meta, owners, unexpected);
+    const meta: CommandMeta = { what: `sandbox ${which}`, specs: sandboxSpecs };
+    refuseLeftovers(c.args, meta, owners, unexpected);
     const v = await validate(given(c, sandboxSpecs), meta);
     command = { kind: 'sandbox', which, port: (v.flags.port as number | undefined) ?? 0, host: (v.flags.host as string | undefined) ?? '127.0.0.1', ...v };
   });
 
   for (const p of registry.pipelines) {
     const stepNames = [...STEP_ORDER, ...Object.keys(STEP_INFO).filter((s) => !STEP_ORDER.includes(s)), ...Object.keys(p.steps ?? {})];
-    const allMeta: CommandMeta = { path: `${PROGRAM} ${p.name}`, what: 'the all-steps run', specs: specsOf(ALL_STEPS_INFO), info: ALL_STEPS_INFO };
+    const allMeta: CommandMeta = { what: 'the all-steps run', specs: specsOf(ALL_STEPS_INFO), info: ALL_STEPS_INFO };
     const pc = declare(program.command(p.name).usage('[step] [flags]').description(`${p.source.title} -> ${p.destination.name}: every step in order, or the step named`), allMeta.specs).enablePositionalOptions();
     pc.action(async (_o: unknown, c: Command) => {
-      refuseLeftovers(c, allMeta, owners, (word) => {
+      refuseLeftovers(c.args, allMeta, owners, (word) => {
         const guess = suggest(word, stepNames);
         throw new UsageError(`unknown step "${word}" for ${p.name}${guess ? ` (did you mean ${guess}?)` : ''}`);
       });
@@ -271,13 +268,13 @@ export async function parseCommandLine(argv: string[], registry: Registryish, io
     });
     for (const step of stepNames) {
       const info: StepInfo = STEP_INFO[step] ?? p.stepInfo?.[step] ?? { help: '', flags: [] };
-      const meta: CommandMeta = { path: `${PROGRAM} ${p.name} ${step}`, what: step, specs: specsOf(info), info };
+      const meta: CommandMeta = { what: step, specs: specsOf(info), info };
       declare(pc.command(step).usage('[flags]').description(info.help), meta.specs).action(async (_o: unknown, c: Command) => {
-        refuseLeftovers(c, meta, owners, unexpected);
+        refuseLeftovers(c.args, meta, owners, unexpected);
         // Flags written before the step's name (`<pipeline> --force extract`) count for the
         // step when it takes them; the ones after the name win.
         const values = given(pc, allMeta.specs);
-        for (const name of values.keys()) if (!meta.specs.some((s) => s.name === name)) refuseLeftovers({ args: [`--${name}`] } as unknown as Command, meta, owners, unexpected);
+        for (const name of values.keys()) if (!meta.specs.some((s) => s.name === name)) refuseLeftovers([`--${name}`], meta, owners, unexpected);
         for (const [name, value] of given(c, meta.specs)) values.set(name, value);
         command = { kind: 'run', pipeline: p, steps: [step], step, ...(await validate(values, meta)) };
       });
