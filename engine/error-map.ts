@@ -5,8 +5,16 @@
  * the credentials or unreachable) gets its own code and what to do (docs/errors.md); UNEXPECTED
  * is left for bugs, and says so.
  */
-import pg from 'pg';
 import { CliError } from './errors.ts';
+
+/**
+ * An error the PostgreSQL server sent (pg's DatabaseError): told by its shape, so this module, read
+ * by every command's error path, does not load the driver (`--help` must not).
+ */
+function isServerError(err: unknown): boolean {
+  const e = err as { code?: unknown; severity?: unknown };
+  return typeof err === 'object' && err !== null && typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code) && typeof e.severity === 'string';
+}
 
 interface SqlstateCode {
   /** A SQLSTATE, or its two-character class. */
@@ -68,7 +76,7 @@ export function netReason(err: unknown): string {
 /** The error of a database connection that could not be made, for `where` (host:port, redacted URL). */
 export function databaseConnectError(err: unknown, where: { hostPort: string; database: string; user: string; redacted: string }): CliError {
   const e = err as Error & { code?: string };
-  if (err instanceof pg.DatabaseError && e.code) {
+  if (isServerError(err) && e.code) {
     if (e.code === '3D000')
       return new CliError('DB_MISSING', `the database "${where.database}" does not exist on the PostgreSQL server at ${where.hostPort} (${where.redacted}): create it (createdb ${where.database}) or fix the name at the end of DATABASE_URL.`, { cause: err });
     if (e.code === '28P01' || e.code === '28000')
@@ -93,7 +101,7 @@ export function asCliError(err: unknown): CliError {
   const e = (err ?? {}) as Error & { code?: unknown; toCliError?: () => CliError; address?: string; port?: number; syscall?: string };
   if (typeof e.toCliError === 'function') return e.toCliError();
   const message = String(e.message ?? err);
-  if (err instanceof pg.DatabaseError && typeof e.code === 'string') {
+  if (isServerError(err) && typeof e.code === 'string') {
     const mapped = sqlstateError(e.code, message, err);
     if (mapped) return mapped;
   }

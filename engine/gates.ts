@@ -10,7 +10,9 @@ import type { StepContext } from './steps/context.ts';
 export async function gate(ctx: StepContext, code: string, message: string): Promise<void> {
   const dest = await ctx.destination();
   if (dest.isSandbox && !ctx.flags.strictGates) {
-    ctx.log(`gate ${code} passed automatically (sandbox rehearsal; --strict-gates stops here): ${message}`);
+    const msg = `gate ${code} passed automatically (sandbox rehearsal; --strict-gates stops here): ${message}`;
+    if (ctx.logAt) ctx.logAt('warn', msg);
+    else ctx.log(msg);
     await ctx.db.pool.query(
       `insert into etl.run_steps (run_id, name, status, counts, finished_at) values ($1, $2, 'auto-passed', $3, now())
        on conflict (run_id, name) do update set status = excluded.status, counts = excluded.counts`,

@@ -5,6 +5,7 @@
 import type { SourceConnector } from './source.ts';
 import type { DestinationFactory } from './destination.ts';
 import type { Step } from './steps/context.ts';
+import type { StepInfo } from './steps/catalog.ts';
 
 export interface LoadObject {
   /** Object name used in etl tables and reports (e.g. `leads`, `call_tasks`). */
@@ -42,6 +43,8 @@ export interface PipelineDefinition {
   schema?: SchemaRequirements;
   /** Steps only this pipeline has (e.g. leadtrekker-to-zoho's optional `convert`). */
   steps?: Record<string, Step>;
+  /** Help line and flags of each pipeline-specific step (a step not listed takes no flags). */
+  stepInfo?: Record<string, StepInfo>;
   /** Destination module for the custom fields of each raw object (e.g. `{ leads: 'Leads' }`), used by `discover`. */
   customFieldTargets?: Record<string, string>;
   /** Export files whose contents will not migrate (triggers, workflows, reports...), inventoried by `discover`. */

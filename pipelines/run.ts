@@ -1,5 +1,6 @@
 /**
- * Entry point: `tsx pipelines/run.ts <pipeline> [step] [flags]` (see `--help`).
+ * Entry point: `npx crm-migrate <pipeline> [step] [flags]` (bin/crm-migrate.mjs runs this file,
+ * bundled), or `tsx pipelines/run.ts ...` straight from the sources. See `--help`.
  */
 import { main } from '../engine/cli/main.ts';
 import { registry } from './registry.ts';

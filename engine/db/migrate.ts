@@ -32,3 +32,22 @@ export async function migrateToLatest(db: Kysely<any>): Promise<void> {
   }
   });
 }
+
+/**
+ * Apply the migrations only when the database lacks one of them: one query when it is up to
+ * date (the usual case), where Kysely's migrator takes a lock and reads its tables each time.
+ * Returns whether it migrated.
+ */
+export async function migrateIfBehind(db: { pool: { query(sql: string): Promise<{ rows: { name: string }[] }> }; kysely: Kysely<any> }): Promise<boolean> {
+  let applied: Set<string>;
+  try {
+    applied = new Set((await db.pool.query('select name from public.crm_migrate_schema_migrations')).rows.map((r) => r.name));
+  } catch (err) {
+    // A new database has no migration table yet (42P01): it is behind by definition.
+    if ((err as { code?: string }).code !== '42P01') throw err;
+    applied = new Set();
+  }
+  if (Object.keys(migrations).every((name) => applied.has(name))) return false;
+  await migrateToLatest(db.kysely);
+  return true;
+}

@@ -57,6 +57,12 @@ export interface ExtractProgress {
   bytes: number;
   totalBytes: number;
   done?: boolean;
+  /** extractSource: this file's place among the files to land (1-based), and the whole export's bytes. */
+  fileIndex?: number;
+  fileCount?: number;
+  exportBytes?: number;
+  /** Bytes of the export read so far: the files before this one plus this one's `bytes`. */
+  exportBytesDone?: number;
 }
 
 export interface FileResult {
@@ -203,6 +209,11 @@ export async function extractSource(db: Db, source: SourceConnector, inputDir: s
   const plans = await preflight(source, inputDir, opts);
   const schema = rawSchema(source.name);
   const results: FileResult[] = [];
+  // Where in the whole export each file is, for "file 3 of 12" and an ETA over all of it.
+  const landable = plans.filter((p) => p.file && p.mapping);
+  const sizes = new Map(landable.map((p) => [p, statSync(p.file!).size]));
+  const exportBytes = [...sizes.values()].reduce((a, b) => a + b, 0);
+  let bytesBefore = 0;
   for (const plan of plans) {
     const { spec } = plan;
     await ensureTable(db, schema, spec.name, spec, plan.mapping);
@@ -215,7 +226,11 @@ export async function extractSource(db: Db, source: SourceConnector, inputDir: s
       });
       continue;
     }
-    results.push(await landFile(db, source, plan as Plan & { file: string; mapping: HeaderMapping }, opts));
+    const fileIndex = landable.indexOf(plan) + 1;
+    const before = bytesBefore;
+    const onProgress = opts.onProgress && ((p: ExtractProgress) => opts.onProgress!({ ...p, fileIndex, fileCount: landable.length, exportBytes, exportBytesDone: before + p.bytes }));
+    results.push(await landFile(db, source, plan as Plan & { file: string; mapping: HeaderMapping }, { ...opts, onProgress }));
+    bytesBefore += sizes.get(plan) ?? 0;
   }
   return results;
 }

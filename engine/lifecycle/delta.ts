@@ -49,7 +49,9 @@ export async function runDelta(ctx: StepContext): Promise<DeltaObject[]> {
     ).rows as DeltaObject['deleted'];
     // New and changed: the loader compares each row's payload hash with etl.id_map and writes
     // only what differs (inserts for unmapped keys, updates of the changed fields).
-    const counts = await loadObject({ db, pipeline, destination: dest, runId: ctx.runId, fallbackOwner, input: ctx.input, log: ctx.log }, obj);
+    const item = { kind: 'object', n: pipeline.objects.indexOf(obj) + 1, of: pipeline.objects.length };
+    const onProgress = ctx.progress && ((done: number, total: number) => ctx.progress!({ label: obj.name, item, done, total, unit: 'records' }));
+    const counts = await loadObject({ db, pipeline, destination: dest, runId: ctx.runId, fallbackOwner, input: ctx.input, log: ctx.log, onProgress }, obj);
     await recordStep(db, ctx.runId, `delta:${obj.name}`, 'done', counts);
     const written = (
       await db.pool.query(`select action, source_key from etl.load_log where run_id = $1 and pipeline = $2 and object = $3 and action in ('insert','update') order by source_key`, [

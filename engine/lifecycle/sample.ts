@@ -138,7 +138,9 @@ export async function runSample(ctx: StepContext): Promise<void> {
   for (const obj of pipeline.objects) {
     const keys = picked.get(obj.name);
     if (!keys?.size) continue;
-    const counts = await loadObject({ db, pipeline, destination: dest, runId: ctx.runId, fallbackOwner, input: ctx.input, onlyKeys: new Set(keys.keys()), log: ctx.log }, obj);
+    const item = { kind: 'object', n: pipeline.objects.indexOf(obj) + 1, of: pipeline.objects.length };
+    const onProgress = ctx.progress && ((done: number, total: number) => ctx.progress!({ label: obj.name, item, done, total, unit: 'records' }));
+    const counts = await loadObject({ db, pipeline, destination: dest, runId: ctx.runId, fallbackOwner, input: ctx.input, onlyKeys: new Set(keys.keys()), log: ctx.log, onProgress }, obj);
     objects.push(counts);
     await recordStep(db, ctx.runId, `sample:${obj.name}`, 'done', counts);
     await reconcileObject({ db, pipeline, destination: dest, runId: ctx.runId, log: ctx.log, summary: ctx.summary }, obj, counts);

@@ -22,7 +22,6 @@
 import os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { run, makeWorkerUtils, Logger, type Runner, type WorkerUtils, type Task } from 'graphile-worker';
-import cliProgress from 'cli-progress';
 import type { Db } from '../db/connection.ts';
 import type { Destination } from '../destination.ts';
 import { viewOf, type LoadObject, type PipelineDefinition } from '../pipeline.ts';
@@ -43,8 +42,10 @@ export interface RunLoadOptions {
   fallbackOwner?: string;
   input?: string;
   log: (msg: string) => void;
-  /** Show a progress bar per object (TTY, not --json). */
-  progress: boolean;
+  /** Rows of the object's plan done so far (chunks finished, by any process), as they finish. */
+  onProgress?: (p: { object: string; done: number; total: number }) => void;
+  /** Errors of the job queue itself (default: the log). */
+  logError?: (msg: string) => void;
   /** Called after each object with its counts. */
   onObject?: (obj: LoadObject, counts: ObjectCounts) => Promise<void>;
 }
@@ -57,7 +58,7 @@ export async function runLoad(o: RunLoadOptions): Promise<ObjectCounts[]> {
   const task = `crm_load_${pipeline.name.replace(/\W/g, '_')}`;
   // graphile-worker's own messages would go to stdout; keep errors only, on stderr, redacted.
   const logger = new Logger(() => (level: string, message: string) => {
-    if (level === 'error') process.stderr.write(redactSecrets(`worker: ${message}`) + '\n');
+    if (level === 'error') (o.logError ?? o.log)(redactSecrets(`worker: ${message}`));
   });
   const utils: WorkerUtils = await makeWorkerUtils({ connectionString: db.url, logger });
   await utils.migrate();
@@ -249,55 +250,44 @@ async function waitForPlan(o: RunLoadOptions, obj: LoadObject, planId: number, r
   const { db } = o;
   const plan = (await db.pool.query(`select total from etl.load_plans where plan_id = $1`, [planId])).rows[0];
   const total = plan.total as number;
-  const bar = o.progress
-    ? new cliProgress.SingleBar(
-        { format: `  ${obj.name.padEnd(18)} [{bar}] {percentage}% {value}/{total} | {rate}/s | ETA {eta_formatted}`, stream: process.stderr, hideCursor: true, etaBuffer: 20 },
-        cliProgress.Presets.shades_classic,
-      )
-    : undefined;
-  bar?.start(total, 0, { rate: '0' });
-  const t0 = Date.now();
+  o.onProgress?.({ object: obj.name, done: 0, total });
   let lastReap = 0;
-  try {
-    for (;;) {
-      const { rows } = await db.pool.query(`select chunk_no, rows, status, counts, error from etl.load_chunks where plan_id = $1`, [planId]);
-      const done = rows.filter((r) => r.status === 'done');
-      const doneRows = done.reduce((s, r) => s + (r.rows as number), 0);
-      bar?.update(doneRows, { rate: ((doneRows * 1000) / Math.max(1, Date.now() - t0)).toFixed(1) });
-      const bad = rows.find((r) => r.status === 'failed' || r.status === 'stopped');
-      if (bad) {
-        let e: { code?: string; message?: string } = {};
-        try {
-          e = JSON.parse(String(bad.error ?? '{}'));
-        } catch {
-          e = { message: String(bad.error) };
-        }
-        await db.pool.query(`update etl.load_plans set status = $2, error = $3, finished_at = now() where plan_id = $1 and status = 'open'`, [planId, bad.status, e.message ?? null]);
-        const message = `load ${obj.name}, chunk ${bad.chunk_no}: ${e.message ?? 'failed'}. Records written so far are recorded; run the same command again to resume.`;
-        // The chunk's own code (recorded through asCliError) when it has one worth more than "a bug".
-        throw e.code && e.code !== 'UNEXPECTED' ? new CliError(e.code, message) : new CliError('LOAD_CHUNK_FAILED', message);
+  for (;;) {
+    const { rows } = await db.pool.query(`select chunk_no, rows, status, counts, error from etl.load_chunks where plan_id = $1`, [planId]);
+    const done = rows.filter((r) => r.status === 'done');
+    const doneRows = done.reduce((s, r) => s + (r.rows as number), 0);
+    o.onProgress?.({ object: obj.name, done: doneRows, total });
+    const bad = rows.find((r) => r.status === 'failed' || r.status === 'stopped');
+    if (bad) {
+      let e: { code?: string; message?: string } = {};
+      try {
+        e = JSON.parse(String(bad.error ?? '{}'));
+      } catch {
+        e = { message: String(bad.error) };
       }
-      if (done.length === rows.length) {
-        const counts = emptyCounts(obj.name);
-        for (const r of done) addCounts(counts, r.counts as ObjectCounts);
-        await db.pool.query(`update etl.load_plans set status = 'done', finished_at = now() where plan_id = $1 and status = 'open'`, [planId]);
-        const snap = (await db.pool.query(`select snapshot from etl.load_plans where plan_id = $1`, [planId])).rows[0]?.snapshot;
-        await dropSnapshot(db.pool, snap);
-        await db.pool.query(`update etl.load_plans set snapshot = null where plan_id = $1`, [planId]);
-        if (counts.extracted !== total)
-          throw new CliError('CONSERVATION', `load ${obj.name}: the plan counted ${total} records but its chunks read ${counts.extracted}; its snapshot (load_snapshots) changed during the load. Run load again.`);
-        checkConservation(counts, `load ${obj.name}`);
-        return counts;
-      }
-      const status = (await db.pool.query(`select status from etl.load_plans where plan_id = $1`, [planId])).rows[0]?.status;
-      if (status === 'superseded') throw new CliError('LOAD_SUPERSEDED', `load ${obj.name}: another process took over this load (plan ${planId}); let it finish or run load again.`);
-      if (Date.now() - lastReap > 1000) {
-        lastReap = Date.now();
-        await reap();
-      }
-      await new Promise((r) => setTimeout(r, 200));
+      await db.pool.query(`update etl.load_plans set status = $2, error = $3, finished_at = now() where plan_id = $1 and status = 'open'`, [planId, bad.status, e.message ?? null]);
+      const message = `load ${obj.name}, chunk ${bad.chunk_no}: ${e.message ?? 'failed'}. Records written so far are recorded; run the same command again to resume.`;
+      // The chunk's own code (recorded through asCliError) when it has one worth more than "a bug".
+      throw e.code && e.code !== 'UNEXPECTED' ? new CliError(e.code, message) : new CliError('LOAD_CHUNK_FAILED', message);
     }
-  } finally {
-    bar?.stop();
+    if (done.length === rows.length) {
+      const counts = emptyCounts(obj.name);
+      for (const r of done) addCounts(counts, r.counts as ObjectCounts);
+      await db.pool.query(`update etl.load_plans set status = 'done', finished_at = now() where plan_id = $1 and status = 'open'`, [planId]);
+      const snap = (await db.pool.query(`select snapshot from etl.load_plans where plan_id = $1`, [planId])).rows[0]?.snapshot;
+      await dropSnapshot(db.pool, snap);
+      await db.pool.query(`update etl.load_plans set snapshot = null where plan_id = $1`, [planId]);
+      if (counts.extracted !== total)
+        throw new CliError('CONSERVATION', `load ${obj.name}: the plan counted ${total} records but its chunks read ${counts.extracted}; its snapshot (load_snapshots) changed during the load. Run load again.`);
+      checkConservation(counts, `load ${obj.name}`);
+      return counts;
+    }
+    const status = (await db.pool.query(`select status from etl.load_plans where plan_id = $1`, [planId])).rows[0]?.status;
+    if (status === 'superseded') throw new CliError('LOAD_SUPERSEDED', `load ${obj.name}: another process took over this load (plan ${planId}); let it finish or run load again.`);
+    if (Date.now() - lastReap > 1000) {
+      lastReap = Date.now();
+      await reap();
+    }
+    await new Promise((r) => setTimeout(r, 200));
   }
 }

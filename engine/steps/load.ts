@@ -73,6 +73,7 @@ export const load: Step = async (ctx) => {
   const workers = ctx.flags.workers === undefined ? 1 : Number(ctx.flags.workers);
   if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw new UsageError('--workers takes a whole number from 1 to 64.');
   const objects: ObjectCounts[] = [];
+  const objectItem = (name: string) => ({ kind: 'object', n: ctx.pipeline.objects.findIndex((o) => o.name === name) + 1, of: ctx.pipeline.objects.length });
   const before = dest.stats?.();
   await runLoad({
     db: ctx.db,
@@ -83,7 +84,8 @@ export const load: Step = async (ctx) => {
     fallbackOwner,
     input: ctx.input,
     log: ctx.log,
-    progress: !ctx.flags.json && !!process.stderr.isTTY,
+    logError: ctx.logAt && ((m) => ctx.logAt!('error', m)),
+    onProgress: ctx.progress && (({ object, done, total }) => ctx.progress!({ label: object, item: objectItem(object), done, total, unit: 'records' })),
     async onObject(obj, counts) {
       objects.push(counts);
       await recordStep(ctx.db, ctx.runId, `load:${obj.name}`, 'done', counts);

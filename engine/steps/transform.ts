@@ -28,7 +28,15 @@ export const transform: Step = async (ctx) => {
 
 async function build(ctx: StepContext): Promise<void> {
   const t0 = performance.now();
-  const { maps, result } = await buildPipelineModels(ctx.db, ctx.pipeline, { out: ctx.flags.out, select: ctx.flags.select, force: ctx.flags.force, runId: ctx.runId });
+  let built = 0;
+  const { maps, result } = await buildPipelineModels(ctx.db, ctx.pipeline, {
+    out: ctx.flags.out,
+    select: ctx.flags.select,
+    force: ctx.flags.force,
+    runId: ctx.runId,
+    // How many are left is not known ahead (only changed models build): a count and the last one.
+    onModel: ctx.progress && ((m) => ctx.progress!({ label: 'models', done: ++built, unit: 'models', note: `last: ${m.id}` })),
+  });
   ctx.log(
     `transform: ${maps.length} value maps, ${result.built.length} models built, ${result.skipped.length} unchanged, in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
   );

@@ -3,8 +3,8 @@
  * migrated Leads matching the customer's rule through Zoho's POST /Leads/{id}/actions/convert.
  * Never part of a full run, and off by default:
  *
- *   tsx pipelines/run.ts leadtrekker-to-zoho convert                        # the plan only (exit 2)
- *   tsx pipelines/run.ts leadtrekker-to-zoho convert --convert-status Won   # plan, then convert
+ *   npx crm-migrate leadtrekker-to-zoho convert                        # the plan only (exit 2)
+ *   npx crm-migrate leadtrekker-to-zoho convert --convert-status Won   # plan, then convert
  *
  * (LTK_CONVERT_STATUS=Won is read when the flag is absent.) The plan is always shown first: per
  * Leadtrekker status, how many leads are loaded and how many of them are converted already.
@@ -15,9 +15,25 @@
  * hand) is recorded the same way. A refusal is a `reject` row with Zoho's code, tried again on
  * the next run.
  */
+import { z } from 'zod';
 import type { Destination } from '../../engine/destination.ts';
 import type { Step } from '../../engine/steps/context.ts';
+import type { StepInfo } from '../../engine/steps/catalog.ts';
 import { CliError } from '../../engine/errors.ts';
+
+/** The flag is this step's own: no other step takes it. */
+export const convertInfo: StepInfo = {
+  help: 'convert migrated Leads of the named Leadtrekker statuses to Contacts + Accounts (--convert-status Won[,Other])',
+  flags: [
+    {
+      name: 'convert-status',
+      key: 'convertStatus',
+      arg: 'V[,W]',
+      help: 'Leadtrekker statuses whose leads are converted, comma-separated (without it: the plan only, exit 2)',
+      schema: z.string().trim().min(1, 'must name at least one status'),
+    },
+  ],
+};
 
 type Converter = Destination & Required<Pick<Destination, 'convertLead'>>;
 const canConvert = (d: Destination): d is Converter => typeof d.convertLead === 'function';

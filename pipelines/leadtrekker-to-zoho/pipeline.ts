@@ -5,7 +5,7 @@ import type { PipelineDefinition } from '../../engine/pipeline.ts';
 import { leadtrekker } from '../../connectors/sources/leadtrekker/index.ts';
 import { zohoDestination } from '../../connectors/destinations/zoho/index.ts';
 import sandboxSeed from './sandbox-seed.json' with { type: 'json' };
-import { convert } from './convert.ts';
+import { convert, convertInfo } from './convert.ts';
 
 const dir = path.dirname(fileURLToPath(import.meta.url));
 const activity = { What_Id: 'leads' };
@@ -56,4 +56,5 @@ export const leadtrekkerToZoho: PipelineDefinition = {
     ],
   },
   steps: { convert },
+  stepInfo: { convert: convertInfo },
 };

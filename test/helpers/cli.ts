@@ -1,4 +1,4 @@
-/** Run the real CLI (`tsx pipelines/run.ts ...`) as a child process against a test database. */
+/** Run the real CLI (`npx crm-migrate ...`: bin/crm-migrate.mjs) as a child process against a test database. */
 import path from 'node:path';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -59,10 +59,11 @@ export async function runCliMeasured(args: string[], env: Record<string, string 
   }
 }
 
-const TSX = path.join(projectRoot, 'node_modules', '.bin', 'tsx');
+/** What package.json's bin runs: the bundle, rebuilt when a source changed (built once in global-setup). */
+export const BIN = path.join(projectRoot, 'bin', 'crm-migrate.mjs');
 
 export async function runCli(args: string[], env: Record<string, string | undefined> = {}): Promise<CliResult> {
-  const r = await execa(TSX, [path.join(projectRoot, 'pipelines', 'run.ts'), ...args], {
+  const r = await execa(process.execPath, [BIN, ...args], {
     cwd: projectRoot,
     reject: false,
     env: { ...env },

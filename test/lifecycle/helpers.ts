@@ -13,6 +13,7 @@ import type { PipelineDefinition } from '../../engine/pipeline.ts';
 import { viewName } from '../../engine/lifecycle/common.ts';
 import { readCsv, serialise, writeCsvFile } from './export-copy.ts';
 import { main } from '../../engine/cli/main.ts';
+import { STEP_INFO } from '../../engine/steps/catalog.ts';
 import { registry } from '../../pipelines/registry.ts';
 import { snapshotZohoOrg, diffZohoSnapshots, type ZohoOrgSnapshot } from '../../connectors/destinations/zoho/sandbox/snapshot.ts';
 import { snapshotNutshellOrg, diffNutshellSnapshots, type NutshellSnapshot } from '../../connectors/destinations/nutshell/sandbox/snapshot.ts';
@@ -186,8 +187,10 @@ export function lifecycleSuite(c: LifecycleCase): void {
   let tmp: string;
   let input: string;
   let out: string;
-  const cli = (args: string[]) => inProcess(db.url, [P, ...args, '--out', out, '--json']);
-  const spawnCli = (args: string[]) => runCli([P, ...args, '--out', out, '--json'], { DATABASE_URL: db.url });
+  // Reports go to the test's folder: --out for every step that writes one (the others refuse it).
+  const withOut = (args: string[]) => [P, ...args, ...(STEP_INFO[args[0]!]?.flags.includes('out') ? ['--out', out] : []), '--json'];
+  const cli = (args: string[]) => inProcess(db.url, withOut(args));
+  const spawnCli = (args: string[]) => runCli(withOut(args), { DATABASE_URL: db.url });
   const q = async (sql: string, params: unknown[] = []) => (await db.pool.query(sql, params)).rows;
   let org: OrgProbe<any>;
   let before: unknown;

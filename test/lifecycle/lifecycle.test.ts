@@ -12,6 +12,7 @@ import path from 'node:path';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
 import { runCli } from '../helpers/cli.ts';
 import { inProcess, zohoOrg } from './helpers.ts';
+import { STEP_INFO } from '../../engine/steps/catalog.ts';
 import { leadtrekkerToZoho } from '../../pipelines/leadtrekker-to-zoho/pipeline.ts';
 import { parse } from 'csv-parse/sync';
 import { editExport, sliceExport } from './export-copy.ts';
@@ -21,8 +22,10 @@ let db: TestDb;
 let tmp: string;
 let input: string;
 let out: string;
-const cli = (args: string[]) => inProcess(db.url, [P, ...args, '--out', out, '--json']);
-const spawnCli = (args: string[]) => runCli([P, ...args, '--out', out, '--json'], { DATABASE_URL: db.url });
+// Reports go to the test's folder: --out for every step that writes one (the others refuse it).
+const withOut = (args: string[]) => [P, ...args, ...(STEP_INFO[args[0]!]?.flags.includes('out') ? ['--out', out] : []), '--json'];
+const cli = (args: string[]) => inProcess(db.url, withOut(args));
+const spawnCli = (args: string[]) => runCli(withOut(args), { DATABASE_URL: db.url });
 const q = async (sql: string, params: unknown[] = []) => (await db.pool.query(sql, params)).rows;
 
 /** What rollback promises to restore: records and files (fields and picklists belong to setup). */

@@ -48,7 +48,9 @@ export function makeExport(o: FixtureOptions): string {
 export async function runSteps(input: string, env: Record<string, string | undefined>, steps = ['extract', 'transform', 'setup', 'users', 'load'], extra: string[] = []): Promise<CliResult> {
   let last: CliResult | undefined;
   for (const s of steps) {
-    last = await runCli(['leadtrekker-to-zoho', s, '--input', input, '--json', ...(s === 'load' ? extra : [])], env);
+    // Only the steps that read the export take --input (load: attachment bodies).
+    const reads = s === 'extract' || s === 'load';
+    last = await runCli(['leadtrekker-to-zoho', s, ...(reads ? ['--input', input] : []), '--json', ...(s === 'load' ? extra : [])], env);
     if (last.exitCode !== 0) return last;
   }
   return last!;

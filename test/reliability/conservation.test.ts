@@ -16,7 +16,8 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => p?.cleanup());
 
-const line = /^\s+(\w+)\s+extracted (\d+)\s+loaded (\d+)\s+already loaded (\d+)\s+rejected (\d+)\s+queued (\d+)\s+skipped (\d+)$/;
+// A log line (after its timestamp and level) naming one object's counts.
+const line = /^(?:\S+Z [A-Z]+ +)?\s*(\w+)\s+extracted (\d+)\s+loaded (\d+)\s+already loaded (\d+)\s+rejected (\d+)\s+queued (\d+)\s+skipped (\d+)$/;
 const env = () => ({ DATABASE_URL: p.db.url, CRM_LOAD_CHUNK: '5', CRM_WORKER_STALE_SECONDS: '2' });
 
 describe('conservation', () => {

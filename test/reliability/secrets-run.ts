@@ -80,7 +80,7 @@ export async function fullPipeline(pipeline: PipelineDefinition, db: TestDb, env
     const why = r.ok ? '' : `${name}: ${r.code} ${r.message}\n${r.logs.slice(-10).join('\n')}\n${existsSync(diff) ? readFileSync(diff, 'utf8').split('\n').slice(0, 12).join('\n') : ''}`;
     expect(r.ok, why).toBe(true);
   }
-  const load = await runCli([pipeline.name, 'load', '--json', '--input', input, '--out', out, '--fallback-owner', fallback], { ...env, DATABASE_URL: db.url });
+  const load = await runCli([pipeline.name, 'load', '--json', '--input', input, '--fallback-owner', fallback], { ...env, DATABASE_URL: db.url });
   record(outputs, 'load', load);
   expect(load.exitCode, load.stderr.slice(-2000)).toBe(0);
   expect(load.json?.status).toBe('done');

@@ -9,6 +9,8 @@
  *              concurrency x 100 / latency (ratio >= 0.9); write calls per 100 records (<= 1.02)
  *   memory     peak RSS of each stage's process (<= 300 MB, flat as the input grows)
  *   e2e        export -> sandbox org through the CLI, total time
+ *   startup    the command line's fixed costs: `--help`, `list` (<= 1 s) and a step that does
+ *              nothing (<= 2 s: start-up, database, run bookkeeping), as `npx crm-migrate` runs
  *
  * Everything runs in databases of its own (crm_bench_<pid>_*), created on the server the tool
  * uses (DATABASE_URL, else the embedded one) and dropped at the end: a user's data is never
@@ -56,7 +58,7 @@ export interface BenchOptions {
 
 export const QUICK = { extractLeads: 1_000_000, extractRounds: 3, transformSizes: [5_000, 50_000] as [number, number], loadLeads: 2_000, e2eLeads: 1_000 };
 export const FULL = { extractLeads: 1_000_000, extractRounds: 5, transformSizes: [100_000, 1_000_000] as [number, number], loadLeads: 10_000, e2eLeads: 100_000 };
-export const STAGES = ['extract', 'transform', 'load', 'e2e'];
+export const STAGES = ['extract', 'transform', 'load', 'e2e', 'startup'];
 
 const MB = 1024 * 1024;
 /**
@@ -344,7 +346,7 @@ async function startSandboxProcess(dbUrl: string, env: Record<string, string>): 
 /** extract, transform, setup --apply, users: the steps before a load, through the CLI. */
 async function prepare(ctx: StageCtx, url: string, dir: string, env: Record<string, string>, times?: Record<string, { ms: number; rssMb: number }>): Promise<void> {
   for (const step of [['extract'], ['transform'], ['setup', '--apply'], ['users']]) {
-    const r = await stage(ctx, url, 'cli', ['leadtrekker-to-zoho', ...step, '--input', dir], env);
+    const r = await stage(ctx, url, 'cli', ['leadtrekker-to-zoho', ...step, ...(step[0] === 'extract' ? ['--input', dir] : [])], env);
     if (times) times[step[0]!] = { ms: r.ms, rssMb: r.maxRssKb / 1024 };
   }
 }
@@ -442,6 +444,54 @@ async function benchE2e(o: BenchOptions, dbs: BenchDbs, figures: Figure[], memor
   await dbs.dropAll();
 }
 
+/**
+ * The command line's fixed costs, through bin/crm-migrate.mjs as npx runs it (npx adds npm's
+ * own start-up, about half a second, before it). Each figure is the median of `rounds` runs;
+ * the first run of all builds the bundle from scratch in a folder of its own (a source changed).
+ */
+async function benchStartup(o: BenchOptions, dbs: BenchDbs, figures: Figure[], raw: Record<string, unknown>): Promise<void> {
+  const url = await dbs.create('startup');
+  const bin = path.join(projectRoot, 'bin', 'crm-migrate.mjs');
+  // Inside the project: the bundle finds its dependencies in node_modules above it.
+  const buildDir = path.join(projectRoot, 'node_modules', '.cache', `crm-migrate-bench-${process.pid}`);
+  const emptySql = path.join(o.out, 'startup-no-models');
+  rmSync(buildDir, { recursive: true, force: true });
+  mkdirSync(emptySql, { recursive: true });
+  const env = { DATABASE_URL: url, CRM_MIGRATE_BUILD_DIR: buildDir, CRM_MIGRATE_SQL_DIR: emptySql };
+  const time = async (args: string[]) => {
+    const r = await run(process.execPath, [bin, ...args], env, path.join(o.out, 'bench.log'));
+    if (r.code !== 0) throw new Error(`crm-migrate ${args.join(' ')} exited ${r.code}:\n${r.stderr.slice(-2000)}`);
+    return r.ms;
+  };
+  const rounds = 5;
+  const median = async (args: string[]) => {
+    const ms: number[] = [];
+    for (let i = 0; i < rounds; i++) ms.push(await time(args));
+    ms.sort((a, b) => a - b);
+    return { median: ms[Math.floor(ms.length / 2)]!, all: ms };
+  };
+  o.log('startup: --help, list and a step that does nothing, 5 runs each ...');
+  const cold = await time(['--help']);
+  // The step: `test` over an empty models folder runs no test, so all it costs is what every
+  // step costs: start-up, connecting, the migration check, the run's row in etl.runs.
+  const noop = ['leadtrekker-to-zoho', 'test'];
+  const firstStep = await time(noop);
+  const help = await median(['--help']);
+  const list = await median(['list']);
+  const step = await median(noop);
+  const s = (ms: number) => ms / 1000;
+  figures.push({ stage: 'startup', label: 'first run after a source change (bundle rebuilt): --help', value: s(cold), unit: 's' });
+  figures.push(judged({ stage: 'startup', label: '--help', value: s(help.median), unit: 's', detail: `median of ${rounds}` }, '<=', 1));
+  figures.push(judged({ stage: 'startup', label: 'list', value: s(list.median), unit: 's', detail: `median of ${rounds}` }, '<=', 1));
+  figures.push(
+    judged({ stage: 'startup', label: 'fixed cost per step (a step that does nothing)', value: s(step.median), unit: 's', detail: `median of ${rounds}; \`test\` with no models; the first of all took ${s(firstStep).toFixed(2)} s` }, '<=', 2),
+  );
+  raw.startup = { cold_help_ms: cold, first_step_ms: firstStep, help_ms: help.all, list_ms: list.all, step_ms: step.all };
+  rmSync(buildDir, { recursive: true, force: true });
+  rmSync(emptySql, { recursive: true, force: true });
+  await dbs.dropAll();
+}
+
 // ---------------------------------------------------------------- main
 
 export interface BenchResult {
@@ -472,15 +522,16 @@ export async function bench(o: BenchOptions, mode: BenchResult['mode'], command:
     if (o.only.has('transform')) await benchTransform(o, dbs, figures, memory, raw);
     if (o.only.has('load')) await benchLoad(o, dbs, figures, memory, raw);
     if (o.only.has('e2e')) await benchE2e(o, dbs, figures, memory, raw);
+    if (o.only.has('startup')) await benchStartup(o, dbs, figures, raw);
   } finally {
     await dbs.dropAll();
     raw.databases = dbs.created;
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
-  // Memory rows sit together after the stages, e2e last.
-  const e2e = figures.filter((f) => f.stage === 'e2e');
-  const all = [...figures.filter((f) => f.stage !== 'e2e'), ...memory, ...e2e];
+  // Memory rows sit together after the stages, then e2e, then the command line's fixed costs.
+  const last = (stage: string) => figures.filter((f) => f.stage === stage);
+  const all = [...figures.filter((f) => f.stage !== 'e2e' && f.stage !== 'startup'), ...memory, ...last('e2e'), ...last('startup')];
   return {
     mode,
     command,

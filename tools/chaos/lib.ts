@@ -484,7 +484,9 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       const from = step === 'setup' ? `${tag}_base0` : step === 'load' ? `${tag}_base` : `${tag}_loaded`;
       const url = await createDb(o.adminUrl, `${tag}_t${i}`, from);
       const stepInput = step === 'delta' ? input2 : input;
-      const args = step === 'setup' ? ['setup', '--input', input, '--apply'] : step === 'rollback' ? ['rollback', '--all'] : [step, '--input', stepInput, '--workers', String(rng.int(1, 3))];
+      // delta draws a worker count too (it takes no --workers), so a seed still picks the same trials.
+      const workers = step === 'setup' || step === 'rollback' ? '' : String(rng.int(1, 3));
+      const args = step === 'setup' ? ['setup', '--apply'] : step === 'rollback' ? ['rollback', '--all'] : step === 'delta' ? ['delta', '--input', stepInput] : [step, '--input', stepInput, '--workers', workers];
       // Latency keeps the step running long enough to be killed anywhere in it.
       const env = { ...BASE_ENV, CRM_SANDBOX_FAULTS: JSON.stringify({ seed: o.seed + i, latencyMs: 120, jitterMs: 60 }) };
       // Somewhere in the step's own duration (its uninterrupted reference run in this process;

@@ -18,6 +18,8 @@ import { Rng } from './common.ts';
 export interface GenerateOptions {
   outDir: string;
   contacts: number;
+  /** Called every 1,024 main records and at the end (done, total), for progress. */
+  onProgress?: (done: number, total: number) => void;
   seed: number;
 }
 
@@ -237,6 +239,7 @@ export async function generateAspec(opts: GenerateOptions): Promise<GenerateResu
   const contactCompany = new Map<string, string>();
   let prevEmail = '';
   for (let i = 1; i <= opts.contacts; i++) {
+    if (((i - 1) & 1023) === 0) opts.onProgress?.(i - 1, opts.contacts);
     const id = `K${pad(i, 5)}`;
     contactIds.push(id);
     let first = r.pick(FIRST);

@@ -14,6 +14,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { createLogger } from '../../engine/cli/log.ts';
+import { createProgress } from '../../engine/cli/progress.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -53,6 +55,8 @@ export interface GenerateRequest {
   outDir: string;
   size: number;
   seed: string;
+  /** Main records written so far, of `size` (every 1,024). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 type GenerateFn = (opts: Record<string, unknown>) => Promise<{ files: Record<string, number> }>;
@@ -69,7 +73,7 @@ export async function generate(req: GenerateRequest): Promise<{ files: Record<st
   const mod = (await import(pathToFileURL(path.join(here, g.file)).href)) as Record<string, unknown>;
   const fn = mod[g.fn] as GenerateFn | undefined;
   if (typeof fn !== 'function') throw new GenerateUsageError(`tools/generate/${g.file} does not export ${g.fn}()`);
-  return fn({ outDir: req.outDir, [g.sizeFlag]: req.size, seed: g.numericSeed ? numericSeed(req.seed) : req.seed });
+  return fn({ outDir: req.outDir, [g.sizeFlag]: req.size, seed: g.numericSeed ? numericSeed(req.seed) : req.seed, onProgress: req.onProgress });
 }
 
 export class GenerateUsageError extends Error {}
@@ -122,13 +126,27 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const t0 = performance.now();
+  // A bar on a terminal, else a line every CRM_MIGRATE_PROGRESS_SECONDS: a big export takes minutes.
+  const bar = { clear: () => {} };
+  const log = createLogger({ format: 'text', beforeWrite: () => bar.clear() });
+  const progress = createProgress({ bar: !!process.stderr.isTTY, log });
+  bar.clear = () => progress.clearLine();
+  progress.step('generate');
   try {
-    const r = await generate({ source: g.source, outDir: path.resolve(values.out as string), size, seed: (values.seed as string | undefined) ?? g.source });
+    const r = await generate({
+      source: g.source,
+      outDir: path.resolve(values.out as string),
+      size,
+      seed: (values.seed as string | undefined) ?? g.source,
+      onProgress: (done, total) => progress.update({ label: `${g.source} export`, done, total, unit: g.sizeFlag }),
+    });
+    progress.stop();
     const secs = (performance.now() - t0) / 1000;
     process.stderr.write(`${g.source} export (${size} ${g.sizeFlag}) in ${values.out} in ${secs.toFixed(1)} s:\n`);
     for (const [f, n] of Object.entries(r.files)) process.stderr.write(`  ${f.padEnd(24)} ${String(n).padStart(10)} rows\n`);
     return 0;
   } catch (err) {
+    progress.stop();
     process.stderr.write(`${(err as Error).message}\n${err instanceof GenerateUsageError ? `\n${usage()}` : ''}`);
     return err instanceof GenerateUsageError ? 2 : 1;
   }

@@ -25,6 +25,8 @@ const cell = (v: string) => csvCell(v, ',');
 export interface GenerateOptions {
   outDir: string;
   leads: number;
+  /** Called every 1,024 main records and at the end (done, total), for progress. */
+  onProgress?: (done: number, total: number) => void;
   seed: string | number;
 }
 
@@ -203,6 +205,7 @@ export async function generateLeadtrac(opts: GenerateOptions): Promise<GenerateR
   let docSeq = 0;
   const actOwner = () => rng.weighted(OWNERS.filter(([o]) => o !== ''));
   for (let i = 1; i <= n; i++) {
+    if (((i - 1) & 1023) === 0) opts.onProgress?.(i - 1, n);
     const created = BASE + rng.int(0, 600) * DAY + rng.int(8, 19) * 3_600_000 + rng.int(0, 59) * 60_000;
     const modified = created + rng.int(0, 120) * DAY;
     const status = rng.weighted(STATUSES);

@@ -20,6 +20,8 @@ const csv = (file: string, header: string[]) => new CsvOut(file, header, { delim
 export interface GenerateOptions {
   outDir: string;
   leads: number;
+  /** Called every 1,024 main records and at the end (done, total), for progress. */
+  onProgress?: (done: number, total: number) => void;
   seed: string | number;
 }
 
@@ -282,6 +284,7 @@ export async function generateLeadtrekker(opts: GenerateOptions): Promise<Genera
   const leadId = (i: number) => `LT-${100001 + i}`;
 
   for (let i = 0; i < n; i++) {
+    if ((i & 1023) === 0) opts.onProgress?.(i, n);
     const id = leadId(i);
     const p = personName(rng, i);
     let email = emailFor(rng, p, i);

@@ -16,6 +16,8 @@ import { Rng } from './common.ts';
 export interface GenerateOptions {
   outDir: string;
   clients: number;
+  /** Called every 1,024 main records and at the end (done, total), for progress. */
+  onProgress?: (done: number, total: number) => void;
   seed: number;
 }
 
@@ -149,6 +151,7 @@ export async function generateServicetracker(opts: GenerateOptions): Promise<Gen
   const usernames = new Set<string>();
   let lastEmail = '';
   for (let c = 0; c < opts.clients; c++) {
+    if ((c & 1023) === 0) opts.onProgress?.(c, opts.clients);
     const clientId = `C-${1001 + c}`;
     const [city, state, zip3] = r.pick(CITIES);
     // Duplicates: about one client in twenty repeats the previous one under a variant spelling.

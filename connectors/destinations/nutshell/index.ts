@@ -13,7 +13,7 @@ import type { Destination, DestinationFactory, DestinationField, Payload, Record
 import { CliError } from '../../../engine/errors.ts';
 import { entitySchema, NutshellClient, NutshellError, type NutshellEntity } from './client.ts';
 import { NUTSHELL_MODULES, nutshellAsWritten, shapeNutshellRecord } from './shape.ts';
-import { startNutshellSandbox, type FaultConfig, type NutshellSandboxSeed } from './sandbox/server.ts';
+import type { FaultConfig, NutshellSandboxSeed } from './sandbox/server.ts';
 
 export { shapeNutshellRecord, NUTSHELL_MODULES } from './shape.ts';
 
@@ -331,6 +331,8 @@ export function nutshellDestination(opts: NutshellDestinationOptions = {}): Dest
         });
         return createNutshellAdapter(client, `Nutshell at ${await client.apiUrl()}`, false, async () => {});
       }
+      // The sandbox loads on connect: `--help` and `list` read this definition without it.
+      const { startNutshellSandbox } = await import('./sandbox/server.ts');
       const sb = await startNutshellSandbox({ databaseUrl, seed: opts.sandboxSeed, faults: opts.sandboxFaults, env });
       // The sandbox is reached the way the real service is: through discovery, unless overridden.
       const client = new NutshellClient({ ...sb.credentials, apiUrl: env.NUTSHELL_API_URL, discoveryUrl: sb.discoveryUrl, ...common });

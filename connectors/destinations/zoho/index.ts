@@ -7,13 +7,12 @@
  * duplicate_check_fields = ['CRM_Migrate_Key']. Repeating such a write after a dropped
  * connection finds the record the first attempt created and updates it: never a duplicate.
  */
-import pg from 'pg';
 import type { Destination, DestinationFactory, DestinationField, LookupRef, Payload, RecordOutcome } from '../../../engine/destination.ts';
 import { CliError } from '../../../engine/errors.ts';
 import { isMoney } from '../../../engine/values.ts';
 import { CreditBudget } from '../../../engine/load/credits.ts';
 import { ZohoClient, ZOHO_MAX_BATCH, bulkUpsertViaJob } from './client.ts';
-import { startZohoSandbox, type ZohoSandboxSeed } from './sandbox/server.ts';
+import type { ZohoSandboxSeed } from './sandbox/server.ts';
 
 export interface ZohoDestinationOptions {
   /** Users and other state the sandbox org starts with (for rehearsals on sample data). */
@@ -64,6 +63,8 @@ export function zohoDestination(opts: ZohoDestinationOptions = {}): DestinationF
     name: 'zoho',
     async connect({ databaseUrl, env, log }) {
       const haveCreds = env.ZOHO_CLIENT_ID || env.ZOHO_CLIENT_SECRET || env.ZOHO_REFRESH_TOKEN;
+      // pg and the sandbox load on connect: `--help` and `list` read this definition without them.
+      const { default: pg } = await import('pg');
       const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
       pool.on('error', () => {});
       const budget = CreditBudget.fromEnv(pool, haveCreds ? `zoho:${env.ZOHO_API_DOMAIN ?? 'www.zohoapis.com'}` : 'zoho:sandbox', env);
@@ -101,6 +102,7 @@ export function zohoDestination(opts: ZohoDestinationOptions = {}): DestinationF
         });
         target = `Zoho CRM at ${apiDomain}`;
       } else {
+        const { startZohoSandbox } = await import('./sandbox/server.ts');
         const sb = await startZohoSandbox({ databaseUrl, seed: opts.sandboxSeed, env });
         const sbx = sb as typeof sb & { uploadUrl?: string };
         client = new ZohoClient({

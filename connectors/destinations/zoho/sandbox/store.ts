@@ -45,7 +45,11 @@ export const ORG_PREFIX = '5725767';
 export const ORG_ZGID = '60012345';
 
 export async function ensureSandboxSchema(pool: pg.Pool): Promise<void> {
+  // Two processes starting the sandbox at once (setup and users side by side) would race on
+  // "create ... if not exists", which PostgreSQL answers with a unique violation; the statements
+  // below run as one transaction, so its lock serialises them.
   await pool.query(`
+    select pg_advisory_xact_lock(hashtext('sandbox_zoho.schema'));
     create schema if not exists sandbox_zoho;
     create sequence if not exists sandbox_zoho.ids;
     create table if not exists sandbox_zoho.users (
