@@ -82,3 +82,38 @@ export class CsvOut {
     await new Promise<void>((resolve, reject) => this.ws.end((err?: Error | null) => (err ? reject(err) : resolve())));
   }
 }
+
+/**
+ * Progress on stderr while a generator runs: a bar redrawn in place on a terminal, and one
+ * plain line every few seconds otherwise (CI logs, pipes), so a long run is never silent.
+ */
+export class Progress {
+  private last = 0;
+  private readonly t0 = Date.now();
+  private readonly tty: boolean;
+  constructor(
+    private readonly label: string,
+    private readonly total: number,
+    private readonly opts: { everyMs?: number; stream?: NodeJS.WriteStream; enabled?: boolean } = {},
+  ) {
+    this.tty = !!(opts.stream ?? process.stderr).isTTY;
+  }
+  private get stream() {
+    return this.opts.stream ?? process.stderr;
+  }
+  tick(done: number): void {
+    if (this.opts.enabled === false) return;
+    const now = Date.now();
+    const every = this.opts.everyMs ?? (this.tty ? 200 : 3000);
+    if (now - this.last < every) return;
+    this.last = now;
+    const secs = (now - this.t0) / 1000;
+    const pct = this.total ? Math.min(100, (100 * done) / this.total) : 100;
+    const line = `${this.label}: ${done.toLocaleString('en-US')} / ${this.total.toLocaleString('en-US')} (${pct.toFixed(0)}%) in ${secs.toFixed(0)} s`;
+    this.stream.write(this.tty ? `\r${line}\x1b[K` : `${line}\n`);
+  }
+  done(): void {
+    if (this.opts.enabled === false) return;
+    if (this.tty && this.last) this.stream.write('\r\x1b[K');
+  }
+}

@@ -60,7 +60,7 @@ const PRODUCTS = ['Debt Settlement', 'Credit Counseling', 'Bankruptcy Review'];
 const CONTACT_METHODS = ['Phone', 'Email', 'Text'];
 const OUTCOMES = ['Connected', 'Left voicemail', 'No answer', 'Scheduled follow-up', 'Not interested', ''];
 
-interface User {
+export interface User {
   email: string;
   name: string;
   active: string;
@@ -70,7 +70,7 @@ interface User {
  * dwayne (inactive in LeadTrac) and kevin have no Nutshell user. Kevin is written as his name on
  * some leads (resolved through users.csv); temp.agent owns leads but is not in users.csv at all.
  */
-const USERS: User[] = [
+export const USERS: User[] = [
   { email: 'maria.lopez@lt-demo.com', name: 'Maria Lopez', active: 'Yes' },
   { email: 'james.carter@lt-demo.com', name: 'James Carter', active: 'Yes' },
   { email: 'priya.shah@lt-demo.com', name: 'Priya Shah', active: 'Y' },

@@ -55,7 +55,7 @@ const SOURCES: [string, number][] = [
 const INDUSTRIES = ['Mining', 'Retail', 'Financial Services', 'Agriculture', 'Tourism', 'Manufacturing', 'Construction'];
 const DISPOSITIONS = ['Connected', 'Left voicemail', 'No answer', 'Busy', 'Wrong number', 'Call back later'];
 
-interface User {
+export interface User {
   id: string;
   name: string;
   email: string;
@@ -66,7 +66,7 @@ interface User {
  * thandi/johan/sipho/marie exist in the sandbox org (pipelines/leadtrekker-to-zoho/sandbox-seed.json);
  * pieter and lerato do not (their records queue until an admin provisions them).
  */
-const USERS: User[] = [
+export const USERS: User[] = [
   { id: 'U1', name: 'Thandi Mokoena', email: 'thandi@ltk-demo.co.za', active: 'Yes', role: 'Sales Manager' },
   { id: 'U2', name: 'Johan Smit', email: 'johan@ltk-demo.co.za', active: 'Yes', role: 'Sales Rep' },
   { id: 'U3', name: 'Sipho Khumalo', email: 'sipho@ltk-demo.co.za', active: 'No', role: 'Sales Rep' },
