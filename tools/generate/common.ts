@@ -22,6 +22,17 @@ export class Rng {
   static fromText(seed: string | number): Rng {
     return new Rng(hashSeed(String(seed)) || 1);
   }
+  /**
+   * Like fromText, with the hash mixed again (murmur3's finaliser): seeds that differ in one
+   * character (`run-1`, `run-2`) then start far apart, which plain FNV-1a into mulberry32 does not
+   * quite do. The high-mess generators use it; the sample ones keep fromText (their output is fixed).
+   */
+  static fromTextMixed(seed: string | number): Rng {
+    let h = hashSeed(String(seed));
+    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+    return new Rng((h ^ (h >>> 16)) >>> 0 || 1);
+  }
   int(lo: number, hi: number): number {
     return lo + Math.floor(this.next() * (hi - lo + 1));
   }

@@ -164,7 +164,7 @@ const DEFS: [string, string, string][] = [
 
 export async function generateAspecHigh(opts: HighOptions & { contacts: number }): Promise<{ files: Record<string, number> }> {
   const n = Math.max(0, Math.floor(opts.contacts));
-  const rng = Rng.fromText(`${opts.seed}/high`);
+  const rng = Rng.fromTextMixed(`${opts.seed}/high`);
   const rates = withRates(opts.rates);
   rmSync(opts.outDir, { recursive: true, force: true });
   mkdirSync(opts.outDir, { recursive: true });

@@ -179,7 +179,7 @@ async function links(f: MessyFile, rows: Record<string, string>[]): Promise<void
 
 export async function generateLeadtracHigh(opts: HighOptions & { leads: number }): Promise<{ files: Record<string, number> }> {
   const n = Math.max(0, Math.floor(opts.leads));
-  const rng = Rng.fromText(`${opts.seed}/high`);
+  const rng = Rng.fromTextMixed(`${opts.seed}/high`);
   const rates = withRates(opts.rates);
   rmSync(opts.outDir, { recursive: true, force: true });
   mkdirSync(opts.outDir, { recursive: true });

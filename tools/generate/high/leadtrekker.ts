@@ -147,7 +147,7 @@ const DOMAIN = 'ltk-demo.co.za';
 
 export async function generateLeadtrekkerHigh(opts: HighOptions & { leads: number }): Promise<{ files: Record<string, number> }> {
   const n = Math.max(0, Math.floor(opts.leads));
-  const rng = Rng.fromText(`${opts.seed}/high`);
+  const rng = Rng.fromTextMixed(`${opts.seed}/high`);
   const rates = withRates(opts.rates);
   rmSync(opts.outDir, { recursive: true, force: true });
   mkdirSync(path.join(opts.outDir, 'files'), { recursive: true });
@@ -159,7 +159,7 @@ export async function generateLeadtrekkerHigh(opts: HighOptions & { leads: numbe
   const statusList = STATUSES.map(([s]) => s);
   const groupCount = Math.min(GROUPS.length, 4 + rng.int(0, 2));
   // Which name columns this export has: one Name, First + Last, or both.
-  const nameColumns = rng.weighted([['name', 6], ['split', 3], ['both', 1]]);
+  const nameColumns = rng.weighted([['name', 5], ['split', 3], ['both', 2]]);
   const omit = nameColumns === 'name' ? ['first_name', 'last_name'] : nameColumns === 'split' ? ['name'] : [];
 
   const fUsers = ex.file({ ...FILES.users, expected: users.length });
@@ -169,7 +169,7 @@ export async function generateLeadtrekkerHigh(opts: HighOptions & { leads: numbe
     await withDuplicate(fUsers, rates, rec, (r) => ({ ...r, email: r.email.toLowerCase(), role: 'Sales Rep' }));
   }
 
-  const fGroups = ex.file({ ...FILES.user_groups, expected: groupCount * 4 });
+  const fGroups = ex.file({ ...FILES.user_groups, expected: groupCount * 2 });
   for (let g = 0; g < groupCount; g++) {
     for (let k = 0, m = rng.int(2, 5); k < m; k++) {
       const u = rng.pick(users);

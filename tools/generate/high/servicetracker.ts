@@ -198,7 +198,7 @@ function laborHours(shape: 'number' | 'decimal_comma' | 'junk' | 'empty', hours:
 
 export async function generateServicetrackerHigh(opts: HighOptions & { clients: number }): Promise<{ files: Record<string, number> }> {
   const n = Math.max(0, Math.floor(opts.clients));
-  const rng = Rng.fromText(`${opts.seed}/high`);
+  const rng = Rng.fromTextMixed(`${opts.seed}/high`);
   const rates = withRates(opts.rates);
   rmSync(opts.outDir, { recursive: true, force: true });
   mkdirSync(path.join(opts.outDir, 'files'), { recursive: true });

@@ -3,7 +3,7 @@
  *
  * Every decision is a seeded draw, so mess lands on random rows, different for every seed. A
  * class drawn at a low rate could still miss a small file altogether, so each class also gets
- * a deadline: a random row, drawn once, before half of the rows the file is expected to have.
+ * a deadline: a random row, drawn once, within the first third of the rows the file is expected to have.
  * If the class has not come up by then, the next chance takes it. Small exports therefore still
  * carry every class at least once, and large ones carry it at its rate.
  */
@@ -20,7 +20,7 @@ export class MessTracker {
     private readonly rng: Rng,
     expectedRows: number,
   ) {
-    this.horizon = Math.max(0, Math.floor(expectedRows * 0.5));
+    this.horizon = Math.max(0, Math.floor(expectedRows * 0.35));
   }
 
   private deadline(cls: string): number {

@@ -7,7 +7,7 @@
  */
 import type { Rng } from '../common.ts';
 import type { MessTracker } from './track.ts';
-import { FIRST, LAST, PARTICLE_LAST, SUFFIXES, TITLES, DOMAINS, NOTES, type Region } from './vocab.ts';
+import { FIRST, LAST, LEGAL, PARTICLE_LAST, SUFFIXES, TITLES, DOMAINS, NOTES, type Region } from './vocab.ts';
 
 export type DateFormat = 'dmy' | 'dmy_short' | 'dmy_hm' | 'mdy' | 'mdy_ampm' | 'iso' | 'iso_hm' | 'iso_hms' | 'iso_t' | 'iso_z';
 export type Encoding = 'utf8' | 'utf8_bom' | 'win1252';
@@ -211,7 +211,9 @@ export class Values {
       case 'single_word': return r.chance(0.5) ? { first: p.first, last: '', full: p.first } : { first: '', last: p.last, full: p.last };
       case 'empty': return { first: '', last: '', full: '' };
       case 'company_like': {
-        const c = company();
+        // With its legal form, so it reads as a company however plain the words are.
+        const name = company();
+        const c = /\b(Ltd|LTD|Inc|LLC|Corp|CC|Ltée|LLP)\b/.test(name) ? name : `${name} ${r.pick(LEGAL[this.p.region])}`;
         return { first: '', last: c, full: c };
       }
       case 'email_as_name': {
@@ -331,7 +333,7 @@ export class Values {
       case 'percent': return String(pct);
       case 'percent_sign': return `${pct}%`;
       case 'fraction': return String(pct / 100);
-      case 'out_of_range': return this.rng.pick(['150', '250%', '-20', '101', '1.5']);
+      case 'out_of_range': return this.rng.pick(['150', '250%', '-20', '101']);
       case 'junk': return this.rng.pick(['high', 'n/a', 'likely']);
     }
   }

@@ -76,7 +76,7 @@ export class ExportMess {
   readonly files: MessyFile[] = [];
   readonly t: MessTracker;
   readonly recentEmails: string[] = [];
-  /** Optional files drawn to be left out or written header-only (one of each at least). */
+  /** Optional files drawn to be left out or written header-only (one of each at least, unless its rate is 0). */
   readonly dispositions = new Map<string, FileManifest['disposition']>();
   constructor(
     readonly outDir: string,
@@ -93,9 +93,9 @@ export class ExportMess {
       else if (r < rates.fileMissing + rates.fileHeaderOnly) this.dispositions.set(f, 'header_only');
     }
     // Drawn over the whole layout, not by the order files are written, so any file can be the one.
-    for (const d of ['missing', 'header_only'] as const) {
+    for (const [d, rate] of [['missing', rates.fileMissing], ['header_only', rates.fileHeaderOnly]] as const) {
       const free = optional.filter((f) => !this.dispositions.has(f));
-      if (![...this.dispositions.values()].includes(d) && free.length) this.dispositions.set(rng.pick(free), d);
+      if (rate > 0 && ![...this.dispositions.values()].includes(d) && free.length) this.dispositions.set(rng.pick(free), d);
     }
   }
 
