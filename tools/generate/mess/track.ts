@@ -36,8 +36,9 @@ export class MessTracker {
     return !this.counts.has(cls) && this.row >= this.deadline(cls);
   }
 
-  /** True at rate p, and at least once by the class's deadline. Counted when true. */
+  /** True at rate p, and at least once by the class's deadline (never at p = 0). Counted when true. */
   hit(cls: string, p: number): boolean {
+    if (p <= 0) return false;
     const yes = this.overdue(cls) || this.rng.chance(p);
     if (yes) this.note(cls);
     return yes;
@@ -45,11 +46,11 @@ export class MessTracker {
 
   /**
    * One variant of a kind of value, by weight; a variant whose deadline has passed without it
-   * goes first. The variant named `clean` (weight included) is the unmessed value: not counted,
-   * never forced. Counted as `<kind>.<variant>`.
+   * goes first (a variant of weight 0 never comes up). The variant named `clean` is the unmessed
+   * value: not counted, never forced. Counted as `<kind>.<variant>`.
    */
   pick<V extends string>(kind: string, variants: readonly (readonly [V, number])[], clean?: V): V {
-    for (const [v] of variants) if (v !== clean && this.overdue(`${kind}.${v}`)) return this.noted(kind, v);
+    for (const [v, w] of variants) if (v !== clean && w > 0 && this.overdue(`${kind}.${v}`)) return this.noted(kind, v);
     let total = 0;
     for (const [, w] of variants) total += w;
     let r = this.rng.next() * total;
