@@ -16,7 +16,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { CsvOut, Rng, csvCell } from './common.ts';
+import { CsvOut, Progress, Rng, csvCell } from './common.ts';
 
 const csv = (file: string, header: string[]) => new CsvOut(file, header, { delimiter: ',', encoding: 'utf8' });
 const cell = (v: string) => csvCell(v, ',');
@@ -26,6 +26,8 @@ export interface GenerateOptions {
   outDir: string;
   leads: number;
   seed: string | number;
+  /** Progress lines on stderr while it runs (the CLI turns them on). */
+  progress?: boolean;
 }
 
 export interface GenerateResult {
@@ -158,7 +160,9 @@ export async function generateLeadtrac(opts: GenerateOptions): Promise<GenerateR
   const pid = (i: number) => `P${2000 + i}`;
   const personModified: number[] = [0];
   let sharedEmail = '';
+  const peopleProgress = new Progress('leadtrac people', nPeople, { enabled: !!opts.progress });
   for (let i = 1; i <= nPeople; i++) {
+    peopleProgress.tick(i);
     const first = rng.pick(FIRST);
     const last = rng.pick(LAST);
     let email = `${first}.${last}${i}`.toLowerCase().replace(/[^a-z0-9.]/g, '') + '@' + rng.pick(EMAIL_DOMAINS);
@@ -202,7 +206,10 @@ export async function generateLeadtrac(opts: GenerateOptions): Promise<GenerateR
   let actSeq = 0;
   let docSeq = 0;
   const actOwner = () => rng.weighted(OWNERS.filter(([o]) => o !== ''));
+  peopleProgress.done();
+  const progress = new Progress('leadtrac leads', n, { enabled: !!opts.progress });
   for (let i = 1; i <= n; i++) {
+    progress.tick(i);
     const created = BASE + rng.int(0, 600) * DAY + rng.int(8, 19) * 3_600_000 + rng.int(0, 59) * 60_000;
     const modified = created + rng.int(0, 120) * DAY;
     const status = rng.weighted(STATUSES);
@@ -270,6 +277,7 @@ export async function generateLeadtrac(opts: GenerateOptions): Promise<GenerateR
     activities: acts.rows, documents: docs.rows, users: USERS.length, custom_fields: cfRows.length, workflows: workflows.length,
   };
   await Promise.all([companies.close(), people.close(), personCompanies.close(), leads.close(), leadPeople.close(), acts.close(), docs.close()]);
+  progress.done();
   return { files };
 }
 

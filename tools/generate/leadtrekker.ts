@@ -12,7 +12,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { CsvOut, Rng } from './common.ts';
+import { CsvOut, Progress, Rng } from './common.ts';
 
 const csv = (file: string, header: string[]) => new CsvOut(file, header, { delimiter: ';', encoding: 'win1252' });
 
@@ -21,6 +21,8 @@ export interface GenerateOptions {
   outDir: string;
   leads: number;
   seed: string | number;
+  /** Progress lines on stderr while it runs (the CLI turns them on). */
+  progress?: boolean;
 }
 
 export interface GenerateResult {
@@ -281,7 +283,9 @@ export async function generateLeadtrekker(opts: GenerateOptions): Promise<Genera
   const recentEmails: string[] = [];
   const leadId = (i: number) => `LT-${100001 + i}`;
 
+  const progress = new Progress('leadtrekker leads', n, { enabled: !!opts.progress });
   for (let i = 0; i < n; i++) {
+    progress.tick(i);
     const id = leadId(i);
     const p = personName(rng, i);
     let email = emailFor(rng, p, i);
@@ -392,6 +396,7 @@ export async function generateLeadtrekker(opts: GenerateOptions): Promise<Genera
 
   const counts: Record<string, number> = { leads: leads.rows, activities: acts.rows, reminders: rems.rows, attachments: atts.rows, users: users.rows, user_groups: groups.rows, statuses: statuses.rows, notification_triggers: triggers.rows };
   await Promise.all([leads.close(), acts.close(), rems.close(), atts.close()]);
+  progress.done();
   return { files: counts };
 }
 

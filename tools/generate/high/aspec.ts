@@ -266,7 +266,10 @@ export async function generateAspecHigh(opts: HighOptions & { contacts: number }
 
   const nActs = Math.ceil(n * 1.6);
   const fActs = ex.file({ ...FILES.activities, expected: nActs });
+  progress.done();
+  const actProgress = new Progress('aspec (high mess) activities', nActs, { enabled: !!opts.progress });
   for (let i = 1; i <= nActs; i++) {
+    actProgress.tick(i);
     const v = fActs.v;
     const type = rng.weighted(TYPES);
     const shape = fActs.t.pick('parents', [['contact', 0.5], ['several', 0.3], ['company', 0.1], ['opportunity', 0.07], ['none', 0.03]], 'contact');
@@ -296,6 +299,6 @@ export async function generateAspecHigh(opts: HighOptions & { contacts: number }
       size: over ? String(OVER_LIMIT_BYTES + rng.int(1, 200) * 1024 * 1024) : rng.chance(rates.value / 2) ? rng.pick(['', '2,5 MB', 'unknown']) : String(rng.int(8_000, 4_000_000)),
     }, (r) => ({ ...r, size: String(rng.int(8_000, 4_000_000)) }));
   }
-  progress.done();
+  actProgress.done();
   return { files: await ex.finish({ contacts: n }) };
 }

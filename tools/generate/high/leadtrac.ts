@@ -235,7 +235,9 @@ export async function generateLeadtracHigh(opts: HighOptions & { leads: number }
   const personOrphan = () => `P${9_000_000 + rng.int(0, 999_999)}`;
   const fPeople = ex.file({ ...FILES.people, expected: nPeople });
   const fPc = ex.file({ ...FILES.person_companies, expected: nPeople * 1.2 });
+  const peopleProgress = new Progress('leadtrac (high mess) people', nPeople, { enabled: !!opts.progress });
   for (let i = 1; i <= nPeople; i++) {
+    peopleProgress.tick(i);
     const v = fPeople.v;
     const p = v.person();
     const split = v.splitName(p, () => companyName('us', rng.int(0, 5000)));
@@ -254,6 +256,7 @@ export async function generateLeadtracHigh(opts: HighOptions & { leads: number }
     }
   }
 
+  peopleProgress.done();
   const fLeads = ex.file({ ...FILES.leads, expected: n });
   const fLp = ex.file({ ...FILES.lead_people, expected: n * 1.4 });
   const fActs = ex.file({ ...FILES.activities, expected: n * 2 });
