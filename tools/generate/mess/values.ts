@@ -54,10 +54,15 @@ function offsetText(zone: string, wall: Wall): string {
   const a = Math.abs(off);
   return `${off < 0 ? '-' : '+'}${pad(Math.floor(a / 60))}:${pad(a % 60)}`;
 }
+const dstZones = new Map<string, boolean>();
 /** Does the zone change its clocks (then its DST edges are worth writing)? */
 export function hasDst(zone: string): boolean {
-  const y = 2024;
-  return zoneOffset(zone, Date.UTC(y, 0, 15)) !== zoneOffset(zone, Date.UTC(y, 6, 15));
+  let d = dstZones.get(zone);
+  if (d === undefined) {
+    d = zoneOffset(zone, Date.UTC(2024, 0, 15)) !== zoneOffset(zone, Date.UTC(2024, 6, 15));
+    dstZones.set(zone, d);
+  }
+  return d;
 }
 /** The local times that do not exist (spring forward) and that happen twice (fall back), US/Canada rules. */
 function dstEdge(year: number, kind: 'gap' | 'overlap'): Wall {
