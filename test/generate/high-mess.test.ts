@@ -427,3 +427,20 @@ describe('Leadtrekker headers across a few seeds', () => {
     expect([...nameColumns].sort()).toEqual(['first+last', 'name', 'name and first+last']);
   });
 });
+
+describe('npm run generate -- --mess', () => {
+  it('high writes manifest.json and prints progress lines when stderr is not a terminal; an unknown level is a usage error', async () => {
+    const { execa } = await import('execa');
+    const { projectRoot } = await import('../../engine/paths.ts');
+    const tsx = path.join(projectRoot, 'node_modules', '.bin', 'tsx');
+    const out = path.join(tmp('gen-cli-'), 'x');
+    const r = await execa(tsx, ['tools/generate/index.ts', '--source', 'aspec', '--contacts', '40', '--mess', 'high', '--out', out, '--seed', '3'], { cwd: projectRoot, reject: false });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/aspec \(high mess\) contacts: [\d,]+ \/ 40 \(\d+%\) in \d+ s\n/);
+    expect(r.stderr).toMatch(/contacts\.csv\s+\d+ rows/);
+    expect(JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8')).files['contacts.csv'].disposition).toBe('present');
+    const bad = await execa(tsx, ['tools/generate/index.ts', '--source', 'aspec', '--mess', 'extreme', '--out', out], { cwd: projectRoot, reject: false });
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toContain('--mess must be one of sample, high');
+  }, 30_000);
+});
