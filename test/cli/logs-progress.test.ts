@@ -139,6 +139,6 @@ describe('npm run generate', () => {
       env: { CRM_MIGRATE_PROGRESS_SECONDS: '0.1' },
     });
     expect(r.exitCode, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/generate: leadtrekker export: [\d,]+ of 20,000 leads \(\d+%\)/);
+    expect(r.stderr).toMatch(/leadtrekker leads: [\d,]+ \/ 20,000 \(\d+%\)/);
   });
 });

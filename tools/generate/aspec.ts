@@ -13,14 +13,14 @@ import { createWriteStream, mkdirSync, rmSync, type WriteStream } from 'node:fs'
 import path from 'node:path';
 import { once } from 'node:events';
 import iconv from 'iconv-lite';
-import { Rng } from './common.ts';
+import { Progress, Rng } from './common.ts';
 
 export interface GenerateOptions {
   outDir: string;
   contacts: number;
-  /** Called every 1,024 main records and at the end (done, total), for progress. */
-  onProgress?: (done: number, total: number) => void;
   seed: number;
+  /** Progress lines on stderr while it runs (the CLI turns them on). */
+  progress?: boolean;
 }
 
 export interface GenerateResult {
@@ -184,7 +184,10 @@ export async function generateAspec(opts: GenerateOptions): Promise<GenerateResu
 
   // companies.csv (Windows-1252)
   const nCompanies = Math.max(12, Math.ceil(opts.contacts / 5));
-  const companyIds: string[] = [];
+  // Ids are sequential (C0001, C0002, ...): a random company is drawn by its number, so no list
+  // of ids is held (the draw is the one r.pick over that list would make).
+  const companyId = (k: number) => `C${pad(k, 4)}`;
+  const pickCompany = () => companyId(1 + Math.floor(r.next() * cid));
   const companyDomain = new Map<string, string>();
   const companies = new CsvOut(
     out('companies.csv'),
@@ -197,8 +200,12 @@ export async function generateAspec(opts: GenerateOptions): Promise<GenerateResu
     let name: string;
     if (i % 9 === 4 && i / 9 < ODD_COMPANIES.length) name = ODD_COMPANIES[Math.floor(i / 9)]!;
     else {
+      // The words give about 200 distinct names; past that a number tells companies apart
+      // (a bounded number of draws, so a large export never spins looking for an unused name).
+      let tries = 0;
       do name = [r.pick(CO_A), r.pick(CO_B), r.pick(CO_LEGAL)].filter(Boolean).join(' ');
-      while (usedNames.has(slug(name.replace(/ (Inc\.?|Ltée|Ltd\.|Corp\.)$/, ''))));
+      while (usedNames.has(slug(name.replace(/ (Inc\.?|Ltée|Ltd\.|Corp\.)$/, ''))) && ++tries < 64);
+      for (let k = 2; usedNames.has(slug(name.replace(/ (Inc\.?|Ltée|Ltd\.|Corp\.)$/, ''))); k++) name = name.replace(/( \d+)?( (Inc\.?|Ltée|Ltd\.|Corp\.))?$/, ` ${k}$2`);
     }
     usedNames.add(slug(name.replace(/ (Inc\.?|Ltée|Ltd\.|Corp\.)$/, '')));
     const [city, prov, fsa] = r.pick(CITIES);
@@ -212,7 +219,6 @@ export async function generateAspec(opts: GenerateOptions): Promise<GenerateResu
     const emp = i % 11 === 0 ? 'about 50' : i % 4 === 0 ? '' : String(r.int(3, 1200));
     const renew = i % 6 === 0 ? `Renews in ${r.pick(['March', 'June', 'September'])}; ask about "multi-year" pricing, 3% uplift` : '';
     const id = `C${pad(++cid, 4)}`;
-    companyIds.push(id);
     companyDomain.set(id, domain);
     await companies.row([id, name, i % 10 === 7 ? '' : domainWritten, street, city, prov, i % 15 === 3 ? postal.replace(' ', '').toLowerCase() : postal, country, ownerRef(r, i), tags, seg, emp, renew]);
     // Every 8th company is also exported a second time under a variant spelling (a rep
@@ -221,7 +227,6 @@ export async function generateAspec(opts: GenerateOptions): Promise<GenerateResu
       const variant =
         i % 3 === 0 ? fold(name) : i % 3 === 1 ? name.replace(/ (Inc\.?|Ltd\.|Corp\.)$/, '') + ' Ltée' : name.toUpperCase();
       const dupId = `C${pad(++cid, 4)}`;
-      companyIds.push(dupId);
       companyDomain.set(dupId, domain);
       await companies.row([dupId, variant === name ? `${name} Inc.` : variant, i % 2 ? `http://${domain}` : '', street, city, prov, postal, 'Canada', ownerRef(r, i + 1), i % 2 ? 'Partner' : 'VIP|Key Account', '', '', '']);
     }
@@ -235,17 +240,24 @@ export async function generateAspec(opts: GenerateOptions): Promise<GenerateResu
       'Preferred Language', 'Birthday', 'Newsletter Opt-In', 'LinkedIn Profile', 'Lifetime Value', 'Golf Handicap', 'Hobbies'],
     'utf8bom',
   );
-  const contactIds: string[] = [];
-  const contactCompany = new Map<string, string>();
+  // Contact ids are sequential too; each contact's company is kept as a number (0: none, -1: the
+  // company the export does not have), 4 bytes a contact.
+  const contactId = (k: number) => `K${pad(k, 5)}`;
+  const pickContact = () => contactId(1 + Math.floor(r.next() * opts.contacts));
+  const contactCompany = new Int32Array(opts.contacts + 1);
+  const companyOf = (contact: string): string | undefined => {
+    const k = contact ? contactCompany[Number(contact.slice(1))] : 0;
+    return !k ? undefined : k < 0 ? 'C9999' : companyId(k);
+  };
   let prevEmail = '';
+  const progress = new Progress('aspec contacts', opts.contacts, { enabled: !!opts.progress });
   for (let i = 1; i <= opts.contacts; i++) {
-    if (((i - 1) & 1023) === 0) opts.onProgress?.(i - 1, opts.contacts);
+    progress.tick(i);
     const id = `K${pad(i, 5)}`;
-    contactIds.push(id);
     let first = r.pick(FIRST);
     let last = r.pick(LAST);
-    const company = i % 20 === 7 ? '' : i % 47 === 11 ? 'C9999' : r.pick(companyIds);
-    if (company) contactCompany.set(id, company);
+    const company = i % 20 === 7 ? '' : i % 47 === 11 ? 'C9999' : pickCompany();
+    if (company) contactCompany[i] = company === 'C9999' ? -1 : Number(company.slice(1));
     const domain = company && companyDomain.get(company) ? companyDomain.get(company)! : r.pick(['gmail.com', 'videotron.ca', 'outlook.com']);
     let email = `${slug(first)}.${slug(last)}@${domain}`;
     if (i % 19 === 0 && prevEmail) email = prevEmail; // two people sharing a mailbox
@@ -287,12 +299,11 @@ export async function generateAspec(opts: GenerateOptions): Promise<GenerateResu
   // opportunities.csv (with a Tags column and two custom fields)
   const opps = new CsvOut(out('opportunities.csv'), ['Opportunity ID', 'Name', 'Company ID', 'Contact ID', 'Value', 'Stage', 'Expected Close', 'Owner ID', 'Probability', 'Tags', 'Competitor', 'Decision Date']);
   const nOpps = Math.ceil(opts.contacts * 0.45);
-  const oppIds: string[] = [];
+  const oppId = (k: number) => `O${pad(k, 5)}`;
   for (let i = 1; i <= nOpps; i++) {
     const id = `O${pad(i, 5)}`;
-    oppIds.push(id);
-    const contact = i % 11 === 4 ? '' : r.pick(contactIds);
-    const company = i % 13 === 6 ? '' : (contactCompany.get(contact) ?? r.pick(companyIds));
+    const contact = i % 11 === 4 ? '' : pickContact();
+    const company = i % 13 === 6 ? '' : (companyOf(contact) ?? pickCompany());
     const amount = r.int(1, 250) * 500;
     const value = [
       `${Math.floor(amount / 1000)} ${pad(amount % 1000, 3)},00 $`.replace(/^0 /, ''),
@@ -316,16 +327,19 @@ export async function generateAspec(opts: GenerateOptions): Promise<GenerateResu
   const acts = new CsvOut(out('activities.csv'), ['Activity ID', 'Type', 'Contact ID', 'Company ID', 'Opportunity ID', 'Date', 'End', 'Subject', 'Details', 'Owner ID', 'Status']);
   const nActs = Math.ceil(opts.contacts * 1.6);
   const TYPES: [string, number][] = [['Call', 25], ['Email', 20], ['Task', 15], ['Meeting', 15], ['Note', 15], ['call', 3], ['MEETING', 2], ['note', 2]];
+  progress.done();
+  const actProgress = new Progress('aspec activities', nActs, { enabled: !!opts.progress });
   for (let i = 1; i <= nActs; i++) {
+    actProgress.tick(i);
     // every 71st is a meeting whose date nobody can read (it cannot exist in Zoho without a start)
     const type = i % 71 === 0 ? 'Meeting' : r.weighted(TYPES);
     const t = type[0]!.toUpperCase() + type.slice(1).toLowerCase();
     const missingContact = i % 29 === 0;
-    const contact = missingContact ? `K${pad(90000 + i, 5)}` : i % 10 === 9 ? '' : r.pick(contactIds);
+    const contact = missingContact ? `K${pad(90000 + i, 5)}` : i % 10 === 9 ? '' : pickContact();
     // An activity with no contact (or a missing one) still names a company or an opportunity,
     // except a few that name nothing the export has.
-    const opp = i % 4 === 0 ? r.pick(oppIds) : '';
-    const company = contact && !missingContact ? (i % 3 === 0 ? (contactCompany.get(contact) ?? '') : '') : i % 58 === 0 ? '' : r.pick(companyIds);
+    const opp = i % 4 === 0 ? oppId(1 + Math.floor(r.next() * nOpps)) : '';
+    const company = contact && !missingContact ? (i % 3 === 0 ? (companyOf(contact) ?? '') : '') : i % 58 === 0 ? '' : pickCompany();
     const start = new Date(addDays(base, r.int(-200, 60)).getTime() + r.int(0, 9) * 3_600_000 + (i % 4) * 15 * 60_000);
     const date = i % 71 === 0 ? 'last Tuesday' : i % 5 === 0 ? `${dmy(start)} ${hm(start)}` : i % 7 === 0 ? iso(start) : `${iso(start)} ${hm(start)}`;
     let end = '';
@@ -360,8 +374,8 @@ export async function generateAspec(opts: GenerateOptions): Promise<GenerateResu
     const onCompany = i % 3 === 0;
     await atts.row([
       `F${pad(i, 4)}`,
-      onCompany ? '' : i % 17 === 0 ? 'K88888' : r.pick(contactIds),
-      onCompany ? r.pick(companyIds) : '',
+      onCompany ? '' : i % 17 === 0 ? 'K88888' : pickContact(),
+      onCompany ? pickCompany() : '',
       r.pick(['Soumission', 'Contract', 'NDA', 'Brochure', 'Invoice', 'Photo chantier']) + `_${i}.` + r.pick(['pdf', 'docx', 'jpg', 'xlsx']),
       i % 11 === 0 ? '31457280' : String(r.int(8_000, 4_000_000)),
     ]);
@@ -378,6 +392,7 @@ export async function generateAspec(opts: GenerateOptions): Promise<GenerateResu
     'reports.csv': await reports.close(),
     'attachments.csv': await atts.close(),
   };
+  actProgress.done();
   return { files };
 }
 

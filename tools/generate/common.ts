@@ -22,6 +22,17 @@ export class Rng {
   static fromText(seed: string | number): Rng {
     return new Rng(hashSeed(String(seed)) || 1);
   }
+  /**
+   * Like fromText, with the hash mixed again (murmur3's finaliser): seeds that differ in one
+   * character (`run-1`, `run-2`) then start far apart, which plain FNV-1a into mulberry32 does not
+   * quite do. The high-mess generators use it; the sample ones keep fromText (their output is fixed).
+   */
+  static fromTextMixed(seed: string | number): Rng {
+    let h = hashSeed(String(seed));
+    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+    return new Rng((h ^ (h >>> 16)) >>> 0 || 1);
+  }
   int(lo: number, hi: number): number {
     return lo + Math.floor(this.next() * (hi - lo + 1));
   }
@@ -80,5 +91,42 @@ export class CsvOut {
   async close(): Promise<void> {
     await this.flush();
     await new Promise<void>((resolve, reject) => this.ws.end((err?: Error | null) => (err ? reject(err) : resolve())));
+  }
+}
+
+/**
+ * Progress on stderr while a generator runs: a bar redrawn in place on a terminal, and one
+ * plain line every few seconds otherwise (CI logs, pipes), so a long run is never silent.
+ */
+export class Progress {
+  private last = 0;
+  private readonly t0 = Date.now();
+  private readonly tty: boolean;
+  constructor(
+    private readonly label: string,
+    private readonly total: number,
+    private readonly opts: { everyMs?: number; stream?: NodeJS.WriteStream; enabled?: boolean } = {},
+  ) {
+    this.tty = !!(opts.stream ?? process.stderr).isTTY;
+  }
+  private get stream() {
+    return this.opts.stream ?? process.stderr;
+  }
+  tick(done: number): void {
+    if (this.opts.enabled === false) return;
+    const now = Date.now();
+    // CRM_MIGRATE_PROGRESS_SECONDS sets the interval of piped progress, as for the CLI's steps
+    const env = Number(process.env.CRM_MIGRATE_PROGRESS_SECONDS);
+    const every = this.opts.everyMs ?? (this.tty ? 200 : Number.isFinite(env) && env > 0 ? env * 1000 : 3000);
+    if (now - this.last < every) return;
+    this.last = now;
+    const secs = (now - this.t0) / 1000;
+    const pct = this.total ? Math.min(100, (100 * done) / this.total) : 100;
+    const line = `${this.label}: ${done.toLocaleString('en-US')} / ${this.total.toLocaleString('en-US')} (${pct.toFixed(0)}%) in ${secs.toFixed(0)} s`;
+    this.stream.write(this.tty ? `\r${line}\x1b[K` : `${line}\n`);
+  }
+  done(): void {
+    if (this.opts.enabled === false) return;
+    if (this.tty && this.last) this.stream.write('\r\x1b[K');
   }
 }

@@ -1,21 +1,22 @@
 /**
- * `npm run generate -- --source NAME --<size flag> N --out DIR [--seed S]`: a synthetic export
- * of one source in its EXPORTS.md layout, written by that source's generator
- * (tools/generate/<source>.ts). Each generator is deterministic under its seed and streams to
- * disk, so a million-lead export keeps memory flat.
+ * `npm run generate -- --source NAME --<size flag> N --out DIR [--seed S] [--mess sample|high]`:
+ * a synthetic export of one source in its layout (README.md beside this file). `--mess sample`
+ * (the default) is the source's hand-tuned generator (tools/generate/<source>.ts), which the
+ * committed samples reproduce from; `--mess high` is tools/generate/high/<source>.ts, every kind
+ * of mess drawn at random, with a manifest.json of what it drew. Each generator is deterministic
+ * under its seed and streams to disk, so a million-lead export keeps memory flat.
  *
  * The generators are found at run time: a source whose generator file is not in the tree is
  * listed as not available, never silently skipped.
  *
  * @example
  *   npm run generate -- --source leadtrekker --leads 1000000 --out /tmp/ltk-1m --seed 7
+ *   npm run generate -- --source aspec --mess high --contacts 300 --out /tmp/aspec-high --seed 1
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createLogger } from '../../engine/cli/log.ts';
-import { createProgress } from '../../engine/cli/progress.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -31,13 +32,18 @@ export interface GeneratorSpec {
   defaultSize: number;
   /** Generators typed `seed: number` get a string seed hashed to a number. */
   numericSeed: boolean;
+  /** The high-mess generator's exported function (in high/<file>). */
+  highFn: string;
 }
 
+export const MESS_LEVELS = ['sample', 'high'] as const;
+export type MessLevel = (typeof MESS_LEVELS)[number];
+
 export const GENERATORS: GeneratorSpec[] = [
-  { source: 'leadtrekker', file: 'leadtrekker.ts', fn: 'generateLeadtrekker', sizeFlag: 'leads', defaultSize: 300, numericSeed: false },
-  { source: 'servicetracker', file: 'servicetracker.ts', fn: 'generateServicetracker', sizeFlag: 'clients', defaultSize: 300, numericSeed: true },
-  { source: 'leadtrac', file: 'leadtrac.ts', fn: 'generateLeadtrac', sizeFlag: 'leads', defaultSize: 300, numericSeed: false },
-  { source: 'aspec', file: 'aspec.ts', fn: 'generateAspec', sizeFlag: 'contacts', defaultSize: 250, numericSeed: true },
+  { source: 'leadtrekker', file: 'leadtrekker.ts', fn: 'generateLeadtrekker', highFn: 'generateLeadtrekkerHigh', sizeFlag: 'leads', defaultSize: 300, numericSeed: false },
+  { source: 'servicetracker', file: 'servicetracker.ts', fn: 'generateServicetracker', highFn: 'generateServicetrackerHigh', sizeFlag: 'clients', defaultSize: 300, numericSeed: true },
+  { source: 'leadtrac', file: 'leadtrac.ts', fn: 'generateLeadtrac', highFn: 'generateLeadtracHigh', sizeFlag: 'leads', defaultSize: 300, numericSeed: false },
+  { source: 'aspec', file: 'aspec.ts', fn: 'generateAspec', highFn: 'generateAspecHigh', sizeFlag: 'contacts', defaultSize: 250, numericSeed: true },
 ];
 
 export const isAvailable = (g: GeneratorSpec) => existsSync(path.join(here, g.file));
@@ -55,8 +61,10 @@ export interface GenerateRequest {
   outDir: string;
   size: number;
   seed: string;
-  /** Main records written so far, of `size` (every 1,024). */
-  onProgress?: (done: number, total: number) => void;
+  /** `sample` (default): the hand-tuned generator; `high`: random mess everywhere, with manifest.json. */
+  mess?: MessLevel;
+  /** Progress lines on stderr. */
+  progress?: boolean;
 }
 
 type GenerateFn = (opts: Record<string, unknown>) => Promise<{ files: Record<string, number> }>;
@@ -70,10 +78,16 @@ export async function generate(req: GenerateRequest): Promise<{ files: Record<st
   const g = GENERATORS.find((x) => x.source === req.source);
   if (!g) throw new GenerateUsageError(`unknown source "${req.source}". Sources: ${GENERATORS.map((x) => x.source).join(', ')}`);
   if (!isAvailable(g)) throw new GenerateUsageError(`no generator for ${g.source} yet (tools/generate/${g.file} is not in this tree). Available: ${available().join(', ') || 'none'}`);
-  const mod = (await import(pathToFileURL(path.join(here, g.file)).href)) as Record<string, unknown>;
-  const fn = mod[g.fn] as GenerateFn | undefined;
-  if (typeof fn !== 'function') throw new GenerateUsageError(`tools/generate/${g.file} does not export ${g.fn}()`);
-  return fn({ outDir: req.outDir, [g.sizeFlag]: req.size, seed: g.numericSeed ? numericSeed(req.seed) : req.seed, onProgress: req.onProgress });
+  const high = req.mess === 'high';
+  const file = high ? path.join('high', g.file) : g.file;
+  const fnName = high ? g.highFn : g.fn;
+  if (high && !existsSync(path.join(here, file))) throw new GenerateUsageError(`no high-mess generator for ${g.source} (tools/generate/${file} is not in this tree)`);
+  const mod = (await import(pathToFileURL(path.join(here, file)).href)) as Record<string, unknown>;
+  const fn = mod[fnName] as GenerateFn | undefined;
+  if (typeof fn !== 'function') throw new GenerateUsageError(`tools/generate/${file} does not export ${fnName}()`);
+  // The high-mess generators hash any seed themselves; the sample ones keep their seed types.
+  const seed = !high && g.numericSeed ? numericSeed(req.seed) : req.seed;
+  return fn({ outDir: req.outDir, [g.sizeFlag]: req.size, seed, progress: req.progress });
 }
 
 export class GenerateUsageError extends Error {}
@@ -82,7 +96,7 @@ const available = () => GENERATORS.filter(isAvailable).map((g) => g.source);
 
 function usage(): string {
   const lines = GENERATORS.map((g) => `  --source ${g.source.padEnd(15)} --${g.sizeFlag} N (default ${g.defaultSize})${isAvailable(g) ? '' : '   [not available: no tools/generate/' + g.file + ']'}`);
-  return `Usage: npm run generate -- --source NAME --<size> N --out DIR [--seed S]\n\nSources:\n${lines.join('\n')}\n\nAvailable now: ${available().join(', ') || 'none'}\n`;
+  return `Usage: npm run generate -- --source NAME --<size> N --out DIR [--seed S] [--mess sample|high]\n\nSources:\n${lines.join('\n')}\n\n  --mess sample   (default) the hand-tuned export the committed samples reproduce from\n  --mess high     every kind of mess at random (seeded), and manifest.json listing what was injected\n\nAvailable now: ${available().join(', ') || 'none'}\n`;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -98,6 +112,7 @@ async function main(argv: string[]): Promise<number> {
         leads: { type: 'string' },
         clients: { type: 'string' },
         contacts: { type: 'string' },
+        mess: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -125,28 +140,19 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`--${g.sizeFlag} must be a whole number, got "${sizeText}"\n`);
     return 2;
   }
+  const mess = ((values.mess as string | undefined) ?? 'sample') as MessLevel;
+  if (!MESS_LEVELS.includes(mess)) {
+    process.stderr.write(`--mess must be one of ${MESS_LEVELS.join(', ')}, got "${values.mess}"\n\n${usage()}`);
+    return 2;
+  }
   const t0 = performance.now();
-  // A bar on a terminal, else a line every CRM_MIGRATE_PROGRESS_SECONDS: a big export takes minutes.
-  const bar = { clear: () => {} };
-  const log = createLogger({ format: 'text', beforeWrite: () => bar.clear() });
-  const progress = createProgress({ bar: !!process.stderr.isTTY, log });
-  bar.clear = () => progress.clearLine();
-  progress.step('generate');
   try {
-    const r = await generate({
-      source: g.source,
-      outDir: path.resolve(values.out as string),
-      size,
-      seed: (values.seed as string | undefined) ?? g.source,
-      onProgress: (done, total) => progress.update({ label: `${g.source} export`, done, total, unit: g.sizeFlag }),
-    });
-    progress.stop();
+    const r = await generate({ source: g.source, outDir: path.resolve(values.out as string), size, seed: (values.seed as string | undefined) ?? g.source, mess, progress: true });
     const secs = (performance.now() - t0) / 1000;
-    process.stderr.write(`${g.source} export (${size} ${g.sizeFlag}) in ${values.out} in ${secs.toFixed(1)} s:\n`);
+    process.stderr.write(`${g.source} export (${size} ${g.sizeFlag}, mess ${mess}) in ${values.out} in ${secs.toFixed(1)} s:\n`);
     for (const [f, n] of Object.entries(r.files)) process.stderr.write(`  ${f.padEnd(24)} ${String(n).padStart(10)} rows\n`);
     return 0;
   } catch (err) {
-    progress.stop();
     process.stderr.write(`${(err as Error).message}\n${err instanceof GenerateUsageError ? `\n${usage()}` : ''}`);
     return err instanceof GenerateUsageError ? 2 : 1;
   }

@@ -16,7 +16,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { CsvOut, Rng, csvCell } from './common.ts';
+import { CsvOut, Progress, Rng, csvCell } from './common.ts';
 
 const csv = (file: string, header: string[]) => new CsvOut(file, header, { delimiter: ',', encoding: 'utf8' });
 const cell = (v: string) => csvCell(v, ',');
@@ -25,9 +25,9 @@ const cell = (v: string) => csvCell(v, ',');
 export interface GenerateOptions {
   outDir: string;
   leads: number;
-  /** Called every 1,024 main records and at the end (done, total), for progress. */
-  onProgress?: (done: number, total: number) => void;
   seed: string | number;
+  /** Progress lines on stderr while it runs (the CLI turns them on). */
+  progress?: boolean;
 }
 
 export interface GenerateResult {
@@ -62,7 +62,7 @@ const PRODUCTS = ['Debt Settlement', 'Credit Counseling', 'Bankruptcy Review'];
 const CONTACT_METHODS = ['Phone', 'Email', 'Text'];
 const OUTCOMES = ['Connected', 'Left voicemail', 'No answer', 'Scheduled follow-up', 'Not interested', ''];
 
-interface User {
+export interface User {
   email: string;
   name: string;
   active: string;
@@ -72,7 +72,7 @@ interface User {
  * dwayne (inactive in LeadTrac) and kevin have no Nutshell user. Kevin is written as his name on
  * some leads (resolved through users.csv); temp.agent owns leads but is not in users.csv at all.
  */
-const USERS: User[] = [
+export const USERS: User[] = [
   { email: 'maria.lopez@lt-demo.com', name: 'Maria Lopez', active: 'Yes' },
   { email: 'james.carter@lt-demo.com', name: 'James Carter', active: 'Yes' },
   { email: 'priya.shah@lt-demo.com', name: 'Priya Shah', active: 'Y' },
@@ -160,7 +160,9 @@ export async function generateLeadtrac(opts: GenerateOptions): Promise<GenerateR
   const pid = (i: number) => `P${2000 + i}`;
   const personModified: number[] = [0];
   let sharedEmail = '';
+  const peopleProgress = new Progress('leadtrac people', nPeople, { enabled: !!opts.progress });
   for (let i = 1; i <= nPeople; i++) {
+    peopleProgress.tick(i);
     const first = rng.pick(FIRST);
     const last = rng.pick(LAST);
     let email = `${first}.${last}${i}`.toLowerCase().replace(/[^a-z0-9.]/g, '') + '@' + rng.pick(EMAIL_DOMAINS);
@@ -204,8 +206,10 @@ export async function generateLeadtrac(opts: GenerateOptions): Promise<GenerateR
   let actSeq = 0;
   let docSeq = 0;
   const actOwner = () => rng.weighted(OWNERS.filter(([o]) => o !== ''));
+  peopleProgress.done();
+  const progress = new Progress('leadtrac leads', n, { enabled: !!opts.progress });
   for (let i = 1; i <= n; i++) {
-    if (((i - 1) & 1023) === 0) opts.onProgress?.(i - 1, n);
+    progress.tick(i);
     const created = BASE + rng.int(0, 600) * DAY + rng.int(8, 19) * 3_600_000 + rng.int(0, 59) * 60_000;
     const modified = created + rng.int(0, 120) * DAY;
     const status = rng.weighted(STATUSES);
@@ -273,6 +277,7 @@ export async function generateLeadtrac(opts: GenerateOptions): Promise<GenerateR
     activities: acts.rows, documents: docs.rows, users: USERS.length, custom_fields: cfRows.length, workflows: workflows.length,
   };
   await Promise.all([companies.close(), people.close(), personCompanies.close(), leads.close(), leadPeople.close(), acts.close(), docs.close()]);
+  progress.done();
   return { files };
 }
 

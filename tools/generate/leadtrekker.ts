@@ -12,7 +12,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { CsvOut, Rng } from './common.ts';
+import { CsvOut, Progress, Rng } from './common.ts';
 
 const csv = (file: string, header: string[]) => new CsvOut(file, header, { delimiter: ';', encoding: 'win1252' });
 
@@ -20,9 +20,9 @@ const csv = (file: string, header: string[]) => new CsvOut(file, header, { delim
 export interface GenerateOptions {
   outDir: string;
   leads: number;
-  /** Called every 1,024 main records and at the end (done, total), for progress. */
-  onProgress?: (done: number, total: number) => void;
   seed: string | number;
+  /** Progress lines on stderr while it runs (the CLI turns them on). */
+  progress?: boolean;
 }
 
 export interface GenerateResult {
@@ -57,7 +57,7 @@ const SOURCES: [string, number][] = [
 const INDUSTRIES = ['Mining', 'Retail', 'Financial Services', 'Agriculture', 'Tourism', 'Manufacturing', 'Construction'];
 const DISPOSITIONS = ['Connected', 'Left voicemail', 'No answer', 'Busy', 'Wrong number', 'Call back later'];
 
-interface User {
+export interface User {
   id: string;
   name: string;
   email: string;
@@ -68,7 +68,7 @@ interface User {
  * thandi/johan/sipho/marie exist in the sandbox org (pipelines/leadtrekker-to-zoho/sandbox-seed.json);
  * pieter and lerato do not (their records queue until an admin provisions them).
  */
-const USERS: User[] = [
+export const USERS: User[] = [
   { id: 'U1', name: 'Thandi Mokoena', email: 'thandi@ltk-demo.co.za', active: 'Yes', role: 'Sales Manager' },
   { id: 'U2', name: 'Johan Smit', email: 'johan@ltk-demo.co.za', active: 'Yes', role: 'Sales Rep' },
   { id: 'U3', name: 'Sipho Khumalo', email: 'sipho@ltk-demo.co.za', active: 'No', role: 'Sales Rep' },
@@ -283,8 +283,9 @@ export async function generateLeadtrekker(opts: GenerateOptions): Promise<Genera
   const recentEmails: string[] = [];
   const leadId = (i: number) => `LT-${100001 + i}`;
 
+  const progress = new Progress('leadtrekker leads', n, { enabled: !!opts.progress });
   for (let i = 0; i < n; i++) {
-    if ((i & 1023) === 0) opts.onProgress?.(i, n);
+    progress.tick(i);
     const id = leadId(i);
     const p = personName(rng, i);
     let email = emailFor(rng, p, i);
@@ -395,6 +396,7 @@ export async function generateLeadtrekker(opts: GenerateOptions): Promise<Genera
 
   const counts: Record<string, number> = { leads: leads.rows, activities: acts.rows, reminders: rems.rows, attachments: atts.rows, users: users.rows, user_groups: groups.rows, statuses: statuses.rows, notification_triggers: triggers.rows };
   await Promise.all([leads.close(), acts.close(), rems.close(), atts.close()]);
+  progress.done();
   return { files: counts };
 }
 

@@ -11,14 +11,14 @@
 import { createWriteStream, mkdirSync, rmSync, writeFileSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
 import { once } from 'node:events';
-import { Rng } from './common.ts';
+import { Progress, Rng } from './common.ts';
 
 export interface GenerateOptions {
   outDir: string;
   clients: number;
-  /** Called every 1,024 main records and at the end (done, total), for progress. */
-  onProgress?: (done: number, total: number) => void;
   seed: number;
+  /** Progress lines on stderr while it runs (the CLI turns them on). */
+  progress?: boolean;
 }
 
 export interface GenerateResult {
@@ -150,8 +150,9 @@ export async function generateServicetracker(opts: GenerateOptions): Promise<Gen
   let prev: { name: string; street: string; city: string; state: string; zip: string } | undefined;
   const usernames = new Set<string>();
   let lastEmail = '';
+  const progress = new Progress('servicetracker clients', opts.clients, { enabled: !!opts.progress });
   for (let c = 0; c < opts.clients; c++) {
-    if ((c & 1023) === 0) opts.onProgress?.(c, opts.clients);
+    progress.tick(c);
     const clientId = `C-${1001 + c}`;
     const [city, state, zip3] = r.pick(CITIES);
     // Duplicates: about one client in twenty repeats the previous one under a variant spelling.
@@ -314,6 +315,7 @@ export async function generateServicetracker(opts: GenerateOptions): Promise<Gen
     'attachments.csv': await attachments.close(),
     'portal_users.csv': await portal.close(),
   };
+  progress.done();
   return { files };
 }
 
