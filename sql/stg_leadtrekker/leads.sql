@@ -28,7 +28,8 @@ select
   n.last_name,
   n.suffix,
   -- why a person should look at the name (null: nothing doubtful)
-  case when n.uncertain then coalesce(n.reason, 'check the name') end as name_uncertain,
+  case when n.uncertain then coalesce(n.reason, 'check the name')
+       when n.first_name is null and n.last_name is not null then 'single word: taken as the last name' end as name_uncertain,
   lib.squish(r.email)                                   as email_raw,
   lib.clean_email(r.email)                              as email,
   coalesce(lib.is_valid_email(lib.clean_email(r.email)), false) as email_valid,

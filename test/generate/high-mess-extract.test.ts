@@ -26,8 +26,7 @@ describe.each(CASES.map((c) => [c.source, c] as const))('%s high mess through ex
   it('lands, and rows read = landed + rejected = the records in the file, each reject with a reason', async () => {
     const dir = path.join(mkdtempSync(path.join(tmpdir(), `gen-x-${source}-`)), 'export');
     dirs.push(path.dirname(dir));
-    // CR-only files are left out here: see the known failure below.
-    await c.generate({ outDir: dir, seed: `extract-${source}`, size: 150, rates: { crOnly: 0 } });
+    await c.generate({ outDir: dir, seed: `extract-${source}`, size: 150 });
     const r = await runCli([c.pipeline, 'extract', '--input', dir, '--json', '--force'], { DATABASE_URL: db.url });
     expect(r.exitCode, r.stderr).toBe(0);
     const results = r.json.extract as { file: string; status: string; rowsRead: number; landed: number; rejected: number; table: string }[];
@@ -54,11 +53,8 @@ describe.each(CASES.map((c) => [c.source, c] as const))('%s high mess through ex
   });
 });
 
-describe('CR-only line ends (known extract bug)', () => {
-  // Today the fast path lands a file whose lines end in a bare CR as zero rows and reports it
-  // landed: every record is lost without a reject. `it.fails` keeps the suite green while it is
-  // so, and turns red the day extract reads such a file: then make this an ordinary `it`.
-  it.fails('every record of a CR-only file is landed or rejected', async () => {
+describe('CR-only line ends (Excel for Mac)', () => {
+  it('every record of a CR-only file is landed or rejected', async () => {
     const c = CASES.find((x) => x.source === 'aspec')!;
     const dir = path.join(mkdtempSync(path.join(tmpdir(), 'gen-x-cr-')), 'export');
     dirs.push(path.dirname(dir));

@@ -87,7 +87,7 @@ describe('links out of the export folder', () => {
     ]);
     rmSync(path.join(input, 'files'), { recursive: true });
     symlinkSync(outside, path.join(input, 'files'));
-    for (const s of ['extract', 'transform', 'setup', 'users', 'load']) await mustRun(db.url, leadtrekkerToZoho, s, input, { apply: true });
+    for (const s of ['extract', 'transform', 'setup', 'users', 'load']) await mustRun(db.url, leadtrekkerToZoho, s, input, { apply: true, rejectThreshold: 1 });
     const rej = (await db.pool.query(`select source_key, reason_code, message from etl.rejects where object = 'attachments' order by source_key`)).rows;
     expect(rej.map((x) => [x.source_key, x.reason_code])).toEqual([['attachments:ATT-1', 'ATTACHMENT_PATH_UNSAFE'], ['attachments:ATT-2', 'ATTACHMENT_PATH_UNSAFE']]);
     expect(JSON.stringify(rej)).not.toContain('SECRET');
