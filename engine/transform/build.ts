@@ -200,11 +200,17 @@ async function runInDependencyOrder(order: Model[], visit: (m: Model) => Promise
   if (failure !== undefined) throw failure;
 }
 
+/** Memory a table model's build may use for each sort or hash (CRM_MIGRATE_BUILD_WORK_MEM, default 256MB). */
+const BUILD_WORK_MEM = /^\d+(kB|MB|GB)$/.test(process.env.CRM_MIGRATE_BUILD_WORK_MEM ?? '') ? process.env.CRM_MIGRATE_BUILD_WORK_MEM! : '256MB';
+
 async function buildOne(db: Db, m: Model, hash: string, runId: number | undefined): Promise<void> {
   const { sql, offset } = buildStatement(m);
   const t0 = performance.now();
   try {
     await inTransaction(db, async (client) => {
+      // A table model sorts and hashes whole export files: with the server's default 4 MB it
+      // spills to disk (a 1M-row leads file sorted 650 MB through temporary files).
+      if (m.materialized === 'table') await client.query(`set local work_mem = '${BUILD_WORK_MEM}'; set local maintenance_work_mem = '${BUILD_WORK_MEM}'`);
       await client.query(`create schema if not exists ${ident(m.schema)}`);
       const kind = await client.query(
         `select c.relkind from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = $1 and c.relname = $2`,

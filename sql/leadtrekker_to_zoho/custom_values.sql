@@ -1,11 +1,11 @@
 -- materialized: table
--- unique_key: object, record_id, field
 -- Custom-field values, typed once: one row per record and confirmed custom-field mapping that
 -- has a value. The mapping in use (map_custom_fields: the workspace's custom-fields.csv, else
 -- the pipeline's defaults) binds to the export's column by the header as written; the value is
 -- typed by the field's type and the source's conventions (lib.custom_value). `value` is null
 -- when the text does not read as that type (`issue` says why; dq reports it, the record loads
--- without the field).
+-- without the field and the text goes to its description).
+-- Each distinct text is typed once per field type: budgets, picklists and dates repeat.
 with mapping as (
   select distinct on (m.object, m.field)
          m.object, m.module, m.field, lower(m.field_type) as field_type, c.column_name, c.header
@@ -15,17 +15,23 @@ with mapping as (
   where lib.parse_bool(m.confirmed) and m.field is not null
   order by m.object, m.field, (c.header = m.source_header) desc
 ),
-raw_values as (
-  select 'leads' as object, l.lead_id as record_id, l._file, l._line, e.key as column_name, e.value as raw
+bound as (
+  select 'leads'::text as object, l.lead_id as record_id, m.module, m.field, m.field_type, m.header, e.value as raw, l._file, l._line
   from stg_leadtrekker.leads l
   cross join lateral jsonb_each_text(l.custom) e
+  join mapping m on m.object = 'leads' and m.column_name = e.key
+  where btrim(e.value) <> ''
+),
+typed as materialized (
+  select t.field_type, t.raw,
+         lib.custom_value(t.raw, t.field_type, cv.day_first, cv.timezone, cv.decimal_separator, cv.currency) as value
+  from (select distinct field_type, raw from bound) t
+  cross join stg_leadtrekker.conventions cv
 )
 select
-  v.object, v.record_id, m.module, m.field, m.field_type, m.header, v.raw,
-  lib.custom_value(v.raw, m.field_type, cv.day_first, cv.timezone, cv.decimal_separator, cv.currency) as value,
-  lib.value_issue(v.raw, m.field_type, cv.day_first, cv.decimal_separator) as issue,
-  v._file, v._line
-from raw_values v
-join mapping m on m.object = v.object and m.column_name = v.column_name
+  b.object, b.record_id, b.module, b.field, b.field_type, b.header, b.raw, t.value,
+  case when t.value is null then lib.value_issue(b.raw, b.field_type, cv.day_first, cv.decimal_separator) end as issue,
+  b._file, b._line
+from bound b
+join typed t on t.field_type = b.field_type and t.raw = b.raw
 cross join stg_leadtrekker.conventions cv
-where lib.squish(v.raw) is not null

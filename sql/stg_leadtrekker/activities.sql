@@ -1,13 +1,31 @@
 -- unique_key: activity_id
--- indexes: lead_id
 -- Leadtrekker activities (call, email, note), typed once. One row per Activity ID (the last
 -- row wins when an ID repeats). Lead links are checked, not enforced: an activity on a lead
 -- that is not in the export is kept here and reported downstream.
-with ranked as (
-  select a.*, row_number() over (partition by btrim(a.activity_id) order by a._line desc) as rn,
-         count(*) over (partition by btrim(a.activity_id)) as id_rows
+with dup as materialized (
+  -- ids written on more than one row: only their rows are compared (the last one wins)
+  select btrim(activity_id) as id, max(_line) as last_line, count(*) as n
+  from raw_leadtrekker.activities
+  where btrim(activity_id) <> ''
+  group by 1
+  having count(*) > 1
+),
+ranked as (
+  select a.*, coalesce(d.n, 1) as id_rows
   from raw_leadtrekker.activities a
-  where btrim(a.activity_id) <> ''
+  left join dup d on d.id = btrim(a.activity_id)
+  where btrim(a.activity_id) <> '' and (d.id is null or a._line = d.last_line)
+),
+-- the Lead IDs the export has (its leads file, not the staged leads: so this table does not wait for them)
+lead_ids as (
+  select distinct btrim(lead_id) as lead_id from raw_leadtrekker.leads where btrim(lead_id) <> ''
+),
+-- who logged each activity, resolved once per way it is written (a few users, millions of rows)
+users_written as (
+  select w.written, lib.squish(w.written) as user_raw,
+         coalesce(u.email, case when lib.squish(w.written) ~ '@' then lib.clean_email(w.written) end) as user_email
+  from (select distinct coalesce("user", '') as written from raw_leadtrekker.activities) w
+  left join stg_leadtrekker.user_refs u on u.ref = lower(lib.squish(w.written))
 )
 select
   btrim(a.activity_id)                                          as activity_id,
@@ -16,8 +34,8 @@ select
   lower(btrim(a.type))                                          as type,
   a.date                                                        as occurred_raw,
   lib.parse_timestamp(a.date, cv.day_first, cv.timezone)        as occurred_at,
-  lib.squish(a."user")                                          as user_raw,
-  coalesce(u.email, case when lib.squish(a."user") ~ '@' then lib.clean_email(a."user") end) as user_email,
+  uw.user_raw,
+  uw.user_email,
   lib.squish(a.subject)                                         as subject,
   nullif(btrim(a.body), '')                                     as body,
   -- plain text of a rich-text body: tags dropped, paragraphs and list items on their own lines
@@ -40,6 +58,5 @@ select
   a._file, a._line
 from ranked a
 cross join stg_leadtrekker.conventions cv
-left join stg_leadtrekker.leads l on l.lead_id = btrim(a.lead_id)
-left join stg_leadtrekker.user_refs u on u.ref = lower(lib.squish(a."user"))
-where a.rn = 1
+left join lead_ids l on l.lead_id = btrim(a.lead_id)
+left join users_written uw on uw.written = coalesce(a."user", '')

@@ -1,23 +1,40 @@
 -- unique_key: lead_id
--- indexes: company_key; owner_email
 -- Leadtrekker leads, typed once by the source's conventions (stg_leadtrekker.conventions);
 -- destination-neutral (feeds both Leadtrekker pipelines). One row per Lead ID: the export's
 -- last row wins when an ID repeats (dq_leadtrekker reports it).
 -- Names: lib.person_name keeps First/Last columns as the export split them, else splits the
 -- compound name; custom fields: every column the connector does not declare, as exported.
-with ranked as (
-  select l.*,
-         row_number() over (partition by btrim(l.lead_id) order by l._line desc) as rn,
-         count(*) over (partition by btrim(l.lead_id))                          as id_rows,
+with dup as materialized (
+  -- Lead IDs written on more than one row: only their rows are compared (the last one wins)
+  select btrim(lead_id) as id, max(_line) as last_line, count(*) as n
+  from raw_leadtrekker.leads
+  where btrim(lead_id) <> ''
+  group by 1
+  having count(*) > 1
+),
+ranked as (
+  select l.*, coalesce(d.n, 1) as id_rows,
          raw_leadtrekker.leads_custom(l)                                         as custom
   from raw_leadtrekker.leads l
-  where btrim(l.lead_id) <> ''
+  left join dup d on d.id = btrim(l.lead_id)
+  where btrim(l.lead_id) <> '' and (d.id is null or l._line = d.last_line)
 ),
--- a company key once per spelling, not once per lead
+-- a company key once per way a company is written, not once per lead
 companies as (
-  select c.company, lib.company_key(c.company) as company_key
-  from (select distinct lib.squish(company) as company from ranked where rn = 1) c
-  where c.company is not null
+  select c.written, lib.squish(c.written) as company, lib.company_key(c.written) as company_key
+  from (select distinct company as written from raw_leadtrekker.leads) c
+  where lib.squish(c.written) is not null
+),
+-- an owner resolved once per way it is written (a few users own a million leads)
+owners as (
+  select w.written, lib.squish(w.written) as owner_raw,
+         coalesce(u.email, case when lib.squish(w.written) ~ '@' then lib.clean_email(w.written) end) as owner_email,
+         case when u.email is not null then u.matched_by
+              when lib.squish(w.written) is null then null
+              when lib.squish(w.written) ~ '@' then 'email'
+              else 'unresolved' end as owner_matched_by
+  from (select distinct coalesce(owner, '') as written from raw_leadtrekker.leads) w
+  left join stg_leadtrekker.user_refs u on u.ref = lower(lib.squish(w.written))
 )
 select
   btrim(r.lead_id)                                      as lead_id,
@@ -31,8 +48,8 @@ select
   case when n.uncertain then coalesce(n.reason, 'check the name')
        when n.first_name is null and n.last_name is not null then 'single word: taken as the last name' end as name_uncertain,
   lib.squish(r.email)                                   as email_raw,
-  lib.clean_email(r.email)                              as email,
-  coalesce(lib.is_valid_email(lib.clean_email(r.email)), false) as email_valid,
+  e.email,
+  coalesce(lib.is_valid_email(e.email), false)          as email_valid,
   lib.squish(r.phone)                                   as phone,
   lib.phone_e164(r.phone, cv.phone_country)             as phone_e164,
   lib.squish(r.mobile)                                  as mobile,
@@ -42,12 +59,9 @@ select
   co.company_key,
   lib.squish(r.status)                                  as status,
   lib.squish(r.source)                                  as source,
-  lib.squish(r.owner)                                   as owner_raw,
-  coalesce(o.email, case when lib.squish(r.owner) ~ '@' then lib.clean_email(r.owner) end) as owner_email,
-  case when o.email is not null then o.matched_by
-       when lib.squish(r.owner) is null then null
-       when lib.squish(r.owner) ~ '@' then 'email'
-       else 'unresolved' end                            as owner_matched_by,
+  o.owner_raw,
+  o.owner_email,
+  o.owner_matched_by,
   lib.squish(r."group")                                 as user_group,
   r.created                                             as created_raw,
   lib.parse_timestamp(r.created, cv.day_first, cv.timezone)  as created_at,
@@ -59,6 +73,6 @@ select
 from ranked r
 cross join stg_leadtrekker.conventions cv
 cross join lateral lib.person_name(r.first_name, r.last_name, r.name) n
-left join companies co on co.company = lib.squish(r.company)
-left join stg_leadtrekker.user_refs o on o.ref = lower(lib.squish(r.owner))
-where r.rn = 1
+cross join lateral (select lib.clean_email(r.email) as email) e
+left join companies co on co.written = r.company
+left join owners o on o.written = coalesce(r.owner, '')

@@ -1,11 +1,22 @@
 -- unique_key: reminder_id
--- indexes: lead_id
 -- Leadtrekker follow-up reminders, typed once. One row per Reminder ID (the last row wins).
-with ranked as (
-  select r.*, row_number() over (partition by btrim(r.reminder_id) order by r._line desc) as rn,
-         count(*) over (partition by btrim(r.reminder_id)) as id_rows
+with dup as materialized (
+  -- ids written on more than one row: only their rows are compared (the last one wins)
+  select btrim(reminder_id) as id, max(_line) as last_line, count(*) as n
+  from raw_leadtrekker.reminders
+  where btrim(reminder_id) <> ''
+  group by 1
+  having count(*) > 1
+),
+ranked as (
+  select r.*, coalesce(d.n, 1) as id_rows
   from raw_leadtrekker.reminders r
-  where btrim(r.reminder_id) <> ''
+  left join dup d on d.id = btrim(r.reminder_id)
+  where btrim(r.reminder_id) <> '' and (d.id is null or r._line = d.last_line)
+),
+-- the Lead IDs the export has (its leads file, not the staged leads: so this table does not wait for them)
+lead_ids as (
+  select distinct btrim(lead_id) as lead_id from raw_leadtrekker.leads where btrim(lead_id) <> ''
 )
 select
   btrim(r.reminder_id)                                          as reminder_id,
@@ -24,6 +35,5 @@ select
   r._file, r._line
 from ranked r
 cross join stg_leadtrekker.conventions cv
-left join stg_leadtrekker.leads l on l.lead_id = btrim(r.lead_id)
+left join lead_ids l on l.lead_id = btrim(r.lead_id)
 left join stg_leadtrekker.user_refs u on u.ref = lower(lib.squish(r.assigned_to))
-where r.rn = 1
