@@ -75,10 +75,32 @@ export async function checkDatabase(url: string): Promise<void> {
   try {
     await c.connect();
   } catch (err) {
+    await c.end().catch(() => {});
     throw databaseConnectError(err, w);
+  }
+  try {
+    requireSupportedVersion(Number((await c.query('show server_version_num')).rows[0].server_version_num), w.hostPort);
   } finally {
     await c.end().catch(() => {});
   }
+}
+
+/** The PostgreSQL major versions the tool supports (CI: Debian's 15 and the embedded 17). */
+export const SUPPORTED_PG = { min: 15, max: 17 };
+
+/**
+ * A server older than 15 stops before anything runs (nothing is tested there: CI runs the whole
+ * suite on Debian's 15 and the embedded 17); a newer one than 17 runs with a warning, as untested.
+ */
+export function requireSupportedVersion(versionNum: number, server: string): void {
+  const major = Math.floor(versionNum / 10_000);
+  if (major < SUPPORTED_PG.min)
+    throw new CliError(
+      'DB_VERSION_UNSUPPORTED',
+      `the PostgreSQL server at ${server} is version ${major}; crm-migrate supports ${SUPPORTED_PG.min} to ${SUPPORTED_PG.max}. Point DATABASE_URL at a newer server, or unset it to use the embedded PostgreSQL ${SUPPORTED_PG.max}.`,
+    );
+  if (major > SUPPORTED_PG.max)
+    process.stderr.write(`warning: the PostgreSQL server at ${server} is version ${major}; crm-migrate is tested on ${SUPPORTED_PG.min} to ${SUPPORTED_PG.max}.\n`);
 }
 
 /** Redact the password of a connection string for logs and errors. */
