@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
 import { registry } from '../../pipelines/registry.ts';
 import { runOneStep } from '../../engine/steps/run-one.ts';
+import { openDb } from '../../engine/db/connection.ts';
 
 let db: TestDb;
 beforeAll(async () => {
@@ -24,8 +25,17 @@ async function forceParallel(on: boolean): Promise<void> {
     ? { [force]: 'on', parallel_setup_cost: '0', parallel_tuple_cost: '0', min_parallel_table_scan_size: '0', min_parallel_index_scan_size: '0', max_parallel_workers_per_gather: '2' }
     : { [force]: 'off', max_parallel_workers_per_gather: '0' };
   for (const [k, val] of Object.entries(settings)) await db.pool.query(`alter database ${db.name} set ${k} = '${val}'`);
-  // settings apply to new sessions: drop the pool's idle ones
-  await db.pool.query(`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`);
+}
+
+/** Settings apply to new sessions only, so each build runs on a pool of its own. */
+async function transformInFreshSessions(p: (typeof registry.pipelines)[number]): Promise<void> {
+  const fresh = openDb(db.url);
+  try {
+    const r = await runOneStep(fresh, p, 'transform', p.source.sampleDir, { force: true });
+    expect(r.error, r.logs.join('\n')).toBeUndefined();
+  } finally {
+    await fresh.close();
+  }
 }
 
 /** One md5 per staging table over all its rows and columns, in a stable order. */
@@ -48,10 +58,10 @@ describe('staging built in parallel plans equals staging built serially', () => 
       };
       await run('extract', { force: true });
       await forceParallel(true);
-      await run('transform', { force: true });
+      await transformInFreshSessions(p);
       const parallel = await fingerprints(`stg_${p.source.name}`);
       await forceParallel(false);
-      await run('transform', { force: true });
+      await transformInFreshSessions(p);
       const serial = await fingerprints(`stg_${p.source.name}`);
       expect(Object.keys(serial).length).toBeGreaterThan(3);
       expect(parallel).toEqual(serial);
