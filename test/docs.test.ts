@@ -147,7 +147,7 @@ describe('citations of destination facts by section number', () => {
       const lower = file.toLowerCase();
       const byPath = lower.includes('zoho') ? 'Zoho' : lower.includes('nutshell') ? 'Nutshell' : undefined;
       body.split('\n').forEach((line, i) => {
-        const cited = [...line.matchAll(/§\s?(\d+(?:\.\d+)*)/g), ...line.matchAll(/\breference (?:sections? )?§?(\d+(?:\.\d+)*)/gi)].map((m) => m[1]!);
+        const cited = [...new Set([...line.matchAll(/§\s?(\d+(?:\.\d+)*)/g), ...line.matchAll(/\breference (?:sections? )?§?(\d+(?:\.\d+)*)/gi)].map((m) => m[1]!))];
         if (!cited.length) return;
         const dest = byPath ?? (/zoho/i.test(line) ? 'Zoho' : /nutshell/i.test(line) ? 'Nutshell' : undefined);
         if (!dest) return dangling.push(`${file}:${i + 1}: cites ${cited.join(', ')} without saying of which destination (name Zoho or Nutshell on the line)`);
@@ -159,5 +159,25 @@ describe('citations of destination facts by section number', () => {
     }
     expect(dangling).toEqual([]);
     expect(checked).toBeGreaterThan(50);
+  });
+
+  it('every "Zoho N.N" / "Nutshell N.N" in the Markdown files names a section that exists', () => {
+    const dangling: string[] = [];
+    let checked = 0;
+    for (const [file, body] of texts) {
+      if (!file.endsWith('.md')) continue;
+      prose(body)
+        .split('\n')
+        .forEach((line, i) => {
+          if (/^#{1,6}\s/.test(line)) return;
+          // "Zoho 20 MB" is a size, not a section
+          for (const m of line.matchAll(/\b(Zoho|Nutshell) (\d+(?:\.\d+)*)(?![\d.]*\d)(?!\s*(?:MB|KB|GB|%))/g)) {
+            checked++;
+            if (!known[m[1] as 'Zoho' | 'Nutshell'].has(m[2]!)) dangling.push(`${file}:${i + 1}: ${m[0]} is not a section of docs/destinations.md`);
+          }
+        });
+    }
+    expect(dangling).toEqual([]);
+    expect(checked).toBeGreaterThan(20);
   });
 });
