@@ -1,6 +1,6 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { customFieldsFile, readCustomFieldMappings, writeCustomFieldMappings } from '../custom-fields.ts';
+import { defaultCustomFieldsFile, readCustomFieldMappings, workspaceCustomFieldsFile, writeCustomFieldMappings } from '../custom-fields.ts';
 import { mergeMappings, notMigratedInventory, notMigratedMarkdown, profileSource, proposeMapping, saveProfiles, type ColumnProfile } from '../discover/index.ts';
 import { ensureWorkspaceDir } from '../workspace.ts';
 import type { Step } from './context.ts';
@@ -39,9 +39,9 @@ function profilesMarkdown(pipeline: string, profiles: ColumnProfile[]): string {
 }
 
 /**
- * Profile every raw table of the pipeline's source, propose the custom-field mapping (merged
- * into pipelines/<pipeline>/custom-fields.csv, keeping confirmed rows), and inventory what will
- * not migrate. Writes out/<pipeline>/discovery/.
+ * Profile every raw table of the pipeline's source, propose the custom-field mapping for this
+ * export (out/<pipeline>/custom-fields.csv, keeping the rows a person confirmed there), and
+ * inventory what will not migrate. Writes out/<pipeline>/discovery/.
  */
 export const discover: Step = async (ctx) => {
   const { pipeline } = ctx;
@@ -51,9 +51,17 @@ export const discover: Step = async (ctx) => {
   writeFileSync(path.join(dir, 'column-profiles.csv'), profilesCsv(profiles));
   writeFileSync(path.join(dir, 'column-profiles.md'), profilesMarkdown(pipeline.name, profiles));
 
-  const mappingFile = customFieldsFile(pipeline);
+  // The proposal for this export goes to the run's workspace, never to the pipeline's committed
+  // defaults. A workspace mapping a person already edited keeps their confirmed rows (even for a
+  // column this export lacks: setup skips those); started from the defaults, only the rows for
+  // columns this export has are kept, so the bundled sample's fields are not created for it.
+  const mappingFile = workspaceCustomFieldsFile(pipeline, ctx.flags.out);
+  const fromWorkspace = existsSync(mappingFile);
+  const base = readCustomFieldMappings(fromWorkspace ? mappingFile : defaultCustomFieldsFile(pipeline));
   const proposed = proposeMapping(pipeline, profiles);
-  const { rows, gone } = mergeMappings(readCustomFieldMappings(mappingFile), proposed);
+  const merged = mergeMappings(base, proposed);
+  const gone = fromWorkspace ? merged.gone : [];
+  const rows = fromWorkspace ? merged.rows : merged.rows.filter((r) => !merged.gone.includes(r));
   writeCustomFieldMappings(mappingFile, rows);
   writeCustomFieldMappings(path.join(dir, 'custom-fields.csv'), rows);
 

@@ -40,6 +40,8 @@ interface Plan {
   actions: Action[];
   checklist: string[];
   inPlace: number;
+  /** Confirmed custom-field rows set aside, with why (their column is not in this export). */
+  skipped: string[];
 }
 
 /** A label from which the destination derives exactly this API name (spaces -> underscores). */
@@ -85,7 +87,7 @@ export function picklistOptions(values: string[]): string[] {
 
 export async function planSetup(ctx: StepContext, dest: Destination): Promise<Plan> {
   const { pipeline } = ctx;
-  const plan: Plan = { actions: [], checklist: [], inPlace: 0 };
+  const plan: Plan = { actions: [], checklist: [], inPlace: 0, skipped: [] };
   const needs: FieldNeed[] = [];
   if (dest.idempotencyField && dest.upsert) {
     for (const m of new Set(pipeline.objects.filter((o) => !o.attachment).map((o) => o.module)))
@@ -107,7 +109,18 @@ export async function planSetup(ctx: StepContext, dest: Destination): Promise<Pl
   // options in the pipeline's custom_field_options model (module, field, option).
   const optionsModel = `${pipelineSchema(pipeline)}.custom_field_options`;
   const hasOptions = (await ctx.db.pool.query('select to_regclass($1) is not null as ok', [optionsModel])).rows[0].ok as boolean;
+  // Fields only for the columns this export has: a confirmed row for a column the landed export
+  // lacks (a mapping kept from another export) creates nothing.
+  const landed = new Set(
+    (
+      await ctx.db.pool.query(`select table_name || '.' || column_name as c from information_schema.columns where table_schema = $1`, [`raw_${pipeline.source.name}`])
+    ).rows.map((r) => r.c as string),
+  );
   for (const m of readCustomFieldMappings(customFieldsFile(pipeline, ctx.flags.out)).filter((r) => r.confirmed && r.module && r.field)) {
+    if (landed.size && !landed.has(`${m.object}.${m.source_column}`)) {
+      plan.skipped.push(`${m.module}.${m.field}: the export has no column ${m.object}.${m.source_header || m.source_column}`);
+      continue;
+    }
     const type = m.field_type || m.inferred_type;
     // A picklist's options: every value this export's records hold (typed in custom_values),
     // and every option the source defines for it.
@@ -193,6 +206,7 @@ export const setup: Step = async (ctx) => {
   const plan = await planSetup(ctx, dest);
   ctx.log(`setup: ${dest.target}: ${plan.inPlace} item(s) in place, ${plan.actions.length} to do, ${plan.checklist.length} for an admin`);
   for (const a of plan.actions) ctx.log(`  - ${describe(a)}`);
+  for (const k of plan.skipped) ctx.log(`  not created: ${k}`);
   const apply = !!ctx.flags.apply || (dest.isSandbox && !ctx.flags.strictGates);
   const done: string[] = [];
   const checklist = [...plan.checklist];
