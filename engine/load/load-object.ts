@@ -19,6 +19,7 @@ import { viewOf, type LoadObject, type PipelineDefinition } from '../pipeline.ts
 import { ident } from '../extract/headers.ts';
 import { CliError } from '../errors.ts';
 import { loadAttachmentRow, type AttachmentRow } from './attachments.ts';
+import { WriteIntents } from './intents.ts';
 import { dropSnapshot, snapshotRelation, takeSnapshot } from './snapshot.ts';
 
 export interface ObjectCounts {
@@ -355,14 +356,19 @@ export class ObjectLoader {
 
   private async sendInserts(inserts: Pending[], keyField: string | undefined): Promise<void> {
     const { destination } = this.ctx;
+    // No idempotent write: each create is entered in etl.load_intents first (engine/load/intents.ts).
+    const intents = keyField ? undefined : WriteIntents.for(this.ctx, this.obj, this);
     let todo = inserts;
     for (let round = 0; todo.length; round++) {
       const next: Pending[] = [];
+      if (intents) todo = await intents.resume(todo);
       for (let i = 0; i < todo.length; i += destination.maxBatch) {
         const batch = todo.slice(i, i + destination.maxBatch);
         const records = batch.map((p) => p.shaped);
+        await intents?.before(batch);
         const outcomes = keyField ? await destination.upsert!(this.obj.module, records) : await destination.insert(this.obj.module, records);
         next.push(...(await this.record(batch, outcomes, 'insert', RECORD_RETRIES - round)));
+        await intents?.after(batch, outcomes);
       }
       todo = next;
       if (todo.length) await new Promise((r) => setTimeout(r, 250 * 2 ** round));
