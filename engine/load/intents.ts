@@ -39,6 +39,12 @@ export class WriteIntents {
   async resume(todo: Pending[]): Promise<Pending[]> {
     if (!todo.length) return todo;
     const { db, pipeline, destination } = this.ctx;
+    // Entries of records already in etl.id_map are stale (a kill between the two writes).
+    await db.pool.query(
+      `delete from etl.load_intents i using etl.id_map m
+        where i.pipeline = $1 and i.object = $2 and m.pipeline = i.pipeline and m.object = i.object and m.source_key = i.source_key`,
+      [pipeline.name, this.obj.name],
+    );
     const prior = (
       await db.pool.query<{ source_key: string; payload_hash: string; payload: Payload; sent_at: Date }>(
         `select source_key, payload_hash, payload, sent_at from etl.load_intents

@@ -403,6 +403,13 @@ export class ObjectLoader {
   async recordOk(ok: { p: Pending; id: string; action: 'insert' | 'update'; reason?: string }[]): Promise<void> {
     if (!ok.length) return;
     const { db, pipeline, runId } = this.ctx;
+    await this.log(ok.map(({ p, id, action, reason }) => ({ sourceKey: p.sourceKey, destId: id, action, reason: reason ?? null, before: action === 'update' ? p.existing!.payload : null })));
+    // Its current state: loaded. A record that waited on a queue item (owner without a user,
+    // parent not yet loaded) stops waiting by this alone; the item resolves when nothing waits.
+    await setStatus(db, pipeline.name, this.obj.name, runId, 'loaded', ok.map(({ p, id }) => ({ source_key: p.sourceKey, dest_id: id, dest_module: this.obj.module })));
+    await resolveQueueItems(db, pipeline.name);
+    // etl.id_map last: a record found there is recorded in full (a run killed in between writes
+    // its log and state again on the next pass, never leaves it mapped without a state).
     await db.pool.query(
       `insert into etl.id_map (pipeline, object, source_key, dest_module, dest_id, payload_hash, payload, run_id)
        select $1, $2, r.source_key, $3, r.dest_id, r.hash, r.payload, $4
@@ -412,11 +419,6 @@ export class ObjectLoader {
              run_id = excluded.run_id, updated_at = now()`,
       [pipeline.name, this.obj.name, this.obj.module, runId, JSON.stringify(ok.map(({ p, id }) => ({ source_key: p.sourceKey, dest_id: id, hash: p.hash, payload: p.shaped })))],
     );
-    await this.log(ok.map(({ p, id, action, reason }) => ({ sourceKey: p.sourceKey, destId: id, action, reason: reason ?? null, before: action === 'update' ? p.existing!.payload : null })));
-    // Its current state: loaded. A record that waited on a queue item (owner without a user,
-    // parent not yet loaded) stops waiting by this alone; the item resolves when nothing waits.
-    await setStatus(db, pipeline.name, this.obj.name, runId, 'loaded', ok.map(({ p, id }) => ({ source_key: p.sourceKey, dest_id: id, dest_module: this.obj.module })));
-    await resolveQueueItems(db, pipeline.name);
     for (const o of ok) {
       if (o.action === 'insert') this.counts.inserted++;
       else this.counts.updated++;
