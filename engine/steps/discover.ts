@@ -51,7 +51,7 @@ export const discover: Step = async (ctx) => {
   writeFileSync(path.join(dir, 'column-profiles.csv'), profilesCsv(profiles));
   writeFileSync(path.join(dir, 'column-profiles.md'), profilesMarkdown(pipeline.name, profiles));
 
-  const mappingFile = customFieldsFile(pipeline);
+  const mappingFile = customFieldsFile(pipeline, ctx.flags.out);
   const proposed = proposeMapping(pipeline, profiles);
   const { rows, gone } = mergeMappings(readCustomFieldMappings(mappingFile), proposed);
   writeCustomFieldMappings(mappingFile, rows);
