@@ -93,4 +93,34 @@ describe('Nutshell load killed mid-write', () => {
     const open = (await trial.db.pool.query(`select i.object, i.source_key from etl.load_intents i left join etl.id_map m using (pipeline, object, source_key) where m.source_key is null`)).rows;
     expect(open).toEqual([]);
   }, 600_000);
+
+  it('finds a record whose create landed unrecorded, and queues a note it cannot look for instead of writing it twice', async () => {
+    // The reference org is fully loaded. Make one activity and one note look like a killed run
+    // left them: written, with their write-ahead entry, but neither in etl.id_map nor recorded.
+    const q = async (sql: string, params: unknown[] = []) => (await ref.db.pool.query(sql, params)).rows;
+    const before = await orgCounts(ref);
+    const victims = await q(`select distinct on (object) object, source_key, dest_id, dest_module, payload_hash, payload from etl.id_map
+                              where pipeline = 'leadtrac-to-nutshell' and object in ('activities', 'notes') order by object, source_key`);
+    expect(victims.map((v) => v.object)).toEqual(['activities', 'notes']);
+    for (const v of victims) {
+      await q(`insert into etl.load_intents (pipeline, object, source_key, dest_module, record_key, payload_hash, payload, sent_at)
+               values ('leadtrac-to-nutshell', $1, $2, $3, 'k', $4, $5, now() - interval '1 minute')`, [v.object, v.source_key, v.dest_module, v.payload_hash, v.payload]);
+      await q(`delete from etl.id_map where pipeline = 'leadtrac-to-nutshell' and object = $1 and source_key = $2`, [v.object, v.source_key]);
+    }
+    // The entities were created before the entry's time window: bring them into it, as a kill would.
+    await q(`update sandbox_nutshell.entities set created_time = now() where (entity_type, id) in ((${"'Activities'"}, $1::int), (${"'Notes'"}, $2::int))`, [victims[0].dest_id, victims[1].dest_id]);
+
+    await mustRun(ref.db.url, leadtracToNutshell, 'load', ref.input);
+    expect(await orgCounts(ref)).toEqual(before);
+    const [act] = await q(`select dest_id from etl.id_map where pipeline = 'leadtrac-to-nutshell' and object = 'activities' and source_key = $1`, [victims[0].source_key]);
+    expect(act?.dest_id).toBe(victims[0].dest_id);
+    const log = await q(`select object, action, reason_code from etl.load_log where pipeline = 'leadtrac-to-nutshell' and source_key = any($1) and run_id = (select max(run_id) from etl.runs) order by object`, [victims.map((v) => v.source_key)]);
+    expect(log).toEqual([
+      { object: 'activities', action: 'insert', reason_code: 'FOUND_WRITTEN' },
+      { object: 'notes', action: 'queue', reason_code: 'AMBIGUOUS_WRITE' },
+    ]);
+    const [note] = await q(`select state from etl.record_status where pipeline = 'leadtrac-to-nutshell' and object = 'notes' and source_key = $1`, [victims[1].source_key]);
+    expect(note.state).toBe('queued');
+  }, 300_000);
 });
+

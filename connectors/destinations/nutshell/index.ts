@@ -5,8 +5,10 @@
  *
  * JSON-RPC has no batch write and no idempotency key (reference 5.3, 6), so each record is one
  * call, and duplicates are avoided by looking before creating: a Contact with an e-mail is
- * searched by e-mail first (an existing one is reused), and after a write whose answer was lost
- * the adapter checks whether the record exists before sending it again. See README.md.
+ * searched by e-mail first (an existing one is reused), after a write whose answer was lost the
+ * adapter checks whether the record exists before sending it again, and a create a killed run
+ * may have made is found by the engine through `createdSince` + `isSameRecord`
+ * (engine/load/intents.ts). See README.md.
  */
 import { z } from 'zod';
 import type { Destination, DestinationFactory, DestinationField, Payload, RecordOutcome } from '../../../engine/destination.ts';
