@@ -39,6 +39,15 @@ export interface CustomFieldMapping {
   reason: string;
 }
 
+/**
+ * How a mapping row and an export column are matched: by the header as written, compared as
+ * extract and the SQL models compare headers (lib.header_key: case and runs of whitespace do not
+ * matter; punctuation does, so `Budget (ZAR)` and `Budget ZAR` stay two columns even though both
+ * derive the column name `budget_zar`). A row without a header (an old file) falls back to its column.
+ */
+export const mappingHeaderKey = (header: string | null | undefined, column = ''): string =>
+  header && header.trim() ? `h:${header.trim().replace(/\s+/g, ' ').toLowerCase()}` : `c:${column}`;
+
 /** A header-only mapping file, for a pipeline with no custom fields (the table still exists). */
 export function emptyMappingFile(): string {
   const file = path.join(tmpdir(), `crm-migrate-empty-custom-fields-${process.pid}.csv`);

@@ -15,6 +15,12 @@ export interface RecordOutcome {
   retryable?: boolean;
   /** Upserts: what the destination did with the record. */
   action?: string;
+  /**
+   * A failed write that may have happened all the same (the answer was lost: connection dropped,
+   * 5xx after the server may have written). The engine keeps its write-ahead entry so the next
+   * attempt looks for the record before creating it again (engine/load/intents.ts).
+   */
+  maybeWritten?: boolean;
 }
 
 export interface DestinationUser {
@@ -76,6 +82,17 @@ export interface Destination {
    * Absent: reconcile reads records back one by one, or a sample of them (and says so).
    */
   listIdsByKeyPrefix?(module: string, prefix: string): Promise<Set<string>>;
+  /**
+   * Destinations with no idempotent write (no upsert; Nutshell's JSON-RPC has neither an
+   * idempotency key nor a search on custom fields): every record of the module created at or
+   * after `since`, read in full, so the engine can recognise what an interrupted create wrote
+   * (`isSameRecord`) before sending it again. null: the module cannot be listed (Nutshell notes),
+   * and an interrupted create of it is queued for a person instead of being sent twice.
+   * Absent: the engine sends again (the destination's `insert` must dedupe itself).
+   */
+  createdSince?(module: string, since: Date): Promise<Payload[] | null>;
+  /** Whether `got` (read back by createdSince) is the record written from `sent` (a shaped payload). */
+  isSameRecord?(module: string, sent: Payload, got: Payload): boolean;
   /** Metadata calls `setup` uses. Absent: `setup` can only write the admin checklist. */
   schema?: DestinationSchema;
   /** Largest attachment the destination takes, in bytes. Absent: 20 MB. */

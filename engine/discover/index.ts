@@ -1,6 +1,6 @@
 /** Discovery: column profiles, the custom-field mapping, and what will not migrate. */
 import { gate } from '../gates.ts';
-import { customFieldsFile, readCustomFieldMappings } from '../custom-fields.ts';
+import { customFieldsFile, mappingHeaderKey, readCustomFieldMappings } from '../custom-fields.ts';
 import type { StepContext } from '../steps/context.ts';
 
 export { profileSource, saveProfiles, type ColumnProfile } from './profile.ts';
@@ -15,14 +15,18 @@ export { notMigratedInventory, notMigratedMarkdown } from './not-migrated.ts';
 export async function requireConfirmedCustomFields(ctx: StepContext): Promise<void> {
   const file = customFieldsFile(ctx.pipeline, ctx.flags.out);
   const rows = readCustomFieldMappings(file);
-  const confirmed = new Set(rows.filter((r) => r.confirmed).map((r) => `${r.object}.${r.source_column}`));
-  const unconfirmed = rows.filter((r) => !r.confirmed).map((r) => `${r.object}.${r.source_column}`);
-  const { rows: custom } = await ctx.db.pool.query(
-    `select file || '.' || column_name as name from etl.raw_columns where source = $1 and is_custom order by file, ordinal`,
+  // By the header as written (as the SQL binds values), never by the derived column name: a new
+  // column that took a confirmed column's name is still a column nobody confirmed.
+  const key = (object: string, header: string, column: string) => `${object}\u0000${mappingHeaderKey(header, column)}`;
+  const label = (object: string, header: string, column: string) => `${object}.${column}${header && header !== column ? ` ("${header}")` : ''}`;
+  const mapped = new Set(rows.map((r) => key(r.object, r.source_header, r.source_column)));
+  const unconfirmed = rows.filter((r) => !r.confirmed).map((r) => label(r.object, r.source_header, r.source_column));
+  const { rows: custom } = await ctx.db.pool.query<{ file: string; column_name: string; header: string }>(
+    `select file, column_name, header from etl.raw_columns where source = $1 and is_custom order by file, ordinal`,
     [ctx.pipeline.source.name],
   );
-  const unmapped = custom.map((r) => r.name as string).filter((n) => !confirmed.has(n) && !unconfirmed.includes(n));
-  const open = [...unconfirmed, ...unmapped];
+  const unmapped = custom.filter((c) => !mapped.has(key(c.file, c.header, c.column_name))).map((c) => label(c.file, c.header, c.column_name));
+  const open = [...unconfirmed, ...unmapped.filter((n) => !unconfirmed.includes(n))];
   if (!open.length) return;
   const list = open.slice(0, 10).join(', ') + (open.length > 10 ? `, and ${open.length - 10} more` : '');
   await gate(

@@ -3,7 +3,7 @@
  * and type, by the seed's rule (text -> Single Line, long text -> Multi Line, number -> Numeric,
  * date -> Date, checkbox -> Checkbox, picklist -> Picklist), with the reason for each row.
  */
-import type { CustomFieldMapping } from '../custom-fields.ts';
+import { mappingHeaderKey, type CustomFieldMapping } from '../custom-fields.ts';
 import type { PipelineDefinition } from '../pipeline.ts';
 import type { ColumnProfile } from './profile.ts';
 
@@ -101,14 +101,20 @@ export function proposeMapping(pipeline: PipelineDefinition, profiles: ColumnPro
  * Merge a new proposal with the file a person may have edited: confirmed rows are kept as
  * they are; unconfirmed rows are replaced by the new proposal; a confirmed row whose column is
  * gone from the export is kept (and reported), an unconfirmed one is dropped.
+ *
+ * Rows are matched by the header as written (mappingHeaderKey), never by the derived column
+ * name: when a new column takes the name a confirmed one had (`Budget ZAR` lands as `budget_zar`
+ * and the confirmed `Budget (ZAR)` moves to `budget_zar_2`), the confirmed row stays with its
+ * header (its source_column updated to where that header now lands) and the new column gets a
+ * proposal of its own, to confirm. Every confirmed row of a header is kept (one column may feed
+ * several modules).
  */
 export function mergeMappings(existing: CustomFieldMapping[], proposed: CustomFieldMapping[]): { rows: CustomFieldMapping[]; gone: CustomFieldMapping[] } {
-  const key = (r: CustomFieldMapping) => `${r.object}\u0000${r.source_column}`;
-  const old = new Map(existing.map((r) => [key(r), r]));
-  const rows = proposed.map((p) => {
-    const o = old.get(key(p));
-    return o?.confirmed ? o : p;
-  });
+  const key = (r: CustomFieldMapping) => `${r.object}\u0000${mappingHeaderKey(r.source_header, r.source_column)}`;
+  // Every confirmed row of a header is kept (one column may feed several modules).
+  const confirmed = new Map<string, CustomFieldMapping[]>();
+  for (const r of existing) if (r.confirmed) confirmed.set(key(r), [...(confirmed.get(key(r)) ?? []), r]);
+  const rows = proposed.flatMap((p) => confirmed.get(key(p))?.map((o) => ({ ...o, source_column: p.source_column })) ?? [p]);
   const seen = new Set(proposed.map(key));
   const gone = existing.filter((r) => r.confirmed && !seen.has(key(r)));
   return { rows: [...rows, ...gone], gone };

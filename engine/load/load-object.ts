@@ -19,6 +19,7 @@ import { viewOf, type LoadObject, type PipelineDefinition } from '../pipeline.ts
 import { ident } from '../extract/headers.ts';
 import { CliError } from '../errors.ts';
 import { loadAttachmentRow, type AttachmentRow } from './attachments.ts';
+import { WriteIntents } from './intents.ts';
 import { dropSnapshot, snapshotRelation, takeSnapshot } from './snapshot.ts';
 
 export interface ObjectCounts {
@@ -355,14 +356,19 @@ export class ObjectLoader {
 
   private async sendInserts(inserts: Pending[], keyField: string | undefined): Promise<void> {
     const { destination } = this.ctx;
+    // No idempotent write: each create is entered in etl.load_intents first (engine/load/intents.ts).
+    const intents = keyField ? undefined : WriteIntents.for(this.ctx, this.obj, this);
     let todo = inserts;
     for (let round = 0; todo.length; round++) {
       const next: Pending[] = [];
+      if (intents) todo = await intents.resume(todo);
       for (let i = 0; i < todo.length; i += destination.maxBatch) {
         const batch = todo.slice(i, i + destination.maxBatch);
         const records = batch.map((p) => p.shaped);
+        await intents?.before(batch);
         const outcomes = keyField ? await destination.upsert!(this.obj.module, records) : await destination.insert(this.obj.module, records);
         next.push(...(await this.record(batch, outcomes, 'insert', RECORD_RETRIES - round)));
+        await intents?.after(batch, outcomes);
       }
       todo = next;
       if (todo.length) await new Promise((r) => setTimeout(r, 250 * 2 ** round));
@@ -397,6 +403,13 @@ export class ObjectLoader {
   async recordOk(ok: { p: Pending; id: string; action: 'insert' | 'update'; reason?: string }[]): Promise<void> {
     if (!ok.length) return;
     const { db, pipeline, runId } = this.ctx;
+    await this.log(ok.map(({ p, id, action, reason }) => ({ sourceKey: p.sourceKey, destId: id, action, reason: reason ?? null, before: action === 'update' ? p.existing!.payload : null })));
+    // Its current state: loaded. A record that waited on a queue item (owner without a user,
+    // parent not yet loaded) stops waiting by this alone; the item resolves when nothing waits.
+    await setStatus(db, pipeline.name, this.obj.name, runId, 'loaded', ok.map(({ p, id }) => ({ source_key: p.sourceKey, dest_id: id, dest_module: this.obj.module })));
+    await resolveQueueItems(db, pipeline.name);
+    // etl.id_map last: a record found there is recorded in full (a run killed in between writes
+    // its log and state again on the next pass, never leaves it mapped without a state).
     await db.pool.query(
       `insert into etl.id_map (pipeline, object, source_key, dest_module, dest_id, payload_hash, payload, run_id)
        select $1, $2, r.source_key, $3, r.dest_id, r.hash, r.payload, $4
@@ -406,11 +419,6 @@ export class ObjectLoader {
              run_id = excluded.run_id, updated_at = now()`,
       [pipeline.name, this.obj.name, this.obj.module, runId, JSON.stringify(ok.map(({ p, id }) => ({ source_key: p.sourceKey, dest_id: id, hash: p.hash, payload: p.shaped })))],
     );
-    await this.log(ok.map(({ p, id, action, reason }) => ({ sourceKey: p.sourceKey, destId: id, action, reason: reason ?? null, before: action === 'update' ? p.existing!.payload : null })));
-    // Its current state: loaded. A record that waited on a queue item (owner without a user,
-    // parent not yet loaded) stops waiting by this alone; the item resolves when nothing waits.
-    await setStatus(db, pipeline.name, this.obj.name, runId, 'loaded', ok.map(({ p, id }) => ({ source_key: p.sourceKey, dest_id: id, dest_module: this.obj.module })));
-    await resolveQueueItems(db, pipeline.name);
     for (const o of ok) {
       if (o.action === 'insert') this.counts.inserted++;
       else this.counts.updated++;

@@ -5,8 +5,10 @@
  *
  * JSON-RPC has no batch write and no idempotency key (reference 5.3, 6), so each record is one
  * call, and duplicates are avoided by looking before creating: a Contact with an e-mail is
- * searched by e-mail first (an existing one is reused), and after a write whose answer was lost
- * the adapter checks whether the record exists before sending it again. See README.md.
+ * searched by e-mail first (an existing one is reused), after a write whose answer was lost the
+ * adapter checks whether the record exists before sending it again, and a create a killed run
+ * may have made is found by the engine through `createdSince` + `isSameRecord`
+ * (engine/load/intents.ts). See README.md.
  */
 import { z } from 'zod';
 import type { Destination, DestinationFactory, DestinationField, Payload, RecordOutcome } from '../../../engine/destination.ts';
@@ -24,8 +26,11 @@ export interface NutshellDestinationOptions {
   sandboxFaults?: FaultConfig;
 }
 
-/** Records the engine hands to one insert/update call; each is still one API call. */
-export const NUTSHELL_MAX_BATCH = 50;
+/**
+ * Records the engine hands to one insert/update call. Each record is one API call anyway, and
+ * with one per call the engine records each id in etl.id_map as soon as its call is answered.
+ */
+export const NUTSHELL_MAX_BATCH = 1;
 
 /** Errors that are about the connection as a whole, not one record: the run stops. */
 const FATAL = new Set(['AUTH', 'DISCOVERY', 'METHOD_NOT_FOUND', 'BAD_RESPONSE']);
@@ -33,32 +38,57 @@ const FATAL = new Set(['AUTH', 'DISCOVERY', 'METHOD_NOT_FOUND', 'BAD_RESPONSE'])
 const fail = (err: unknown): RecordOutcome => {
   if (err instanceof NutshellError) {
     if (FATAL.has(err.code)) throw err.toCliError();
-    return { ok: false, code: err.code, message: err.message, retryable: err.retryable };
+    return { ok: false, code: err.code, message: err.message, retryable: err.retryable, ...(err.ambiguous ? { maybeWritten: true } : {}) };
   }
   if (err instanceof CliError) throw err;
   return { ok: false, code: 'INVALID_DATA', message: (err as Error).message };
 };
 
-/** How an entity is recognised after a lost answer, per module (what the record was sent with). */
-function sameRecord(module: string, sent: Payload, got: Record<string, any>): boolean {
-  switch (module) {
-    case 'Accounts':
-      return String(got.name ?? '') === String(sent.name ?? '');
-    case 'Leads':
-      return String(got.description ?? '') === String(sent.description ?? '');
-    case 'Activities':
-      return String(got.name ?? '') === String(sent.name ?? '') && Date.parse(String(got.startTime).replace(/([+-]\d{2})(\d{2})$/, '$1:$2')) === Date.parse(String(sent.startTime));
-    case 'Tasks':
-      return String(got.title ?? '') === String(sent.title ?? '');
-    case 'Contacts': {
-      const n = sent.name as any;
-      const display = typeof n === 'string' ? n : n?.displayName;
-      return String(got.name?.displayName ?? '') === String(display ?? '');
+const DATE_RE = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/;
+const instant = (s: string) => Date.parse(s.length === 10 ? `${s}T00:00:00Z` : s.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
+const refId = (v: unknown) => (v && typeof v === 'object' && 'id' in v ? String((v as { id: unknown }).id) : undefined);
+
+/**
+ * Whether a value read back (in the written shape: nutshellAsWritten) is the value sent. The
+ * representation may differ (dates in another notation, numbers as text, references as stubs
+ * with more keys, tags in the instance's casing); the value may not.
+ */
+function sameSent(sent: unknown, got: unknown, key = ''): boolean {
+  if (sent === null || sent === undefined || sent === '') return got === null || got === undefined || got === '' || (Array.isArray(got) && !got.length);
+  if (refId(sent) !== undefined && !Array.isArray(sent)) return refId(got) === refId(sent);
+  if (Array.isArray(sent)) {
+    if (!Array.isArray(got) || got.length !== sent.length) return false;
+    if (sent.every((x) => refId(x) !== undefined)) {
+      const ids = (l: unknown[]) => l.map((x) => refId(x) ?? '').sort().join(',');
+      return ids(sent) === ids(got);
     }
-    default:
-      return false;
+    if (key === 'tags' || key === 'sources') {
+      const names = (l: unknown[]) => l.map((x) => String(x).toLowerCase()).sort().join('\u0000');
+      return names(sent) === names(got);
+    }
+    return sent.every((x, i) => sameSent(x, got[i]));
   }
+  if (typeof sent === 'object') {
+    if (!got || typeof got !== 'object') return false;
+    return Object.entries(sent as Record<string, unknown>).every(([k, v]) => sameSent(v, (got as Record<string, unknown>)[k], k));
+  }
+  if (typeof sent === 'string' && typeof got === 'string' && DATE_RE.test(sent) && DATE_RE.test(got)) return instant(sent) === instant(got);
+  if (typeof sent === 'number' || typeof got === 'number') return String(got).trim() !== '' && Number(sent) === Number(got);
+  if (typeof sent === 'boolean' || typeof got === 'boolean') return String(sent) === String(got);
+  return sent === got;
 }
+
+/**
+ * Whether `got` (a full entity read back) is the record created from `sent` (a shaped payload):
+ * every field sent has the value sent. `note` is appended as a separate Note, not a field, and
+ * a lead's outcome comes back as an id: neither is compared (the rest of the record is).
+ */
+export function isSameNutshellRecord(module: string, sent: Payload, got: Payload): boolean {
+  const seen = nutshellAsWritten(module, got, sent);
+  return Object.entries(sent).every(([k, v]) => k === 'note' || k === 'outcome' || sameSent(v, seen[k], k));
+}
+
+const createdAt = (r: Record<string, unknown>) => Date.parse(String(r.createdTime ?? '').replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
 
 const REST_TYPE: Record<string, { type: string; leadsType?: string; choices?: string[]; multiple?: boolean }> = {
   text: { type: 'Text' },
@@ -156,14 +186,26 @@ export function createNutshellAdapter(client: NutshellClient, target: string, is
     return list.map((x) => String(x).trim().toLowerCase()).filter(Boolean);
   };
 
-  /** After a lost answer: did the create land? Look at the newest records of the module. */
-  async function findLanded(module: string, rec: Payload): Promise<NutshellEntity | undefined> {
+  /**
+   * Every record of the module created at or after `since`, newest first (find* ordered by id
+   * descending, full records, pages of 100 until one reaches back past `since`). Notes have no
+   * find method: null.
+   */
+  async function createdSince(module: string, since: Date): Promise<NutshellEntity[] | null> {
+    if (module === 'Notes') return null;
+    const out: NutshellEntity[] = [];
+    for (let page = 1; ; page++) {
+      const rows = await client.call(`find${module}`, { query: {}, orderBy: 'id', orderDirection: 'DESC', limit: 100, page, stubResponses: false }, z.array(entitySchema));
+      for (const r of rows) if (!(createdAt(r) < since.getTime())) out.push(r);
+      if (rows.length < 100 || rows.some((r) => createdAt(r) < since.getTime())) return out;
+    }
+  }
+
+  /** After a lost answer: did the create land? The person by e-mail, else the records created since the call was sent. */
+  async function findLanded(module: string, sent: Payload, rec: Payload, sentAt: number): Promise<NutshellEntity | undefined> {
     if (module === 'Contacts' && emailsOf(rec).length) return (await client.searchByEmail(emailsOf(rec)[0]!)).contacts[0];
-    if (module === 'Notes') return undefined;
-    const plural = module;
-    const recent = await client.call(`find${plural}`, { query: {}, orderBy: 'id', orderDirection: 'DESC', limit: 20, page: 1, stubResponses: false }, z.array(entitySchema));
-    const since = Date.now() - 15 * 60_000;
-    return recent.find((r) => sameRecord(module, rec, r) && Date.parse(String((r as any).createdTime).replace(/([+-]\d{2})(\d{2})$/, '$1:$2')) >= since);
+    const recent = await createdSince(module, new Date(sentAt - 60_000));
+    return recent?.find((r) => isSameNutshellRecord(module, sent, r));
   }
 
   async function createOne(module: string, shaped: Payload): Promise<RecordOutcome> {
@@ -178,19 +220,20 @@ export function createNutshellAdapter(client: NutshellClient, target: string, is
     const send = () =>
       module === 'Notes' ? client.newNote(rec.entity as { entityType: string; id: number }, String(rec.note ?? '')) : client.create(module, rec);
     for (let attempt = 0; ; attempt++) {
+      const sentAt = Date.now();
       try {
         const e = await send();
         recordsWritten++;
         return { ok: true, id: String(e.id), code: 'SUCCESS' };
       } catch (err) {
         if (!(err instanceof NutshellError && err.ambiguous) || attempt > 0) throw err;
-        const landed = await findLanded(module, rec);
+        const landed = await findLanded(module, shaped, rec, sentAt);
         if (landed) {
           recordsWritten++;
           return { ok: true, id: String(landed.id), code: 'SUCCESS', message: 'found after a lost answer' };
         }
         if (module === 'Notes')
-          return { ok: false, code: 'AMBIGUOUS_WRITE', message: 'the answer to newNote was lost and notes cannot be searched; check the parent record before re-running', retryable: true };
+          return { ok: false, code: 'AMBIGUOUS_WRITE', message: 'the answer to newNote was lost and notes cannot be searched; check the parent record before re-running', retryable: true, maybeWritten: true };
       }
     }
   }
@@ -245,6 +288,8 @@ export function createNutshellAdapter(client: NutshellClient, target: string, is
     isSandbox,
     maxBatch: NUTSHELL_MAX_BATCH,
     shape: shapeNutshellRecord,
+    createdSince: async (module, since) => (checkModule(module), createdSince(module, since)),
+    isSameRecord: isSameNutshellRecord,
     async asWritten(module, read, written) {
       const out = nutshellAsWritten(module, read, written);
       // A lead's outcome can come back as its id only (or not at all, its status telling the
