@@ -3,7 +3,8 @@
  * lineage (_file, _line, _batch_id, _row_hash, _extracted_at). Streamed through COPY.
  *
  * Each file is replaced atomically: the raw table always holds exactly one export of the
- * file (the latest), and an unchanged file (same sha256) is not landed again.
+ * file (the latest), and an unchanged file (same sha256, and its raw table still holding exactly
+ * the rows that batch landed) is not landed again.
  *
  * Two ways in, chosen per file inside one transaction:
  *  - `pg-copy`: PostgreSQL's CSV parser takes the file (fast-path.ts), each line as written
@@ -81,6 +82,11 @@ export interface FileResult {
   method?: 'pg-copy' | 'careful';
   /** How the file's lines end (outside quotes, in its first 256 KB); every kind is read. */
   lineEnding?: LineEnding;
+  /**
+   * Landed again although its hash matched the last batch, because the raw table no longer held
+   * that batch (why, e.g. "raw_x.leads holds 0 row(s) where batch 4 landed 165").
+   */
+  relanded?: string;
   /** Why the fast path did not take the file, when it did not. */
   fallback?: string;
   batchId?: number;
@@ -293,14 +299,19 @@ async function landFile(db: Db, source: SourceConnector, plan: Plan & { file: st
   // Hash first only when the file could be unchanged (same size as the last batch); otherwise
   // the fast path hashes it on the way to COPY and a large first extract reads the file once.
   let digest: string | undefined;
+  let relanded: string | null = null;
   if (!opts.force && last && (last.bytes === null || Number(last.bytes) === totalBytes)) {
     digest = await sha256(file);
     if (last.sha256 === digest) {
-      const f = await db.pool.query(`select count(*)::int as n from etl.extract_findings where batch_id = $1`, [last.batch_id]);
-      return {
-        ...base, status: 'unchanged', rowsRead: Number(last.rows_read), landed: Number(last.rows_landed), rejected: Number(last.rows_rejected),
-        blankLines: 0, findings: f.rows[0].n, batchId: Number(last.batch_id), method: last.method,
-      };
+      // The hash says the file is the one landed last; only the raw table says it is still there.
+      relanded = await rawDiffers(db, schema, spec.name, source.name, Number(last.batch_id), Number(last.rows_landed));
+      if (!relanded) {
+        const f = await db.pool.query(`select count(*)::int as n from etl.extract_findings where batch_id = $1`, [last.batch_id]);
+        return {
+          ...base, status: 'unchanged', rowsRead: Number(last.rows_read), landed: Number(last.rows_landed), rejected: Number(last.rows_rejected),
+          blankLines: 0, findings: f.rows[0].n, batchId: Number(last.batch_id), method: last.method,
+        };
+      }
     }
   }
 
@@ -395,7 +406,28 @@ async function landFile(db: Db, source: SourceConnector, plan: Plan & { file: st
     return { rowsRead, landed, rejected, blankLines, findings, method, fallback, batchId };
   });
   opts.onProgress?.({ file: fileLabel, rows: r.landed, bytes: totalBytes, totalBytes, done: true });
-  return { ...base, status: 'landed', ...r, bytes: totalBytes, ms: Date.now() - t0 };
+  return { ...base, status: 'landed', ...r, bytes: totalBytes, ms: Date.now() - t0, ...(relanded ? { relanded } : {}) };
+}
+
+/**
+ * Why a file whose hash matches its last batch must be landed again, or null when the raw table
+ * holds exactly that batch: every row of it (as many as the batch recorded) and no other, with
+ * its columns listed in etl.raw_columns. A table emptied since (an extract of a folder without
+ * the file, a dropped or truncated raw schema, another pipeline's landing) is landed again rather
+ * than reported "unchanged" over rows that are not there.
+ */
+async function rawDiffers(db: Db, schema: string, table: string, source: string, batchId: number, rowsLanded: number): Promise<string | null> {
+  const rel = `${ident(schema)}.${ident(table)}`;
+  const ok = (await db.pool.query(`select to_regclass($1) is not null as ok`, [rel])).rows[0].ok;
+  if (!ok) return `${schema}.${table} does not exist`;
+  const { mine, total } = (
+    await db.pool.query(`select count(*) filter (where _batch_id = $1)::bigint as mine, count(*)::bigint as total from ${rel}`, [batchId])
+  ).rows[0];
+  if (Number(total) !== rowsLanded || Number(mine) !== rowsLanded)
+    return `${schema}.${table} holds ${Number(total)} row(s)${Number(mine) !== Number(total) ? ` (${Number(mine)} of batch ${batchId})` : ''} where batch ${batchId} landed ${rowsLanded}`;
+  const cols = (await db.pool.query(`select count(*)::int as n from etl.raw_columns where source = $1 and file = $2`, [source, table])).rows[0].n;
+  if (cols === 0) return `etl.raw_columns lists no column of ${schema}.${table}`;
+  return null;
 }
 
 interface DupTarget {
