@@ -31,6 +31,8 @@ import { fastLand } from './fast-path.ts';
 import { DuplicateIds, ID_TRIM, MAX_DUPLICATE_IDS, type DuplicateId } from './duplicate-ids.ts';
 import { CliError } from '../errors.ts';
 import { resolveInside } from '../safe-path.ts';
+import { csvFiles, describeFit, otherSource, specFor, type FolderFile } from './recognise.ts';
+import { knownSources } from '../../connectors/sources/index.ts';
 
 export type ExtractMethod = 'auto' | 'pg-copy' | 'careful';
 
@@ -50,6 +52,8 @@ export interface ExtractOptions {
    * larger field is rejected (FIELD_TOO_LARGE) and the rest of the file lands.
    */
   maxFieldBytes?: number;
+  /** The layouts an export folder is compared with (default: every source connector). */
+  knownSources?: readonly SourceConnector[];
 }
 
 export interface ExtractProgress {
@@ -170,18 +174,22 @@ function checkDelimiter(d: string | undefined) {
 
 /**
  * Check every present file's header before landing anything, so a missing required column
- * (or a binary or unreadable file) fails the extract with nothing half-landed.
+ * (or a binary or unreadable file) fails the extract with nothing half-landed. Every missing
+ * required file and column is collected first, and the folder is compared with every known
+ * source's layout (recognise.ts): another CRM's export stops with EXPORT_WRONG_SOURCE, naming
+ * what this source lacks in it and whose export it looks like.
  */
 async function preflight(source: SourceConnector, inputDir: string, opts: ExtractOptions): Promise<Plan[]> {
   checkDelimiter(opts.delimiter);
   const maxFieldBytes = opts.maxFieldBytes ?? maxFieldBytesFromEnv();
   const plans: Plan[] = [];
+  const problems: { kind: 'file' | 'column'; text: string }[] = [];
+  const folder: FolderFile[] = [];
   for (const spec of source.files) {
     const file = findExportFile(inputDir, spec.file);
     const none = { spec, encoding: 'utf8' as Encoding, hasBom: false, delimiter: ',', mapping: null, headerLines: 0, headers: [], lineEnding: 'none' as LineEnding };
     if (!file) {
-      if (spec.required)
-        throw new CliError('EXTRACT_MISSING_FILE', `${path.join(inputDir, spec.file)}: required export file not found (${source.title} needs ${spec.file}).`);
+      if (spec.required) problems.push({ kind: 'file', text: `${path.join(inputDir, spec.file)}: required export file not found (${source.title} needs ${spec.file})` });
       plans.push(none);
       continue;
     }
@@ -201,13 +209,50 @@ async function preflight(source: SourceConnector, inputDir: string, opts: Extrac
       plans.push({ ...none, file });
       continue;
     }
+    folder.push({ file: path.basename(file), headers: header.fields });
     const mapping = mapHeaders(spec, header.fields);
     const problem = requiredProblem(spec, mapping);
-    if (problem)
-      throw new CliError('EXTRACT_MISSING_COLUMN', `${file}, line 1: ${problem}. Found headers: ${header.fields.join(', ').slice(0, 1000)}`);
+    if (problem) problems.push({ kind: 'column', text: `${file}, line 1: ${problem}. Found headers: ${header.fields.join(', ').slice(0, 1000)}` });
     plans.push({ spec, file, encoding: sn.encoding, hasBom: sn.hasBom, delimiter: sn.delimiter, mapping, headerLines: header.lines, headers: header.fields, lineEnding: sn.lineEnding });
   }
+  folder.push(...(await otherHeaders(source, inputDir, opts, maxFieldBytes)));
+  const other = otherSource(source, [...(opts.knownSources ?? knownSources)], folder, problems.length > 0);
+  if (other) {
+    const lacks = problems.length ? ` For ${source.title} it lacks: ${problems.map((p) => p.text).join('; ')}.` : '';
+    throw new CliError(
+      'EXPORT_WRONG_SOURCE',
+      `${inputDir}: looks like a ${other.other.source.title} export, not a ${source.title} one: ${describeFit(other)}.${lacks} Nothing was landed. Point --input at the ${source.title} export, or run a ${other.other.source.name} pipeline (npx crm-migrate list) on this folder.`,
+    );
+  }
+  if (problems.length) {
+    const text = `${problems.map((p) => p.text).join('\n')}${problems.length > 1 ? `\n(${problems.length} problems in ${inputDir}; nothing was landed)` : ''}`;
+    if (problems[0]!.kind === 'file') throw new CliError('EXTRACT_MISSING_FILE', `${text}.`);
+    throw new CliError('EXTRACT_MISSING_COLUMN', text);
+  }
   return plans;
+}
+
+/**
+ * Headers of the folder's CSVs the source does not declare, for the comparison with other
+ * sources' layouts. A file that cannot be read safely is left out (never read through a link
+ * that leaves the folder).
+ */
+async function otherHeaders(source: SourceConnector, inputDir: string, opts: ExtractOptions, maxFieldBytes: number): Promise<FolderFile[]> {
+  const out: FolderFile[] = [];
+  for (const name of csvFiles(inputDir)) {
+    if (specFor(source, name)) continue;
+    const file = path.join(inputDir, name);
+    if (!resolveInside(inputDir, file).ok) continue;
+    try {
+      const sn = sniff(file, { encoding: opts.encoding, delimiter: opts.delimiter });
+      if (sn.binary || sn.empty) continue;
+      const header = await readHeader(file, sn.encoding, sn.delimiter, maxFieldBytes);
+      if (header) out.push({ file: name, headers: header.fields });
+    } catch {
+      // unreadable: not evidence either way
+    }
+  }
+  return out;
 }
 
 export async function extractSource(db: Db, source: SourceConnector, inputDir: string, opts: ExtractOptions = {}): Promise<FileResult[]> {
