@@ -376,7 +376,8 @@ async function landFile(db: Db, source: SourceConnector, plan: Plan & { file: st
       await client.query(
         `insert into etl.raw_columns (source, file, column_name, header, is_custom, ordinal) values ($1,$2,$3,$4,$5,$6)
          on conflict (source, file, column_name) do update set header = excluded.header, is_custom = excluded.is_custom, ordinal = excluded.ordinal`,
-        [source.name, spec.name, col, custom?.header ?? spec.columns.find((c) => c.name === col)?.header ?? col, !!custom, i],
+        // the header as the export writes it (an alias, another case), so findings can name it so
+        [source.name, spec.name, col, custom?.header ?? (plan.headers[i]?.trim() || spec.columns.find((c) => c.name === col)?.header || col), !!custom, i],
       );
     }
     const columns = mapping.columns.map((c, i) => c ?? `column_${i + 1}`);
