@@ -10,6 +10,29 @@ export interface ColumnSpec {
   /** Other headers real exports use for the same column. */
   aliases?: string[];
   required?: boolean;
+  /**
+   * The record of another export file this column names (a parent, an owner, a status from the
+   * source's own list). Every declared reference gets an orphan check generated from it: each
+   * value no record of that file has is a finding with file, line, header and value
+   * (engine/extract/orphans.ts, the view dq_<source>.orphan_values).
+   */
+  references?: ColumnReference;
+}
+
+export interface ColumnReference {
+  /** The file whose records the column names (its FileSpec.name). */
+  file: string;
+  /** The column(s) of that file a value may match; any one links it (an owner by email or by name). */
+  column: string | string[];
+  /**
+   * How values compare: `id` (default) trimmed, as written, like the staging models' joins;
+   * `text` also ignoring case and runs of spaces (emails, names, statuses, groups).
+   */
+  match?: 'id' | 'text';
+  /** `error` when the row cannot load without the link; `warning` (default) when it loads unlinked. */
+  severity?: 'error' | 'warning' | 'info';
+  /** What happens to such a row, for the finding's message (default: it loads without the link). */
+  consequence?: string;
 }
 
 export interface FileSpec {

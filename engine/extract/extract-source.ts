@@ -3,7 +3,8 @@
  * lineage (_file, _line, _batch_id, _row_hash, _extracted_at). Streamed through COPY.
  *
  * Each file is replaced atomically: the raw table always holds exactly one export of the
- * file (the latest), and an unchanged file (same sha256) is not landed again.
+ * file (the latest), and an unchanged file (same sha256, and its raw table still holding exactly
+ * the rows that batch landed) is not landed again.
  *
  * Two ways in, chosen per file inside one transaction:
  *  - `pg-copy`: PostgreSQL's CSV parser takes the file (fast-path.ts), each line as written
@@ -30,6 +31,8 @@ import { fastLand } from './fast-path.ts';
 import { DuplicateIds, ID_TRIM, MAX_DUPLICATE_IDS, type DuplicateId } from './duplicate-ids.ts';
 import { CliError } from '../errors.ts';
 import { resolveInside } from '../safe-path.ts';
+import { csvFiles, describeFit, otherSource, specFor, type FolderFile } from './recognise.ts';
+import { knownSources } from '../../connectors/sources/index.ts';
 
 export type ExtractMethod = 'auto' | 'pg-copy' | 'careful';
 
@@ -49,6 +52,8 @@ export interface ExtractOptions {
    * larger field is rejected (FIELD_TOO_LARGE) and the rest of the file lands.
    */
   maxFieldBytes?: number;
+  /** The layouts an export folder is compared with (default: every source connector). */
+  knownSources?: readonly SourceConnector[];
 }
 
 export interface ExtractProgress {
@@ -81,6 +86,11 @@ export interface FileResult {
   method?: 'pg-copy' | 'careful';
   /** How the file's lines end (outside quotes, in its first 256 KB); every kind is read. */
   lineEnding?: LineEnding;
+  /**
+   * Landed again although its hash matched the last batch, because the raw table no longer held
+   * that batch (why, e.g. "raw_x.leads holds 0 row(s) where batch 4 landed 165").
+   */
+  relanded?: string;
   /** Why the fast path did not take the file, when it did not. */
   fallback?: string;
   batchId?: number;
@@ -164,18 +174,22 @@ function checkDelimiter(d: string | undefined) {
 
 /**
  * Check every present file's header before landing anything, so a missing required column
- * (or a binary or unreadable file) fails the extract with nothing half-landed.
+ * (or a binary or unreadable file) fails the extract with nothing half-landed. Every missing
+ * required file and column is collected first, and the folder is compared with every known
+ * source's layout (recognise.ts): another CRM's export stops with EXPORT_WRONG_SOURCE, naming
+ * what this source lacks in it and whose export it looks like.
  */
 async function preflight(source: SourceConnector, inputDir: string, opts: ExtractOptions): Promise<Plan[]> {
   checkDelimiter(opts.delimiter);
   const maxFieldBytes = opts.maxFieldBytes ?? maxFieldBytesFromEnv();
   const plans: Plan[] = [];
+  const problems: { kind: 'file' | 'column'; text: string }[] = [];
+  const folder: FolderFile[] = [];
   for (const spec of source.files) {
     const file = findExportFile(inputDir, spec.file);
     const none = { spec, encoding: 'utf8' as Encoding, hasBom: false, delimiter: ',', mapping: null, headerLines: 0, headers: [], lineEnding: 'none' as LineEnding };
     if (!file) {
-      if (spec.required)
-        throw new CliError('EXTRACT_MISSING_FILE', `${path.join(inputDir, spec.file)}: required export file not found (${source.title} needs ${spec.file}).`);
+      if (spec.required) problems.push({ kind: 'file', text: `${path.join(inputDir, spec.file)}: required export file not found (${source.title} needs ${spec.file})` });
       plans.push(none);
       continue;
     }
@@ -195,13 +209,50 @@ async function preflight(source: SourceConnector, inputDir: string, opts: Extrac
       plans.push({ ...none, file });
       continue;
     }
+    folder.push({ file: path.basename(file), headers: header.fields });
     const mapping = mapHeaders(spec, header.fields);
     const problem = requiredProblem(spec, mapping);
-    if (problem)
-      throw new CliError('EXTRACT_MISSING_COLUMN', `${file}, line 1: ${problem}. Found headers: ${header.fields.join(', ').slice(0, 1000)}`);
+    if (problem) problems.push({ kind: 'column', text: `${file}, line 1: ${problem}. Found headers: ${header.fields.join(', ').slice(0, 1000)}` });
     plans.push({ spec, file, encoding: sn.encoding, hasBom: sn.hasBom, delimiter: sn.delimiter, mapping, headerLines: header.lines, headers: header.fields, lineEnding: sn.lineEnding });
   }
+  folder.push(...(await otherHeaders(source, inputDir, opts, maxFieldBytes)));
+  const other = otherSource(source, [...(opts.knownSources ?? knownSources)], folder, problems.length > 0);
+  if (other) {
+    const lacks = problems.length ? ` For ${source.title} it lacks: ${problems.map((p) => p.text).join('; ')}.` : '';
+    throw new CliError(
+      'EXPORT_WRONG_SOURCE',
+      `${inputDir}: looks like a ${other.other.source.title} export, not a ${source.title} one: ${describeFit(other)}.${lacks} Nothing was landed. Point --input at the ${source.title} export, or run a ${other.other.source.name} pipeline (npx crm-migrate list) on this folder.`,
+    );
+  }
+  if (problems.length) {
+    const text = `${problems.map((p) => p.text).join('\n')}${problems.length > 1 ? `\n(${problems.length} problems in ${inputDir}; nothing was landed)` : ''}`;
+    if (problems[0]!.kind === 'file') throw new CliError('EXTRACT_MISSING_FILE', `${text}.`);
+    throw new CliError('EXTRACT_MISSING_COLUMN', text);
+  }
   return plans;
+}
+
+/**
+ * Headers of the folder's CSVs the source does not declare, for the comparison with other
+ * sources' layouts. A file that cannot be read safely is left out (never read through a link
+ * that leaves the folder).
+ */
+async function otherHeaders(source: SourceConnector, inputDir: string, opts: ExtractOptions, maxFieldBytes: number): Promise<FolderFile[]> {
+  const out: FolderFile[] = [];
+  for (const name of csvFiles(inputDir)) {
+    if (specFor(source, name)) continue;
+    const file = path.join(inputDir, name);
+    if (!resolveInside(inputDir, file).ok) continue;
+    try {
+      const sn = sniff(file, { encoding: opts.encoding, delimiter: opts.delimiter });
+      if (sn.binary || sn.empty) continue;
+      const header = await readHeader(file, sn.encoding, sn.delimiter, maxFieldBytes);
+      if (header) out.push({ file: name, headers: header.fields });
+    } catch {
+      // unreadable: not evidence either way
+    }
+  }
+  return out;
 }
 
 export async function extractSource(db: Db, source: SourceConnector, inputDir: string, opts: ExtractOptions = {}): Promise<FileResult[]> {
@@ -293,14 +344,19 @@ async function landFile(db: Db, source: SourceConnector, plan: Plan & { file: st
   // Hash first only when the file could be unchanged (same size as the last batch); otherwise
   // the fast path hashes it on the way to COPY and a large first extract reads the file once.
   let digest: string | undefined;
+  let relanded: string | null = null;
   if (!opts.force && last && (last.bytes === null || Number(last.bytes) === totalBytes)) {
     digest = await sha256(file);
     if (last.sha256 === digest) {
-      const f = await db.pool.query(`select count(*)::int as n from etl.extract_findings where batch_id = $1`, [last.batch_id]);
-      return {
-        ...base, status: 'unchanged', rowsRead: Number(last.rows_read), landed: Number(last.rows_landed), rejected: Number(last.rows_rejected),
-        blankLines: 0, findings: f.rows[0].n, batchId: Number(last.batch_id), method: last.method,
-      };
+      // The hash says the file is the one landed last; only the raw table says it is still there.
+      relanded = await rawDiffers(db, schema, spec.name, source.name, Number(last.batch_id), Number(last.rows_landed));
+      if (!relanded) {
+        const f = await db.pool.query(`select count(*)::int as n from etl.extract_findings where batch_id = $1`, [last.batch_id]);
+        return {
+          ...base, status: 'unchanged', rowsRead: Number(last.rows_read), landed: Number(last.rows_landed), rejected: Number(last.rows_rejected),
+          blankLines: 0, findings: f.rows[0].n, batchId: Number(last.batch_id), method: last.method,
+        };
+      }
     }
   }
 
@@ -320,7 +376,8 @@ async function landFile(db: Db, source: SourceConnector, plan: Plan & { file: st
       await client.query(
         `insert into etl.raw_columns (source, file, column_name, header, is_custom, ordinal) values ($1,$2,$3,$4,$5,$6)
          on conflict (source, file, column_name) do update set header = excluded.header, is_custom = excluded.is_custom, ordinal = excluded.ordinal`,
-        [source.name, spec.name, col, custom?.header ?? spec.columns.find((c) => c.name === col)?.header ?? col, !!custom, i],
+        // the header as the export writes it (an alias, another case), so findings can name it so
+        [source.name, spec.name, col, custom?.header ?? (plan.headers[i]?.trim() || spec.columns.find((c) => c.name === col)?.header || col), !!custom, i],
       );
     }
     const columns = mapping.columns.map((c, i) => c ?? `column_${i + 1}`);
@@ -395,7 +452,28 @@ async function landFile(db: Db, source: SourceConnector, plan: Plan & { file: st
     return { rowsRead, landed, rejected, blankLines, findings, method, fallback, batchId };
   });
   opts.onProgress?.({ file: fileLabel, rows: r.landed, bytes: totalBytes, totalBytes, done: true });
-  return { ...base, status: 'landed', ...r, bytes: totalBytes, ms: Date.now() - t0 };
+  return { ...base, status: 'landed', ...r, bytes: totalBytes, ms: Date.now() - t0, ...(relanded ? { relanded } : {}) };
+}
+
+/**
+ * Why a file whose hash matches its last batch must be landed again, or null when the raw table
+ * holds exactly that batch: every row of it (as many as the batch recorded) and no other, with
+ * its columns listed in etl.raw_columns. A table emptied since (an extract of a folder without
+ * the file, a dropped or truncated raw schema, another pipeline's landing) is landed again rather
+ * than reported "unchanged" over rows that are not there.
+ */
+async function rawDiffers(db: Db, schema: string, table: string, source: string, batchId: number, rowsLanded: number): Promise<string | null> {
+  const rel = `${ident(schema)}.${ident(table)}`;
+  const ok = (await db.pool.query(`select to_regclass($1) is not null as ok`, [rel])).rows[0].ok;
+  if (!ok) return `${schema}.${table} does not exist`;
+  const { mine, total } = (
+    await db.pool.query(`select count(*) filter (where _batch_id = $1)::bigint as mine, count(*)::bigint as total from ${rel}`, [batchId])
+  ).rows[0];
+  if (Number(total) !== rowsLanded || Number(mine) !== rowsLanded)
+    return `${schema}.${table} holds ${Number(total)} row(s)${Number(mine) !== Number(total) ? ` (${Number(mine)} of batch ${batchId})` : ''} where batch ${batchId} landed ${rowsLanded}`;
+  const cols = (await db.pool.query(`select count(*)::int as n from etl.raw_columns where source = $1 and file = $2`, [source, table])).rows[0].n;
+  if (cols === 0) return `etl.raw_columns lists no column of ${schema}.${table}`;
+  return null;
 }
 
 interface DupTarget {

@@ -38,6 +38,7 @@ export const extract: Step = async (ctx) => {
     landed += r.landed;
     rejected += r.rejected;
     const notes = [
+      r.relanded ? `same file as the last extract, landed again: ${r.relanded}` : '',
       r.findings ? `${r.findings} finding(s) in etl.extract_findings` : '',
       r.blankLines ? `${r.blankLines} blank line(s) skipped` : '',
       r.duplicateHeaders.length ? `duplicate headers: ${r.duplicateHeaders.join(', ')}` : '',

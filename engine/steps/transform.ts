@@ -8,6 +8,7 @@ import { customFieldsFile, emptyMappingFile } from '../custom-fields.ts';
 import { modelSchemas, pipelineSchema } from '../pipeline.ts';
 import { modelsDir } from '../transform/models.ts';
 import { writeCustomFunctions } from '../extract/custom-columns.ts';
+import { writeOrphanView } from '../extract/orphans.ts';
 import { resolveConventions, saveConventions } from '../extract/conventions.ts';
 import type { Step, StepContext } from './context.ts';
 import { recordBuilt, requireOwnLanding, withSourceLock } from '../landing.ts';
@@ -74,5 +75,7 @@ export async function buildPipelineModels(
     runId: opts.runId,
     onModel: opts.onModel,
   });
+  // The orphan check of every reference the connector declares (dq_<source>.orphan_values).
+  await writeOrphanView(db, pipeline.source);
   return { maps, result };
 }

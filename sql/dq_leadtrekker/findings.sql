@@ -1,4 +1,6 @@
 -- Data-quality findings in the Leadtrekker export, one row per finding (destination-neutral).
+-- References to records the export does not have are checked in dq_leadtrekker.orphan_values,
+-- generated from the references connectors/sources/leadtrekker declares (engine/extract/orphans.ts).
 select 'duplicate_id' as category, 'warning' as severity, 'leads' as object, 'leads:' || lead_id as source_key,
        'Lead ID' as field, lead_id as value, 'Lead ID appears ' || id_rows || ' times; the last row is used' as message
 from stg_leadtrekker.leads where id_rows > 1
@@ -35,15 +37,6 @@ from stg_leadtrekker.activities where nullif(btrim(occurred_raw), '') is not nul
 union all
 select 'unparseable_date', 'warning', 'reminders', 'reminders:' || reminder_id, 'Due', due_raw, 'not a date in any Leadtrekker format'
 from stg_leadtrekker.reminders where nullif(btrim(due_raw), '') is not null and due_date is null
-union all
-select 'orphan', 'error', 'activities', 'activities:' || activity_id, 'Lead ID', lead_id, 'activity refers to a lead that is not in the export'
-from stg_leadtrekker.activities where not lead_exists
-union all
-select 'orphan', 'error', 'reminders', 'reminders:' || reminder_id, 'Lead ID', lead_id, 'reminder refers to a lead that is not in the export'
-from stg_leadtrekker.reminders where not lead_exists
-union all
-select 'orphan', 'error', 'attachments', 'attachments:' || attachment_id, 'Lead ID', lead_id, 'attachment refers to a lead that is not in the export'
-from stg_leadtrekker.attachments where not lead_exists
 union all
 select 'unknown_value', 'warning', 'activities', 'activities:' || activity_id, 'Type', type, 'activity type is not call, email or note'
 from stg_leadtrekker.activities where type not in ('call', 'email', 'note')

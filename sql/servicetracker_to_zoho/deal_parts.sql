@@ -1,7 +1,7 @@
 -- Parts consumed per work order. Zoho Deals have no line items (reference 5.4/5.7), so each
 -- consumed part is a record of the custom module Deal_Parts with Deal and Product lookups,
 -- quantity, unit price and line total. A part number missing from parts.csv keeps its number
--- in Part_Number and no Product lookup (reported in dq_servicetracker.orphan_references).
+-- in Part_Number and no Product lookup (reported in dq_servicetracker.orphan_values).
 select
   'work_order_parts:' || l.line_id                    as source_key,
   coalesce(w.work_order_number, 'WO ' || l.work_order_id) || ' / ' || l.part_number as "Name",

@@ -180,7 +180,7 @@ describe('servicetracker-to-zoho (seed 002)', () => {
         // a work order naming a client the export lacks: loaded without an Account, reported
         orphans++;
         expect(d.Account_Name ?? null).toBeNull();
-        expect((await q(`select 1 from dq_servicetracker.orphan_references where source_key = $1 and field = 'Client ID'`, [`work_orders:${w.work_order_id}`])).length).toBe(1);
+        expect((await q(`select 1 from dq_servicetracker.orphan_values where source_key = $1 and field = 'Client ID' and value = $2`, [`work_orders:${w.work_order_id}`, w.client_id])).length).toBe(1);
       }
       if (w.known_tech) {
         expect(d.Technician.id).toBe(techs.get(`technicians:${w.technician_id}`)!.id);

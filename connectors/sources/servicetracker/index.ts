@@ -26,7 +26,7 @@ export const servicetracker: SourceConnector = {
         { name: 'zip', header: 'Zip' },
         { name: 'country', header: 'Country' },
         { name: 'phone', header: 'Phone' },
-        { name: 'primary_contact_email', header: 'Primary Contact Email' },
+        { name: 'primary_contact_email', header: 'Primary Contact Email', references: { file: 'contacts', column: 'email', match: 'text', consequence: 'the account has no primary contact' } },
       ],
     },
     {
@@ -35,7 +35,7 @@ export const servicetracker: SourceConnector = {
       idColumn: 'contact_id',
       columns: [
         { name: 'contact_id', header: 'Contact ID', required: true },
-        { name: 'client_id', header: 'Client ID' },
+        { name: 'client_id', header: 'Client ID', references: { file: 'clients', column: 'client_id', consequence: 'the contact loads without an account' } },
         { name: 'first_name', header: 'First Name' },
         { name: 'last_name', header: 'Last Name' },
         { name: 'email', header: 'Email' },
@@ -70,10 +70,10 @@ export const servicetracker: SourceConnector = {
       columns: [
         { name: 'work_order_id', header: 'Work Order ID', required: true },
         { name: 'work_order_number', header: 'Work Order Number' },
-        { name: 'client_id', header: 'Client ID', required: true },
+        { name: 'client_id', header: 'Client ID', required: true, references: { file: 'clients', column: 'client_id', severity: 'error', consequence: 'the work order loads without an account' } },
         { name: 'service_type', header: 'Service Type' },
         { name: 'status', header: 'Status', required: true },
-        { name: 'technician_id', header: 'Technician ID' },
+        { name: 'technician_id', header: 'Technician ID', references: { file: 'technicians', column: 'technician_id', consequence: 'the work order loads without a technician' } },
         { name: 'scheduled_start', header: 'Scheduled Start' },
         { name: 'completed_at', header: 'Completed At' },
         { name: 'labor_hours', header: 'Labor Hours' },
@@ -87,7 +87,7 @@ export const servicetracker: SourceConnector = {
       idColumn: 'contract_id',
       columns: [
         { name: 'contract_id', header: 'Contract ID', required: true },
-        { name: 'client_id', header: 'Client ID', required: true },
+        { name: 'client_id', header: 'Client ID', required: true, references: { file: 'clients', column: 'client_id', severity: 'error', consequence: 'the contract loads without an account' } },
         { name: 'name', header: 'Name' },
         { name: 'type', header: 'Type' },
         { name: 'start_date', header: 'Start Date' },
@@ -102,7 +102,7 @@ export const servicetracker: SourceConnector = {
       idColumn: 'asset_id',
       columns: [
         { name: 'asset_id', header: 'Asset ID', required: true },
-        { name: 'client_id', header: 'Client ID', required: true },
+        { name: 'client_id', header: 'Client ID', required: true, references: { file: 'clients', column: 'client_id', consequence: 'the asset loads without an account' } },
         { name: 'serial_number', header: 'Serial Number' },
         { name: 'model', header: 'Model' },
         { name: 'warranty_expiry', header: 'Warranty Expiry' },
@@ -127,8 +127,8 @@ export const servicetracker: SourceConnector = {
       name: 'work_order_parts',
       file: 'work_order_parts.csv',
       columns: [
-        { name: 'work_order_id', header: 'Work Order ID', required: true },
-        { name: 'part_number', header: 'Part Number', required: true },
+        { name: 'work_order_id', header: 'Work Order ID', required: true, references: { file: 'work_orders', column: 'work_order_id', severity: 'error', consequence: 'the part line has no work order to load on' } },
+        { name: 'part_number', header: 'Part Number', required: true, references: { file: 'parts', column: 'part_number', consequence: 'the part line keeps the number without a product' } },
         { name: 'quantity', header: 'Quantity', required: true },
         { name: 'unit_price', header: 'Unit Price', required: true },
       ],
@@ -139,10 +139,10 @@ export const servicetracker: SourceConnector = {
       idColumn: 'entry_id',
       columns: [
         { name: 'entry_id', header: 'Entry ID', required: true },
-        { name: 'work_order_id', header: 'Work Order ID', required: true },
-        { name: 'asset_id', header: 'Asset ID' },
+        { name: 'work_order_id', header: 'Work Order ID', required: true, references: { file: 'work_orders', column: 'work_order_id', severity: 'error', consequence: 'the entry has no work order to load on' } },
+        { name: 'asset_id', header: 'Asset ID', references: { file: 'assets', column: 'asset_id', consequence: 'the entry loads without an asset' } },
         { name: 'date', header: 'Date' },
-        { name: 'technician_id', header: 'Technician ID' },
+        { name: 'technician_id', header: 'Technician ID', references: { file: 'technicians', column: 'technician_id', consequence: 'the entry loads without a technician' } },
         { name: 'action', header: 'Action' },
         { name: 'notes', header: 'Notes' },
         { name: 'start', header: 'Start' },
@@ -156,7 +156,7 @@ export const servicetracker: SourceConnector = {
       idColumn: 'attachment_id',
       columns: [
         { name: 'attachment_id', header: 'Attachment ID', required: true },
-        { name: 'work_order_id', header: 'Work Order ID', required: true },
+        { name: 'work_order_id', header: 'Work Order ID', required: true, references: { file: 'work_orders', column: 'work_order_id', severity: 'error', consequence: 'the file has no work order to be attached to' } },
         { name: 'kind', header: 'Kind' },
         { name: 'file_name', header: 'File Name', required: true },
         { name: 'content_type', header: 'Content Type' },
@@ -170,7 +170,7 @@ export const servicetracker: SourceConnector = {
       idColumn: 'username',
       columns: [
         { name: 'username', header: 'Username', required: true },
-        { name: 'contact_id', header: 'Contact ID' },
+        { name: 'contact_id', header: 'Contact ID', references: { file: 'contacts', column: 'contact_id', consequence: 'the portal user names no contact' } },
         { name: 'email', header: 'Email' },
         { name: 'last_login', header: 'Last Login' },
       ],
