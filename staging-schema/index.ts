@@ -14,6 +14,7 @@ import * as m0031 from './0031_load_snapshots.ts';
 import * as m0032 from './0032_record_status.ts';
 import * as m0040 from './0040_lifecycle.ts';
 import * as m0041 from './0041_reconciliation_method.ts';
+import * as m0050 from './0050_destination_rules.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_etl_control_tables': m0001,
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   '0032_record_status': m0032,
   '0040_lifecycle': m0040,
   '0041_reconciliation_method': m0041,
+  '0050_destination_rules': m0050,
 };

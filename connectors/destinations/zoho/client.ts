@@ -101,9 +101,22 @@ const fieldSchema = z.object({
   data_type: z.string(),
   custom_field: z.boolean().optional(),
   unique: z.unknown().optional(),
+  length: z.number().nullish(),
+  system_mandatory: z.boolean().nullish(),
+  read_only: z.boolean().nullish(),
+  textarea: z.object({ type: z.string().nullish() }).partial().nullish(),
   pick_list_values: z.array(z.object({ display_value: z.string(), actual_value: z.string().optional() })).nullish(),
 });
 const fieldsResponse = z.object({ fields: z.array(fieldSchema) });
+const layoutsResponse = z.object({
+  layouts: z.array(
+    z.object({
+      name: z.string().optional(),
+      status: z.string().optional(),
+      sections: z.array(z.object({ fields: z.array(z.object({ api_name: z.string(), required: z.boolean().nullish() })).nullish() })).nullish(),
+    }),
+  ),
+});
 const moduleSchema = z.object({
   api_name: z.string(),
   plural_label: z.string().optional(),
@@ -544,6 +557,15 @@ export class ZohoClient {
     const p = fieldsResponse.safeParse(json);
     if (!p.success) throw new ZohoResponseError(`Zoho fields response for ${module}: ${p.error.issues[0]?.message}`);
     return p.data.fields;
+  }
+
+  /** Layouts of a module (§6.6): a field a layout marks `required` is mandatory on insert. */
+  async layouts(module: string): Promise<z.infer<typeof layoutsResponse>['layouts']> {
+    const { status, json } = await this.call('GET', `/settings/layouts?module=${encodeURIComponent(module)}`, { repeatable: true, credits: 1 });
+    if (status === 204 || !json) return [];
+    const p = layoutsResponse.safeParse(json);
+    if (!p.success) throw new ZohoResponseError(`Zoho layouts response for ${module}: ${p.error.issues[0]?.message}`);
+    return p.data.layouts;
   }
 
   /** Create up to 5 fields per call (§6.4). */
