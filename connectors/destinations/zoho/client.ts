@@ -400,6 +400,15 @@ export class ZohoClient {
     return this.call(method, path, { body, repeatable: method !== 'POST', credits: 1 });
   }
 
+  /** Zoho's message with what its details add (the length, type or options it wanted), for the reject's reason. */
+  static detailed(message: string | undefined, d: Record<string, unknown>): string | undefined {
+    const extra: string[] = [];
+    if (d.maximum_length !== undefined) extra.push(`maximum length ${String(d.maximum_length)}`);
+    if (d.expected_data_type !== undefined) extra.push(`expected ${String(d.expected_data_type)}`);
+    if (Array.isArray(d.supported_values)) extra.push(`supported values: ${d.supported_values.map(String).join(', ')}`);
+    return extra.length ? `${message ?? ''} (${extra.join('; ')})` : message;
+  }
+
   static outcomes(json: unknown, expected: number): RecordOutcome[] {
     const parsed = writeResponse.safeParse(json);
     if (!parsed.success) throw new ZohoResponseError(`Zoho write response has no data array: ${parsed.error.issues[0]?.message ?? ''}`);
@@ -410,7 +419,7 @@ export class ZohoClient {
         ok: r.status === 'success',
         id: r.status === 'success' ? String(d.id ?? '') : (d.id as string | undefined),
         code: r.code,
-        message: r.message,
+        message: ZohoClient.detailed(r.message, d),
         action: r.action,
         field: (d.api_name as string | undefined) ?? undefined,
         retryable: r.code === 'RECORD_LOCKED' || r.code === 'INTERNAL_ERROR' || r.code === 'TOO_MANY_REQUESTS',
