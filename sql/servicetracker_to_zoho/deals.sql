@@ -14,7 +14,8 @@ select
   coalesce(w.work_order_number, 'WO ' || w.work_order_id) as "Deal_Name",
   w.work_order_number                                 as "Work_Order_Number",
   w.service_type                                      as "Service_Type",
-  coalesce(m.zoho_stage, initcap(w.status_key))       as "Stage",
+  -- Stage is system-mandatory in Zoho: a work order without a status is open (a finding)
+  coalesce(m.zoho_stage, initcap(w.status_key), 'Open') as "Stage",
   w.status                                            as "ST_Status",
   'clients:' || w.account_client_id                   as "Account_Name",
   case when w.technician_exists then 'technicians:' || w.technician_id end as "Technician",
