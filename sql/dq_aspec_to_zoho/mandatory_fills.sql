@@ -36,3 +36,7 @@ from (
   join aspec_to_zoho.activities a on 'activities:' || a.activity_id = x.source_key
   where a.subject is null
 ) f
+union all
+-- no fill would be true: a meeting without a readable date is rejected before load
+select 'missing_mandatory', 'error', 'events', e.source_key, 'Start_DateTime', null, e._reject_reason
+from aspec_to_zoho.events e where e._reject_reason like 'UNPARSEABLE_DATE%'

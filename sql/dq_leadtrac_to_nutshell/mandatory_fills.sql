@@ -9,3 +9,10 @@ select 'value_shortened' as category, 'info' as severity, 'leads' as object, d.s
 from leadtrac_to_nutshell.leads d
 join stg_leadtrac.leads l on 'leads:' || l.lead_id = d.source_key
 where char_length(l.lead_name) > 100
+union all
+-- no fill would be true: rejected before load
+select 'missing_mandatory', 'error', 'contacts', c.source_key, 'name', null, c._reject_reason
+from leadtrac_to_nutshell.contacts c where c._reject_reason like 'MISSING_NAME%'
+union all
+select 'missing_mandatory', 'error', 'activities', a.source_key, 'startTime', null, a._reject_reason
+from leadtrac_to_nutshell.activities a where a._reject_reason like 'UNPARSEABLE_DATE%'

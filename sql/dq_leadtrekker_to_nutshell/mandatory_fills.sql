@@ -24,3 +24,10 @@ from leadtrekker_to_nutshell.leads d
 join leadtrekker_to_nutshell.people p on 'leads:' || p.person_key = d.source_key
 join stg_leadtrekker.leads l on l.lead_id = p.survivor_lead_id
 where p.full_name is null
+union all
+-- no fill would be true: rejected before load
+select 'missing_mandatory', 'error', 'contacts', c.source_key, 'name', null, c._reject_reason
+from leadtrekker_to_nutshell.contacts c where c._reject_reason like 'MISSING_NAME%'
+union all
+select 'missing_mandatory', 'error', 'activities', a.source_key, 'startTime', null, a._reject_reason
+from leadtrekker_to_nutshell.activities a where a._reject_reason like 'UNPARSEABLE_DATE%'

@@ -44,3 +44,7 @@ from (
   from servicetracker_to_zoho.assets k join stg_servicetracker.assets a on 'assets:' || a.asset_id = k.source_key
   where a.serial_number is null
 ) f
+union all
+-- no fill would be true: a visit without a start is rejected before load
+select 'missing_mandatory', 'error', 'events', e.source_key, 'Start_DateTime', null, e._reject_reason
+from servicetracker_to_zoho.events e where e._reject_reason like 'NO_START%'
