@@ -9,7 +9,7 @@
  * What the API cannot do goes to out/<pipeline>/admin-checklist.md and the step stops at a
  * gate (exit 3) until a person has done it. Re-running finds everything in place: no actions.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Step, StepContext } from './context.ts';
 import type { Destination, DestinationField } from '../destination.ts';
@@ -17,7 +17,7 @@ import { customFieldsFile, readCustomFieldMappings } from '../custom-fields.ts';
 import { pipelineSchema } from '../pipeline.ts';
 import { gate } from '../gates.ts';
 import { GateError } from '../errors.ts';
-import { ensureWorkspaceDir } from '../workspace.ts';
+import { ensureWorkspaceDir, workspaceDir } from '../workspace.ts';
 import { destinationRuleFindings, storeDestinationRules } from '../report/destination-rules.ts';
 import { report } from './report.ts';
 
@@ -236,9 +236,9 @@ export const setup: Step = async (ctx) => {
 
 /**
  * Read what the destination refuses (mandatory fields, lengths, picklists) into
- * etl.destination_rules, count the view rows that would be refused, and rewrite the report when
- * the rules changed, so that it lists them before anything is sent (a full run writes the report
- * before setup).
+ * etl.destination_rules, count the view rows that would be refused, and rewrite an existing report
+ * when the rules changed, so that it lists them before anything is sent (a full run writes the
+ * report before setup).
  */
 async function readRules(ctx: StepContext, dest: Destination) {
   const before = await rulesDigest(ctx);
@@ -250,7 +250,8 @@ async function readRules(ctx: StepContext, dest: Destination) {
     `setup: destination rules read for ${stored.modules} module(s): ${stored.rules.mandatory} mandatory, ${stored.rules.max_length} length, ${stored.rules.picklist} picklist; ` +
       `${refused} row(s) would be refused (report: destination_* findings)`,
   );
-  if ((await rulesDigest(ctx)) !== before) await report(ctx);
+  // A report written before the rules were known (a full run writes it before setup) is rewritten.
+  if ((await rulesDigest(ctx)) !== before && existsSync(path.join(workspaceDir(ctx.pipeline.name, ctx.flags.out), 'report', 'report.html'))) await report(ctx);
   return { ...stored.rules, would_be_refused: refused };
 }
 
