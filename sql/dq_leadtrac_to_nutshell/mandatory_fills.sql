@@ -4,7 +4,7 @@
 -- missing_mandatory and missing_name.)
 select 'value_shortened' as category, 'info' as severity, 'leads' as object, d.source_key,
        'description' as field, l.lead_name as value,
-       format('a Nutshell lead is named by its description, at most 100 characters (reference 8.8); this Lead Name has %s (%s line %s) and was shortened to "%s"',
+       format('a Nutshell lead is named by its description, at most 100 characters (Nutshell 8.8); this Lead Name has %s (%s line %s) and was shortened to "%s"',
               char_length(l.lead_name), l._file, l._line, d.description) as message
 from leadtrac_to_nutshell.leads d
 join stg_leadtrac.leads l on 'leads:' || l.lead_id = d.source_key

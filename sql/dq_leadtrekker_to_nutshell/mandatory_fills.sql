@@ -11,7 +11,7 @@ join stg_leadtrekker.leads l on l.lead_id = p.survivor_lead_id
 where p.last_name is null and c._reject_reason is null
 union all
 select 'value_shortened', 'info', 'leads', d.source_key, 'description', p.full_name,
-       format('a Nutshell lead is named by its description, at most 100 characters (reference 8.8); this name has %s (%s line %s) and was shortened to "%s"',
+       format('a Nutshell lead is named by its description, at most 100 characters (Nutshell 8.8); this name has %s (%s line %s) and was shortened to "%s"',
               char_length(p.full_name), l._file, l._line, d.description)
 from leadtrekker_to_nutshell.leads d
 join leadtrekker_to_nutshell.people p on 'leads:' || p.person_key = d.source_key

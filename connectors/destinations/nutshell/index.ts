@@ -26,21 +26,21 @@ export interface NutshellDestinationOptions {
 
 /**
  * What Nutshell refuses, per entity type. Its API has no metadata call for mandatory fields or
- * lengths, so these are the rules the reference documents (sections 4.2 and 8), written against
+ * lengths, so these are the rules the reference documents (sections 3.2-3.8, 8.8), written against
  * the view-column convention of shape.ts; the Decision (picklist) custom fields and their choices
  * come from findCustomFields.
  */
 export const NUTSHELL_RULES: Record<string, DestinationRule[]> = {
   Contacts: [
-    { field: 'name', rule: 'mandatory', columns: ['name', 'first_name', 'last_name', 'email', 'phone'], origin: 'reference 4.2: newContact needs one of name, phone or email' },
+    { field: 'name', rule: 'mandatory', columns: ['name', 'first_name', 'last_name', 'email', 'phone'], origin: 'reference 3.2: a contact needs one of name, phone or email' },
   ],
   Activities: [
-    { field: 'name', rule: 'mandatory', columns: ['name'], origin: 'reference 4.2: newActivity needs a name' },
-    { field: 'startTime', rule: 'mandatory', columns: ['startTime'], origin: 'reference 4.2: newActivity needs a startTime' },
+    { field: 'name', rule: 'mandatory', columns: ['name'], origin: 'reference 3.6: an activity needs a name' },
+    { field: 'startTime', rule: 'mandatory', columns: ['startTime'], origin: 'reference 3.6: an activity needs a startTime' },
   ],
-  Tasks: [{ field: 'title', rule: 'mandatory', columns: ['title'], origin: 'reference 4.2: newTask needs a title' }],
-  Notes: [{ field: 'note', rule: 'mandatory', columns: ['note'], origin: 'reference 4.2: newNote needs text' }],
-  Leads: [{ field: 'description', rule: 'max_length', columns: ['description'], maxLength: 100, origin: 'reference 8.8: newLead refuses a description over 100 characters' }],
+  Tasks: [{ field: 'title', rule: 'mandatory', columns: ['title'], origin: 'reference 3.8: a task needs a title' }],
+  Notes: [{ field: 'note', rule: 'mandatory', columns: ['note'], origin: 'reference 3.7: a note needs text' }],
+  Leads: [{ field: 'description', rule: 'max_length', columns: ['description'], maxLength: 100, origin: 'reference 3.4, 8.8: a lead description over 100 characters is refused' }],
 };
 
 /** Records the engine hands to one insert/update call; each is still one API call. */
@@ -322,7 +322,7 @@ export function createNutshellAdapter(client: NutshellClient, target: string, is
         const all = await client.call('findCustomFields', {}, z.record(z.string(), z.array(z.looseObject({ name: z.string(), type: z.string().optional(), choices: z.array(z.string()).optional() }))));
         const decisions = (all[module] ?? [])
           .filter((f) => f.type === 'Decision' && f.choices?.length)
-          .map((f): DestinationRule => ({ field: `cf:${f.name}`, rule: 'picklist', columns: [`cf:${f.name}`], dataType: 'Decision', values: f.choices, strict: true, origin: 'findCustomFields: Decision choices' }));
+          .map((f): DestinationRule => ({ field: `cf:${f.name}`, rule: 'picklist', columns: [`cf:${f.name}`], dataType: 'Decision', values: f.choices, strict: true, origin: 'findCustomFields: Decision choices (reference 3.11)' }));
         return [...(NUTSHELL_RULES[module] ?? []), ...decisions];
       },
       // Decision choices cannot be changed through either API as documented: the checklist says so.

@@ -568,7 +568,7 @@ export class ZohoClient {
     return p.data.fields;
   }
 
-  /** Layouts of a module (§6.6): a field a layout marks `required` is mandatory on insert. */
+  /** Layouts of a module: a field a layout marks `required` is mandatory on insert (reference §6.3, §4.1). */
   async layouts(module: string): Promise<z.infer<typeof layoutsResponse>['layouts']> {
     const { status, json } = await this.call('GET', `/settings/layouts?module=${encodeURIComponent(module)}`, { repeatable: true, credits: 1 });
     if (status === 204 || !json) return [];

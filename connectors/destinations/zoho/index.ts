@@ -99,8 +99,8 @@ export function zohoRules(
         columns,
         dataType: f.data_type,
         values: f.pick_list_values.map((v) => v.display_value),
-        // Zoho stores a value outside a standard picklist's options as written (reference §6.3);
-        // the finding still names it, since reports and filters will not offer it.
+        // Whether Zoho refuses a value outside a standard picklist's options is not documented
+        // (the sandbox stores it): a warning, since reports and filters will not offer it.
         strict: false,
         origin: 'fields metadata: pick_list_values',
       });
