@@ -102,18 +102,55 @@ export async function destinationRuleFindings(db: Db, p: PipelineDefinition): Pr
     if (!cols.size) continue;
     const rel = `${ident(s)}.${ident(n)}`;
     const held = ['_reject_reason', '_skip_reason'].filter((c) => cols.has(c)).map((c) => `${ident(c)} is null`);
-    const where = (cond: string) => [cond, ...held].join(' and ');
-    const lineage = cols.has('_file') && cols.has('_line') ? `, _file::text as file, _line::text as line` : `, null::text as file, null::text as line`;
-    const at = (r: { file: string | null; line: string | null }) => (r.file ? ` (${r.file} line ${r.line})` : '');
+    const lineage = cols.has('_file') && cols.has('_line') ? `_file::text as _f, _line::text as _l` : `null::text as _f, null::text as _l`;
+    const at = (r: { _f: string | null; _l: string | null }) => (r._f ? ` (${r._f} line ${r._l})` : '');
     const title = (d: string) => DEST_TITLE[d] ?? d;
+    // Every rule of the object is one condition of a single scan of the view (a view row is
+    // computed once however many rules apply): `hits` lists the checks a row breaks.
+    interface Check {
+      rule: StoredRule;
+      present: string[];
+      column?: string;
+      cond: string;
+    }
+    const checks: Check[] = [];
+    const params: unknown[] = [];
+    const param = (v: unknown) => `$${params.push(v)}`;
     for (const rule of moduleRules) {
       const present = rule.columns.filter((c) => cols.has(c));
       if (rule.rule === 'mandatory') {
         const empty = present.length
           ? present.map((c) => (cols.get(c) === 'jsonb' ? `coalesce(${ident(c)} in ('null'::jsonb, '""'::jsonb, '[]'::jsonb, '{}'::jsonb), true)` : `nullif(btrim(${ident(c)}::text), '') is null`)).join(' and ')
           : 'true';
-        const { rows } = await db.pool.query(`select source_key${lineage} from ${rel} where ${where(empty)} order by source_key`);
-        for (const r of rows)
+        checks.push({ rule, present, cond: empty });
+        continue;
+      }
+      for (const c of present) {
+        const type = cols.get(c)!;
+        if (rule.rule === 'max_length' && rule.max_length && TEXT_TYPES.has(type)) checks.push({ rule, present, column: c, cond: `char_length(${ident(c)}) > ${param(rule.max_length)}::int` });
+        if (rule.rule === 'picklist' && rule.values && (TEXT_TYPES.has(type) || type === 'text[]'))
+          checks.push({
+            rule,
+            present,
+            column: c,
+            cond: type === 'text[]' ? `${ident(c)} is not null and not (${ident(c)} <@ ${param(rule.values)}::text[])` : `nullif(btrim(${ident(c)}), '') is not null and ${ident(c)} <> all(${param(rule.values)}::text[])`,
+          });
+      }
+    }
+    if (!checks.length) continue;
+    const used = [...new Set(checks.map((c) => c.column).filter((c): c is string => !!c))];
+    const values = used.map((c, i) => `${ident(c)}::text as _v${i}`).join(', ');
+    const hits = `array_remove(array[${checks.map((c, i) => `case when ${c.cond} then ${i} end`).join(', ')}], null)`;
+    const { rows } = await db.pool.query(
+      `select * from (select source_key, ${lineage}${values ? `, ${values}` : ''}, ${hits} as _hits from ${rel}${held.length ? ` where ${held.join(' and ')}` : ''}) x
+        where cardinality(_hits) > 0 order by source_key`,
+      params,
+    );
+    for (const r of rows) {
+      for (const i of r._hits as number[]) {
+        const { rule, present, column } = checks[i]!;
+        const v: string | null = column ? r[`_v${used.indexOf(column)}`] : null;
+        if (rule.rule === 'mandatory')
           out.push({
             dq_view: 'etl.destination_rules',
             category: RULE_CATEGORY.mandatory,
@@ -124,44 +161,31 @@ export async function destinationRuleFindings(db: Db, p: PipelineDefinition): Pr
             value: null,
             message: `${title(rule.destination)} refuses a ${o.module} record without ${rule.field} (${rule.origin})${present.length ? `: ${present.join(', ')} empty` : `: ${schema}.${n} has no ${rule.columns.join(' / ')} column`}${at(r)}`,
           });
-        continue;
-      }
-      for (const c of present) {
-        const type = cols.get(c)!;
-        if (rule.rule === 'max_length' && rule.max_length && TEXT_TYPES.has(type)) {
-          const { rows } = await db.pool.query(
-            `select source_key, ${ident(c)} as v, char_length(${ident(c)}) as len${lineage} from ${rel} where ${where(`char_length(${ident(c)}) > $1`)} order by source_key`,
-            [rule.max_length],
-          );
-          for (const r of rows)
-            out.push({
-              dq_view: 'etl.destination_rules',
-              category: RULE_CATEGORY.max_length,
-              severity: 'error',
-              object: o.name,
-              source_key: r.source_key,
-              field: rule.field,
-              value: r.v.length > 200 ? `${r.v.slice(0, 200)}…` : r.v,
-              message: `${title(rule.destination)} refuses ${o.module}.${rule.field} longer than ${rule.max_length} characters; this value has ${r.len}${at(r)}`,
-            });
-        }
-        if (rule.rule === 'picklist' && rule.values && (TEXT_TYPES.has(type) || type === 'text[]')) {
-          const cond = type === 'text[]' ? `${ident(c)} is not null and not (${ident(c)} <@ $1::text[])` : `nullif(btrim(${ident(c)}), '') is not null and ${ident(c)} <> all($1::text[])`;
-          const { rows } = await db.pool.query(`select source_key, ${ident(c)}::text as v${lineage} from ${rel} where ${where(cond)} order by source_key`, [rule.values]);
-          for (const r of rows)
-            out.push({
-              dq_view: 'etl.destination_rules',
-              category: RULE_CATEGORY.picklist,
-              severity: rule.strict ? 'error' : 'warning',
-              object: o.name,
-              source_key: r.source_key,
-              field: rule.field,
-              value: r.v,
-              message: rule.strict
-                ? `${title(rule.destination)} refuses ${o.module}.${rule.field} values outside its options (${rule.values.join(', ')})${at(r)}`
-                : `not among the options of ${o.module}.${rule.field} in ${title(rule.destination)}: stored as written, but reports and filters will not offer it; add it to the picklist or map it${at(r)}`,
-            });
-        }
+        else if (rule.rule === 'max_length') {
+          const len = [...(v ?? '')].length;
+          out.push({
+            dq_view: 'etl.destination_rules',
+            category: RULE_CATEGORY.max_length,
+            severity: 'error',
+            object: o.name,
+            source_key: r.source_key,
+            field: rule.field,
+            value: v && len > 200 ? `${[...v].slice(0, 200).join('')}…` : v,
+            message: `${title(rule.destination)} refuses ${o.module}.${rule.field} longer than ${rule.max_length} characters; this value has ${len}${at(r)}`,
+          });
+        } else
+          out.push({
+            dq_view: 'etl.destination_rules',
+            category: RULE_CATEGORY.picklist,
+            severity: rule.strict ? 'error' : 'warning',
+            object: o.name,
+            source_key: r.source_key,
+            field: rule.field,
+            value: v,
+            message: rule.strict
+              ? `${title(rule.destination)} refuses ${o.module}.${rule.field} values outside its options (${(rule.values ?? []).join(', ')})${at(r)}`
+              : `not among the options of ${o.module}.${rule.field} in ${title(rule.destination)}: stored as written, but reports and filters will not offer it; add it to the picklist or map it${at(r)}`,
+          });
       }
     }
   }
