@@ -110,7 +110,8 @@ export async function destinationRuleFindings(db: Db, p: PipelineDefinition): Pr
     interface Check {
       rule: StoredRule;
       present: string[];
-      column?: string;
+      /** SQL of the value the finding names (lengths, picklists). */
+      value?: string;
       cond: string;
     }
     const checks: Check[] = [];
@@ -127,19 +128,39 @@ export async function destinationRuleFindings(db: Db, p: PipelineDefinition): Pr
       }
       for (const c of present) {
         const type = cols.get(c)!;
-        if (rule.rule === 'max_length' && rule.max_length && TEXT_TYPES.has(type)) checks.push({ rule, present, column: c, cond: `char_length(${ident(c)}) > ${param(rule.max_length)}::int` });
+        const col = ident(c);
+        if (rule.rule === 'max_length' && rule.max_length && TEXT_TYPES.has(type)) checks.push({ rule, present, value: `${col}::text`, cond: `char_length(${col}) > ${param(rule.max_length)}::int` });
         if (rule.rule === 'picklist' && rule.values && (TEXT_TYPES.has(type) || type === 'text[]'))
           checks.push({
             rule,
             present,
-            column: c,
-            cond: type === 'text[]' ? `${ident(c)} is not null and not (${ident(c)} <@ ${param(rule.values)}::text[])` : `nullif(btrim(${ident(c)}), '') is not null and ${ident(c)} <> all(${param(rule.values)}::text[])`,
+            value: `${col}::text`,
+            cond: type === 'text[]' ? `${col} is not null and not (${col} <@ ${param(rule.values)}::text[])` : `nullif(btrim(${col}), '') is not null and ${col} <> all(${param(rule.values)}::text[])`,
           });
+      }
+      // A custom field the view does not carry as a column rides in `_custom` ({field: typed value}).
+      if (!present.length && cols.get('_custom') === 'jsonb') {
+        const f = param(rule.field);
+        const v = `(_custom->>${f}::text)`;
+        if (rule.rule === 'max_length' && rule.max_length)
+          checks.push({ rule, present: ['_custom'], value: v, cond: `jsonb_typeof(_custom->${f}::text) = 'string' and char_length(${v}) > ${param(rule.max_length)}::int` });
+        if (rule.rule === 'picklist' && rule.values) {
+          const vals = param(rule.values);
+          checks.push({
+            rule,
+            present: ['_custom'],
+            value: v,
+            cond: `case jsonb_typeof(_custom->${f}::text)
+                     when 'string' then nullif(btrim(${v}), '') is not null and ${v} <> all(${vals}::text[])
+                     when 'array' then not (array(select jsonb_array_elements_text(_custom->${f}::text)) <@ ${vals}::text[])
+                     else false end`,
+          });
+        }
       }
     }
     if (!checks.length) continue;
-    const used = [...new Set(checks.map((c) => c.column).filter((c): c is string => !!c))];
-    const values = used.map((c, i) => `${ident(c)}::text as _v${i}`).join(', ');
+    const used = [...new Set(checks.map((c) => c.value).filter((c): c is string => !!c))];
+    const values = used.map((c, i) => `${c} as _v${i}`).join(', ');
     const hits = `array_remove(array[${checks.map((c, i) => `case when ${c.cond} then ${i} end`).join(', ')}], null)`;
     const { rows } = await db.pool.query(
       `select * from (select source_key, ${lineage}${values ? `, ${values}` : ''}, ${hits} as _hits from ${rel}${held.length ? ` where ${held.join(' and ')}` : ''}) x
@@ -148,8 +169,8 @@ export async function destinationRuleFindings(db: Db, p: PipelineDefinition): Pr
     );
     for (const r of rows) {
       for (const i of r._hits as number[]) {
-        const { rule, present, column } = checks[i]!;
-        const v: string | null = column ? r[`_v${used.indexOf(column)}`] : null;
+        const { rule, present, value } = checks[i]!;
+        const v: string | null = value ? r[`_v${used.indexOf(value)}`] : null;
         if (rule.rule === 'mandatory')
           out.push({
             dq_view: 'etl.destination_rules',

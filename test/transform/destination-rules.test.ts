@@ -2,7 +2,7 @@
  * The report's check of destination views against etl.destination_rules, on views written here
  * in real PostgreSQL: each kind of rule, columns that fill a field together (a Nutshell person
  * named by any of name, e-mail or phone), jsonb and text[] columns, rows the SQL already holds
- * back, and the file and line a view carries. The Nutshell rules are the connector's own.
+ * back, custom fields carried in `_custom`, and the file and line a view carries. The Nutshell rules are the connector's own.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
@@ -33,15 +33,17 @@ beforeAll(async () => {
       ) v(source_key, name, email, phone, "cf:Tier", _reject_reason, _file, _line);
     create view rules_check.leads as
       select * from (values
-        ('leads:1', repeat('x', 100), array['a','b']),
-        ('leads:2', repeat('y', 101), array['a','z'])
-      ) v(source_key, description, "cf:Tags");
+        ('leads:1', repeat('x', 100), array['a','b'], '{"cf:Interest": "Loans"}'::jsonb),
+        ('leads:2', repeat('y', 101), array['a','z'], '{"cf:Interest": "LOANS"}'::jsonb)
+      ) v(source_key, description, "cf:Tags", _custom);
   `);
-  const rules = [
+  const rules: { module: string; field: string; rule: string; columns: string[]; origin: string; maxLength?: number; values?: string[]; strict?: boolean }[] = [
     ...NUTSHELL_RULES.Contacts!.map((r) => ({ ...r, module: 'Contacts' })),
     ...NUTSHELL_RULES.Leads!.map((r) => ({ ...r, module: 'Leads' })),
     { module: 'Contacts', field: 'cf:Tier', rule: 'picklist', columns: ['cf:Tier'], values: ['Gold', 'Silver'], strict: true, origin: 'test' },
     { module: 'Leads', field: 'cf:Tags', rule: 'picklist', columns: ['cf:Tags'], values: ['a', 'b'], strict: false, origin: 'test' },
+    // a custom field the view carries in _custom rather than as a column
+    { module: 'Leads', field: 'cf:Interest', rule: 'picklist', columns: ['cf:Interest'], values: ['Loans', 'Savings'], strict: true, origin: 'test' },
     { module: 'Notes', field: 'note', rule: 'mandatory', columns: ['note'], origin: 'attachments are files: never checked' },
   ];
   for (const r of rules)
@@ -65,6 +67,7 @@ describe('destination rules in the report', () => {
         ['destination_not_in_picklist', 'error', 'people', 'people:3', 'cf:Tier', 'Platinum'],
         ['destination_too_long', 'error', 'leads', 'leads:2', 'description', 'y'.repeat(101)],
         ['destination_not_in_picklist', 'warning', 'leads', 'leads:2', 'cf:Tags', '{a,z}'],
+        ['destination_not_in_picklist', 'error', 'leads', 'leads:2', 'cf:Interest', 'LOANS'],
       ].sort(),
     );
     const missing = f.find((x) => x.category === 'destination_mandatory_missing')!;
