@@ -148,6 +148,29 @@ export interface DestinationSchema {
   listFields(module: string): Promise<DestinationField[]>;
   createFields(module: string, fields: { apiName: string; label: string; type: string; length?: number; unique?: boolean; picklistValues?: string[]; lookupModule?: string }[]): Promise<RecordOutcome[]>;
   addPicklistValues(module: string, field: DestinationField, values: string[]): Promise<RecordOutcome>;
+  /**
+   * What the destination refuses in a record of the module, read from its metadata (mandatory
+   * fields, text lengths, picklist options), for `setup` to store in etl.destination_rules and
+   * `report` to check every view row against. Absent: no rules are known and report checks none.
+   */
+  rules?(module: string): Promise<DestinationRule[]>;
+}
+
+/** One thing the destination refuses (etl.destination_rules; see staging-schema/0050). */
+export interface DestinationRule {
+  /** The destination's field (API name, or Nutshell's key). */
+  field: string;
+  rule: 'mandatory' | 'max_length' | 'picklist';
+  /** View columns that fill the field (any one non-empty satisfies a mandatory rule). */
+  columns: string[];
+  dataType?: string;
+  maxLength?: number;
+  /** Picklists: the options. */
+  values?: string[];
+  /** Picklists: a value outside the options is refused (true) or stored as written (false). */
+  strict?: boolean;
+  /** Where the rule comes from (metadata key, layout, documented API rule). */
+  origin: string;
 }
 
 /**

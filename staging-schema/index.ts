@@ -15,6 +15,7 @@ import * as m0032 from './0032_record_status.ts';
 import * as m0040 from './0040_lifecycle.ts';
 import * as m0041 from './0041_reconciliation_method.ts';
 import * as m0045 from './0045_load_intents.ts';
+import * as m0050 from './0050_destination_rules.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_etl_control_tables': m0001,
@@ -29,4 +30,5 @@ export const migrations: Record<string, Migration> = {
   '0040_lifecycle': m0040,
   '0041_reconciliation_method': m0041,
   '0045_load_intents': m0045,
+  '0050_destination_rules': m0050,
 };

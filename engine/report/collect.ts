@@ -6,6 +6,7 @@
 import type { Db } from '../db/connection.ts';
 import { ident } from '../extract/headers.ts';
 import { modelSchemas, pipelineSchema, viewOf, type PipelineDefinition } from '../pipeline.ts';
+import { destinationRuleFindings } from './destination-rules.ts';
 
 export interface Finding {
   dq_view: string;
@@ -112,6 +113,12 @@ export async function collectReport(db: Db, p: PipelineDefinition): Promise<Repo
       list.push(r);
       rows.set(r.category, list);
     }
+  }
+  // Rows the destination would refuse, checked against the rules setup read from its metadata.
+  for (const r of await destinationRuleFindings(db, p)) {
+    const list = rows.get(r.category) ?? [];
+    list.push(r);
+    rows.set(r.category, list);
   }
   const categories: CategoryCount[] = [...rows.entries()]
     .map(([category, list]) => {

@@ -9,7 +9,7 @@
  * What the API cannot do goes to out/<pipeline>/admin-checklist.md and the step stops at a
  * gate (exit 3) until a person has done it. Re-running finds everything in place: no actions.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Step, StepContext } from './context.ts';
 import type { Destination, DestinationField } from '../destination.ts';
@@ -17,7 +17,9 @@ import { customFieldsFile, readCustomFieldMappings } from '../custom-fields.ts';
 import { pipelineSchema } from '../pipeline.ts';
 import { gate } from '../gates.ts';
 import { GateError } from '../errors.ts';
-import { ensureWorkspaceDir } from '../workspace.ts';
+import { ensureWorkspaceDir, workspaceDir } from '../workspace.ts';
+import { destinationRuleFindings, storeDestinationRules } from '../report/destination-rules.ts';
+import { report } from './report.ts';
 
 interface FieldNeed {
   module: string;
@@ -211,6 +213,7 @@ export const setup: Step = async (ctx) => {
   const done: string[] = [];
   const checklist = [...plan.checklist];
   if (plan.actions.length && !apply) {
+    await readRules(ctx, dest);
     ctx.summary.setup = { in_place: plan.inPlace, planned: plan.actions.map(describe), checklist };
     throw new GateError('SETUP_NOT_APPLIED', `setup has ${plan.actions.length} change(s) to make in ${dest.target} (listed above); run setup --apply to make them.`);
   }
@@ -255,7 +258,8 @@ export const setup: Step = async (ctx) => {
     }
     for (const d of done) ctx.log(`  done: ${d}`);
   }
-  ctx.summary.setup = { in_place: plan.inPlace, done, checklist };
+  const rules = await readRules(ctx, dest);
+  ctx.summary.setup = { in_place: plan.inPlace, done, checklist, ...(rules ? { destination_rules: rules } : {}) };
   if (checklist.length) {
     const outDir = ensureWorkspaceDir(ctx.pipeline.name, ctx.flags.out);
     const file = path.join(outDir, 'admin-checklist.md');
@@ -267,6 +271,36 @@ export const setup: Step = async (ctx) => {
     await gate(ctx, 'ADMIN_CHECKLIST', `${checklist.length} schema item(s) need an admin (see ${file}); run setup again once they are done.`);
   }
 };
+
+/**
+ * Read what the destination refuses (mandatory fields, lengths, picklists) into
+ * etl.destination_rules, count the view rows that would be refused, and rewrite an existing report
+ * when the rules changed, so that it lists them before anything is sent (a full run writes the
+ * report before setup).
+ */
+async function readRules(ctx: StepContext, dest: Destination) {
+  const before = await rulesDigest(ctx);
+  const stored = await storeDestinationRules(ctx.db, ctx.pipeline, dest);
+  if (!stored) return null;
+  const findings = await destinationRuleFindings(ctx.db, ctx.pipeline);
+  const refused = findings.filter((f) => f.severity === 'error').length;
+  ctx.log(
+    `setup: destination rules read for ${stored.modules} module(s): ${stored.rules.mandatory} mandatory, ${stored.rules.max_length} length, ${stored.rules.picklist} picklist; ` +
+      `${refused} row(s) would be refused (report: destination_* findings)`,
+  );
+  // A report written before the rules were known (a full run writes it before setup) is rewritten.
+  if ((await rulesDigest(ctx)) !== before && existsSync(path.join(workspaceDir(ctx.pipeline.name, ctx.flags.out), 'report', 'report.html'))) await report(ctx);
+  return { ...stored.rules, would_be_refused: refused };
+}
+
+const rulesDigest = async (ctx: StepContext) =>
+  (
+    await ctx.db.pool.query(
+      `select md5(coalesce(string_agg(concat_ws('|', module, field, rule, columns::text, max_length, "values"::text, strict), ',' order by module, field, rule), '')) as d
+         from etl.destination_rules where pipeline = $1`,
+      [ctx.pipeline.name],
+    )
+  ).rows[0].d as string;
 
 /** `load` refuses to write without the idempotency field: a retry could otherwise duplicate. */
 export async function requireIdempotencyFields(ctx: StepContext, dest: Destination): Promise<void> {

@@ -12,7 +12,8 @@ with groups as (
 )
 select
   'companies:' || c.company_id                                 as source_key,
-  g.display_name                                               as "Account_Name",
+  -- Account_Name is system-mandatory in Zoho: a company no spelling names keeps its id (a finding)
+  coalesce(g.display_name, 'Company ' || c.account_company_id) as "Account_Name",
   coalesce(c.domain, g.any_domain)                             as "Website",
   c.street                                                     as "Billing_Street",
   c.city                                                       as "Billing_City",

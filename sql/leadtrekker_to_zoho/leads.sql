@@ -11,7 +11,11 @@ select
   -- E.164 when the number parses (in the source's phone country when written without one), else as written
   coalesce(l.phone_e164, l.phone)                         as "Phone",
   coalesce(l.mobile_e164, l.mobile)                       as "Mobile",
-  l.company                                               as "Company",
+  -- Zoho requires Company on Leads (layout-mandatory in the standard layout, reference 5.1): a
+  -- lead without one is a private person, so it takes the person's name, as Zoho suggests for
+  -- B2C leads (converting it makes an account named after them); with no name either,
+  -- "[Not provided]". Every fill is a finding (dq: mandatory_filled).
+  coalesce(l.company, nullif(concat_ws(' ', l.first_name, l.middle_name, l.last_name), ''), '[Not provided]') as "Company",
   -- mapped when Zoho has an equivalent; else the Leadtrekker label (picklist extended in setup)
   coalesce(ms.zoho_lead_status, l.status)                 as "Lead_Status",
   coalesce(mo.zoho_lead_source, l.source)                 as "Lead_Source",
@@ -32,7 +36,10 @@ select
   -- TBD, is left out of its field and kept in Description, as a finding)
   coalesce(cu.payload, '{}'::jsonb)                       as "_custom",
   case when l.last_name is null
-       then 'MISSING_LAST_NAME: lead ' || l.lead_id || ' has no name; Last_Name is mandatory in Zoho' end as "_reject_reason"
+       then 'MISSING_LAST_NAME: lead ' || l.lead_id || ' has no name; Last_Name is mandatory in Zoho' end as "_reject_reason",
+  -- where the record is in the export, for findings
+  l._file                                                 as "_file",
+  l._line                                                 as "_line"
 from stg_leadtrekker.leads l
 left join leadtrekker_to_zoho.map_lead_status ms on lower(ms.leadtrekker_status) = lower(l.status)
 left join leadtrekker_to_zoho.map_lead_source mo on lower(mo.leadtrekker_source) = lower(l.source)

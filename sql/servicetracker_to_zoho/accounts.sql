@@ -5,7 +5,8 @@
 -- this stays a view that reads etl.id_map when the load reads it.
 select
   'clients:' || c.client_id                           as source_key,
-  c.client_name                                       as "Account_Name",
+  -- Account_Name is system-mandatory in Zoho: a client without a name keeps its id (a finding)
+  coalesce(c.client_name, 'Client ' || c.client_id)   as "Account_Name",
   c.street                                            as "Billing_Street",
   c.city                                              as "Billing_City",
   c.state                                             as "Billing_State",

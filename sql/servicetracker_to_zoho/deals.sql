@@ -14,14 +14,17 @@ select
   coalesce(w.work_order_number, 'WO ' || w.work_order_id) as "Deal_Name",
   w.work_order_number                                 as "Work_Order_Number",
   w.service_type                                      as "Service_Type",
-  coalesce(m.zoho_stage, initcap(w.status_key))       as "Stage",
+  -- Stage is system-mandatory in Zoho: a work order without a status is open (a finding)
+  coalesce(m.zoho_stage, initcap(w.status_key), 'Open') as "Stage",
   w.status                                            as "ST_Status",
   'clients:' || w.account_client_id                   as "Account_Name",
   case when w.technician_exists then 'technicians:' || w.technician_id end as "Technician",
   w.amount::float8                                    as "Amount",
   w.labor_hours::float8                               as "Labor_Hours",
-  -- the day it was completed, else scheduled, in the source's time zone
-  to_char(coalesce(w.completed_on, w.scheduled_on), 'YYYY-MM-DD') as "Closing_Date",
+  -- the day it was completed, else scheduled, in the source's time zone; Zoho requires
+  -- Closing_Date (layout-mandatory on Deals, reference 5.4), so a work order with neither
+  -- takes the day the export was taken (a finding: dq mandatory_filled)
+  to_char(coalesce(w.completed_on, w.scheduled_on, ex.exported_on), 'YYYY-MM-DD') as "Closing_Date",
   lib.zoho_datetime(w.scheduled_start)                as "Scheduled_Start",
   lib.zoho_datetime(w.completed_at)                   as "Completed_At",
   -- custom values that did not type stay readable under the work order's description
@@ -30,8 +33,13 @@ select
   w.work_order_id                                     as "ST_Work_Order_ID",
   -- the technician's Zoho user owns the deal (docs/sources.md, ownership), else the fallback owner
   case when t.email_valid then t.email end            as "Owner",
-  coalesce(cu.payload, '{}'::jsonb)                   as "_custom"
+  coalesce(cu.payload, '{}'::jsonb)                   as "_custom",
+  -- where the record is in the export, for findings
+  w._file                                             as "_file",
+  w._line                                             as "_line"
 from stg_servicetracker.work_orders w
+cross join (select coalesce(min(b.started_at)::date, current_date) as exported_on
+              from etl.extract_batches b where b.source = 'servicetracker' and b.file = 'work_orders') ex
 left join servicetracker_to_zoho.map_work_order_stage m on lower(btrim(m.servicetracker_status)) = w.status_key
 left join stg_servicetracker.technicians t on t.technician_id = w.technician_id
 left join oversize o on o.work_order_id = w.work_order_id

@@ -11,7 +11,7 @@
  * (engine/load/intents.ts). See README.md.
  */
 import { z } from 'zod';
-import type { Destination, DestinationFactory, DestinationField, Payload, RecordOutcome } from '../../../engine/destination.ts';
+import type { Destination, DestinationFactory, DestinationField, DestinationRule, Payload, RecordOutcome } from '../../../engine/destination.ts';
 import { CliError } from '../../../engine/errors.ts';
 import { entitySchema, NutshellClient, NutshellError, type NutshellEntity } from './client.ts';
 import { NUTSHELL_MODULES, nutshellAsWritten, shapeNutshellRecord } from './shape.ts';
@@ -25,6 +25,25 @@ export interface NutshellDestinationOptions {
   /** Sandbox fault injection (else CRM_SANDBOX_FAULTS). */
   sandboxFaults?: FaultConfig;
 }
+
+/**
+ * What Nutshell refuses, per entity type. Its API has no metadata call for mandatory fields or
+ * lengths, so these are the rules the reference documents (sections 3.2-3.8, 8.8), written against
+ * the view-column convention of shape.ts; the Decision (picklist) custom fields and their choices
+ * come from findCustomFields.
+ */
+export const NUTSHELL_RULES: Record<string, DestinationRule[]> = {
+  Contacts: [
+    { field: 'name', rule: 'mandatory', columns: ['name', 'first_name', 'last_name', 'email', 'phone'], origin: 'reference 3.2: a contact needs one of name, phone or email' },
+  ],
+  Activities: [
+    { field: 'name', rule: 'mandatory', columns: ['name'], origin: 'reference 3.6: an activity needs a name' },
+    { field: 'startTime', rule: 'mandatory', columns: ['startTime'], origin: 'reference 3.6: an activity needs a startTime' },
+  ],
+  Tasks: [{ field: 'title', rule: 'mandatory', columns: ['title'], origin: 'reference 3.8: a task needs a title' }],
+  Notes: [{ field: 'note', rule: 'mandatory', columns: ['note'], origin: 'reference 3.7: a note needs text' }],
+  Leads: [{ field: 'description', rule: 'max_length', columns: ['description'], maxLength: 100, origin: 'reference 3.4, 8.8: a lead description over 100 characters is refused' }],
+};
 
 /**
  * Records the engine hands to one insert/update call. Each record is one API call anyway, and
@@ -343,6 +362,13 @@ export function createNutshellAdapter(client: NutshellClient, target: string, is
           else out.push({ ok: false, code: 'INVALID_DATA', message: `HTTP ${status}: ${title ?? 'custom field not created'}`, field: f.apiName });
         }
         return out;
+      },
+      async rules(module) {
+        const all = await client.call('findCustomFields', {}, z.record(z.string(), z.array(z.looseObject({ name: z.string(), type: z.string().optional(), choices: z.array(z.string()).optional() }))));
+        const decisions = (all[module] ?? [])
+          .filter((f) => f.type === 'Decision' && f.choices?.length)
+          .map((f): DestinationRule => ({ field: `cf:${f.name}`, rule: 'picklist', columns: [`cf:${f.name}`], dataType: 'Decision', values: f.choices, strict: true, origin: 'findCustomFields: Decision choices (reference 3.11)' }));
+        return [...(NUTSHELL_RULES[module] ?? []), ...decisions];
       },
       // Decision choices cannot be changed through either API as documented: the checklist says so.
       addPicklistValues: async (_module, field) => ({ ok: false, code: 'NOT_SUPPORTED', message: `add the choices of ${field.apiName} in Nutshell Setup`, field: field.apiName }),

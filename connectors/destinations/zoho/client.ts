@@ -101,9 +101,22 @@ const fieldSchema = z.object({
   data_type: z.string(),
   custom_field: z.boolean().optional(),
   unique: z.unknown().optional(),
+  length: z.number().nullish(),
+  system_mandatory: z.boolean().nullish(),
+  read_only: z.boolean().nullish(),
+  textarea: z.object({ type: z.string().nullish() }).partial().nullish(),
   pick_list_values: z.array(z.object({ display_value: z.string(), actual_value: z.string().optional() })).nullish(),
 });
 const fieldsResponse = z.object({ fields: z.array(fieldSchema) });
+const layoutsResponse = z.object({
+  layouts: z.array(
+    z.object({
+      name: z.string().optional(),
+      status: z.string().optional(),
+      sections: z.array(z.object({ fields: z.array(z.object({ api_name: z.string(), required: z.boolean().nullish() })).nullish() })).nullish(),
+    }),
+  ),
+});
 const moduleSchema = z.object({
   api_name: z.string(),
   plural_label: z.string().optional(),
@@ -387,6 +400,15 @@ export class ZohoClient {
     return this.call(method, path, { body, repeatable: method !== 'POST', credits: 1 });
   }
 
+  /** Zoho's message with what its details add (the length, type or options it wanted), for the reject's reason. */
+  static detailed(message: string | undefined, d: Record<string, unknown>): string | undefined {
+    const extra: string[] = [];
+    if (d.maximum_length !== undefined) extra.push(`maximum length ${String(d.maximum_length)}`);
+    if (d.expected_data_type !== undefined) extra.push(`expected ${String(d.expected_data_type)}`);
+    if (Array.isArray(d.supported_values)) extra.push(`supported values: ${d.supported_values.map(String).join(', ')}`);
+    return extra.length ? `${message ?? ''} (${extra.join('; ')})` : message;
+  }
+
   static outcomes(json: unknown, expected: number): RecordOutcome[] {
     const parsed = writeResponse.safeParse(json);
     if (!parsed.success) throw new ZohoResponseError(`Zoho write response has no data array: ${parsed.error.issues[0]?.message ?? ''}`);
@@ -397,7 +419,7 @@ export class ZohoClient {
         ok: r.status === 'success',
         id: r.status === 'success' ? String(d.id ?? '') : (d.id as string | undefined),
         code: r.code,
-        message: r.message,
+        message: ZohoClient.detailed(r.message, d),
         action: r.action,
         field: (d.api_name as string | undefined) ?? undefined,
         retryable: r.code === 'RECORD_LOCKED' || r.code === 'INTERNAL_ERROR' || r.code === 'TOO_MANY_REQUESTS',
@@ -544,6 +566,15 @@ export class ZohoClient {
     const p = fieldsResponse.safeParse(json);
     if (!p.success) throw new ZohoResponseError(`Zoho fields response for ${module}: ${p.error.issues[0]?.message}`);
     return p.data.fields;
+  }
+
+  /** Layouts of a module: a field a layout marks `required` is mandatory on insert (reference §6.3, §4.1). */
+  async layouts(module: string): Promise<z.infer<typeof layoutsResponse>['layouts']> {
+    const { status, json } = await this.call('GET', `/settings/layouts?module=${encodeURIComponent(module)}`, { repeatable: true, credits: 1 });
+    if (status === 204 || !json) return [];
+    const p = layoutsResponse.safeParse(json);
+    if (!p.success) throw new ZohoResponseError(`Zoho layouts response for ${module}: ${p.error.issues[0]?.message}`);
+    return p.data.layouts;
   }
 
   /** Create up to 5 fields per call (§6.4). */

@@ -7,7 +7,7 @@
  * duplicate_check_fields = ['CRM_Migrate_Key']. Repeating such a write after a dropped
  * connection finds the record the first attempt created and updates it: never a duplicate.
  */
-import type { Destination, DestinationFactory, DestinationField, LookupRef, Payload, RecordOutcome } from '../../../engine/destination.ts';
+import type { Destination, DestinationFactory, DestinationField, DestinationRule, LookupRef, Payload, RecordOutcome } from '../../../engine/destination.ts';
 import { CliError } from '../../../engine/errors.ts';
 import { isMoney } from '../../../engine/values.ts';
 import { CreditBudget } from '../../../engine/load/credits.ts';
@@ -56,6 +56,56 @@ function zohoFieldBody(f: { apiName: string; label: string; type: string; length
   if (t === 'lookup' && f.lookupModule) body.lookup = { module: { api_name: f.lookupModule } };
   if (f.unique) body.unique = { case_sensitive: true };
   return body;
+}
+
+/** Longest text per data type when the metadata gives no length (reference §6.4). */
+const ZOHO_TEXT_MAX: Record<string, number> = { text: 255, email: 100, phone: 30, website: 255, picklist: 255 };
+const ZOHO_TEXTAREA_MAX: Record<string, number> = { small: 2000, large: 32000, rich_text: 50000 };
+
+/**
+ * What Zoho refuses in a record of a module, from the fields metadata (system_mandatory, length,
+ * pick_list_values) and the layouts (a field a layout marks `required`: Leads.Company and
+ * Deals.Closing_Date in a stock org). The view column that fills a field is its API name.
+ */
+export function zohoRules(
+  fields: Awaited<ReturnType<ZohoClient['fields']>>,
+  layouts: Awaited<ReturnType<ZohoClient['layouts']>>,
+): DestinationRule[] {
+  const required = new Map<string, string>();
+  for (const l of layouts)
+    if ((l.status ?? 'active') === 'active')
+      for (const s of l.sections ?? []) for (const f of s.fields ?? []) if (f.required && !required.has(f.api_name)) required.set(f.api_name, `layout ${l.name ?? '?'}: required`);
+  const out: DestinationRule[] = [];
+  for (const f of fields) {
+    if (f.read_only || f.api_name === 'Tag') continue;
+    const columns = [f.api_name];
+    if (f.system_mandatory) out.push({ field: f.api_name, rule: 'mandatory', columns, dataType: f.data_type, origin: 'fields metadata: system_mandatory' });
+    else if (required.has(f.api_name)) out.push({ field: f.api_name, rule: 'mandatory', columns, dataType: f.data_type, origin: required.get(f.api_name)! });
+    const max =
+      f.data_type === 'textarea'
+        ? (f.length && f.length > 0 ? f.length : ZOHO_TEXTAREA_MAX[f.textarea?.type ?? 'large'])
+        : ZOHO_TEXT_MAX[f.data_type] !== undefined
+          ? f.data_type === 'picklist'
+            ? ZOHO_TEXT_MAX.picklist
+            : f.length && f.length > 0
+              ? f.length
+              : ZOHO_TEXT_MAX[f.data_type]
+          : undefined;
+    if (max) out.push({ field: f.api_name, rule: 'max_length', columns, dataType: f.data_type, maxLength: max, origin: `fields metadata: length ${max}` });
+    if ((f.data_type === 'picklist' || f.data_type === 'multiselectpicklist') && f.pick_list_values?.length)
+      out.push({
+        field: f.api_name,
+        rule: 'picklist',
+        columns,
+        dataType: f.data_type,
+        values: f.pick_list_values.map((v) => v.display_value),
+        // Whether Zoho refuses a value outside a standard picklist's options is not documented
+        // (the sandbox stores it): a warning, since reports and filters will not offer it.
+        strict: false,
+        origin: 'fields metadata: pick_list_values',
+      });
+  }
+  return out;
 }
 
 export function zohoDestination(opts: ZohoDestinationOptions = {}): DestinationFactory {
@@ -167,6 +217,9 @@ export function zohoDestination(opts: ZohoDestinationOptions = {}): DestinationF
             return (await client.fields(module)).map(toField);
           },
           createFields: (module, fields) => client.createFields(module, fields.map(zohoFieldBody)),
+          async rules(module) {
+            return zohoRules(await client.fields(module), await client.layouts(module));
+          },
           async addPicklistValues(module, field, values) {
             if (!field.id) return { ok: false, code: 'NO_FIELD_ID', message: `${module}.${field.apiName} has no id in the fields metadata` };
             return client.addPicklistValues(module, field.id, values);
