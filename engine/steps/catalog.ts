@@ -37,7 +37,7 @@ export const STEP_INFO: Record<string, StepInfo> = {
     check: (f) => ((f.run !== undefined) === (f.all === true) ? 'rollback takes either --run ID or --all' : undefined),
   },
   handoff: { help: 'write the hand-off documents (Markdown + CSV) to out/<pipeline>/handoff', flags: ['out'] },
-  reconcile: { help: 'per-object counts of the last load run (--run ID): source, view, loaded, in destination', flags: ['run'] },
+  reconcile: { help: 'every object as it stands now (or what run --run ID did): source, view, loaded, waiting, in destination; rewrites the report', flags: ['run', 'out'] },
   status: { help: 'where the migration stands: loaded, waiting and why, rejected and why, what to do next (reads only; no run recorded)', flags: ['out'] },
   discover: { help: 'profile the raw tables, propose the custom-field mapping (custom-fields.csv), list what will not migrate', flags: ['out'] },
 };
