@@ -163,6 +163,10 @@ describe('after a load with a fallback owner', () => {
     const stateRows = csvRows('record-status.csv');
     const st = await stateCounts();
     expect(stateRows.find((l) => l.startsWith('leads,'))!.split(',')[2]).toBe(String(st.leads!.loaded));
+    // an owner matched to an inactive Zoho user is told to reactivate it, not to provision a new one
+    const sipho = csvRows('users.csv').find((l) => l.startsWith('sipho@'))!;
+    expect(sipho).toMatch(/,inactive,"?a Zoho user with this email exists but is inactive: reactivate it/);
+    expect(sipho).not.toMatch(/provision/);
     // what setup created is ticked
     const checklist = csvRows('custom-fields-checklist.csv');
     expect(checklist.length).toBeGreaterThan(0);
