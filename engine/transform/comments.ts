@@ -257,6 +257,8 @@ export async function applyComments(db: Db, p: PipelineDefinition, graph: ModelG
   const ids = [...graph.models.values()].filter((m) => schemas.includes(m.schema)).map((m) => m.id);
   const order = topoSort(graph.models, ids);
   const resolved = new Map<string, Map<string, string>>();
+  // Comments someone wrote (or a fixed text), which a downstream column of the same name inherits; not the file pointers.
+  const written = new Map<string, Map<string, string>>();
   const stmts: string[] = [];
   let relations = 0;
   let columns = 0;
@@ -284,20 +286,24 @@ export async function applyComments(db: Db, p: PipelineDefinition, graph: ModelG
     stmts.push(`comment on ${KIND_SQL[kind]} ${target} is ${lit(rel)}`);
     relations++;
     const cols = new Map<string, string>();
+    const own = new Map<string, string>();
     for (const c of await columnsOf(db, m.schema, m.name)) {
       let text = docs.columns.get(c.name);
       if (!text)
         // the column of the same name upstream (or its snake_case name: "Company" <- company)
         for (const name of [c.name, snakeCase(c.name)])
           for (const d of m.dependsOn) {
-            text ??= resolved.get(d)?.get(name);
+            text ??= written.get(d)?.get(name);
           }
-      text ??= KNOWN_COLUMNS[c.name] ?? `${c.name} of ${m.id} (how it is derived: ${path.basename(m.file)})`;
+      text ??= KNOWN_COLUMNS[c.name];
+      if (text) own.set(c.name, text);
+      text ??= `${c.name} of ${m.id}: no comment written yet; how it is derived is in sql/${m.schema}/${path.basename(m.file)}`;
       cols.set(c.name, text);
       stmts.push(`comment on column ${target}.${ident(c.name)} is ${lit(text)}`);
       columns++;
     }
     resolved.set(m.id, cols);
+    written.set(m.id, own);
   }
   // The raw tables: as landed (their own comments, when extract wrote one, are kept).
   const raw = rawSchema(p.source.name);
