@@ -73,11 +73,27 @@ const STATE_COLOR: Record<string, string> = { loaded: '#27ae60', queued: '#e08e0
 const STATE_LABEL: Record<string, string> = { loaded: 'loaded', queued: 'waiting', rejected: 'rejected', skipped: 'skipped', not_attempted: 'not yet attempted' };
 const STATE_KEYS = ['loaded', 'queued', 'rejected', 'skipped', 'not_attempted'] as const;
 
-/** Why records wait or were rejected: one row per object and reason, with an example message. */
+/**
+ * Why records wait or were rejected: one row per reason (and what it waits on), the objects it
+ * touches and how many of each, with an example message.
+ */
 function reasonTable(title: string, rows: ReportData['state']['waiting'], onLabel: string): string {
   if (!rows.length) return '';
-  return `<div class="wide"><table class="reasons"><caption>${esc(title)}</caption><thead><tr><th>object</th><th>reason</th><th>${esc(onLabel)}</th><th class="n">records</th><th>example</th></tr></thead><tbody>${rows
-    .map((r) => `<tr><td>${esc(r.object)}</td><td class="code">${esc(r.reason)}</td><td>${esc(r.on ?? '')}</td><td class="n">${fmt(r.records)}</td><td class="msg">${esc(r.example ?? '')}</td></tr>`)
+  const by = new Map<string, { reason: string; on: string | null; records: number; objects: Map<string, number>; example: string | null }>();
+  for (const r of rows) {
+    const k = `${r.reason}\0${r.on ?? ''}`;
+    const g = by.get(k) ?? { reason: r.reason, on: r.on, records: 0, objects: new Map<string, number>(), example: r.example };
+    g.records += r.records;
+    g.objects.set(r.object, (g.objects.get(r.object) ?? 0) + r.records);
+    by.set(k, g);
+  }
+  const groups = [...by.values()].sort((a, b) => b.records - a.records || a.reason.localeCompare(b.reason));
+  const withOn = groups.some((g) => g.on);
+  return `<div class="wide"><table class="reasons"><caption>${esc(title)}</caption><thead><tr><th>reason</th>${withOn ? `<th>${esc(onLabel)}</th>` : ''}<th class="n">records</th><th>objects</th><th>example</th></tr></thead><tbody>${groups
+    .map(
+      (g) =>
+        `<tr><td class="code">${esc(g.reason)}</td>${withOn ? `<td>${esc(g.on ?? '')}</td>` : ''}<td class="n">${fmt(g.records)}</td><td>${[...g.objects].map(([o, n]) => `${esc(o)}&nbsp;${fmt(n)}`).join(', ')}</td><td class="msg">${esc(g.example ?? '')}</td></tr>`,
+    )
     .join('')}</tbody></table></div>`;
 }
 
