@@ -11,7 +11,7 @@ import type { PipelineDefinition } from '../pipeline.ts';
 import type { Destination } from '../destination.ts';
 import type { Db } from '../db/connection.ts';
 import type { StepContext, StepFlags } from '../steps/context.ts';
-import { STEP_NAMES, STEP_ORDER, stepHelp } from '../steps/catalog.ts';
+import { READ_ONLY_STEPS, STEP_NAMES, STEP_ORDER, stepHelp } from '../steps/catalog.ts';
 import { redactSecrets } from '../secrets.ts';
 import { parseCommandLine, PROGRAM, type ParsedCommand } from './parse.ts';
 import { createLogger, type CliLogger, type LogFormat } from './log.ts';
@@ -50,6 +50,7 @@ export async function main(argv: string[], registry: CliRegistry): Promise<numbe
     if (cmd.kind === 'list') return list(registry, cmd.flags);
     if (cmd.kind === 'db') return await dbCommand(cmd.action, cmd.flags, log);
     if (cmd.kind === 'sandbox') return await sandboxCommand(registry, cmd.which, cmd.port, cmd.host, cmd.flags, log);
+    if (cmd.steps.length === 1 && READ_ONLY_STEPS.has(cmd.steps[0]!)) return await statusCommand(cmd.pipeline, cmd.flags);
     return await runPipeline(cmd.pipeline, cmd.steps, cmd.flags, cmd.logFormat);
   } catch (err) {
     return reportError(err, cmd.flags.json, log);
@@ -149,6 +150,27 @@ async function sandboxCommand(registry: CliRegistry, which: string, port: number
   });
   await sb.close();
   return EXIT.ok;
+}
+
+/**
+ * `<pipeline> status`: reads the database and prints where the migration stands; records no run
+ * (a status check changes nothing, so it is not part of the history) and calls no destination.
+ */
+async function statusCommand(pipeline: PipelineDefinition, flags: StepFlags): Promise<number> {
+  const [{ resolveDatabaseUrl, openDb }, { migrateIfBehind }, { pipelineStatus, statusText }] = await Promise.all([
+    import('../db/connection.ts'),
+    import('../db/migrate.ts'),
+    import('../steps/status.ts'),
+  ]);
+  const db = openDb(await resolveDatabaseUrl(), 2);
+  try {
+    await migrateIfBehind(db);
+    const s = await pipelineStatus(db, pipeline, flags.out);
+    process.stdout.write(redactSecrets(flags.json ? JSON.stringify({ status: 'done', ...s }) + '\n' : statusText(s)));
+    return EXIT.ok;
+  } finally {
+    await db.close();
+  }
 }
 
 /**
@@ -252,4 +274,11 @@ function printSummary(pipeline: PipelineDefinition, runId: number, status: strin
     for (const o of objects as unknown as Record<string, number | string>[])
       process.stdout.write(`  ${String(o.object).padEnd(20)}${cols.map((c) => String(o[c] ?? 0).padStart(16)).join('')}\n`);
   }
+  // Where the documents of this run are (the report is rewritten after load and reconcile).
+  const report = summary.report as { html?: string; catalogue?: { file?: string } } | undefined;
+  if (report?.html) process.stdout.write(`  report: ${report.html}\n`);
+  if (report?.catalogue?.file) process.stdout.write(`  model catalogue: ${report.catalogue.file}\n`);
+  const handoff = summary.handoff as { dir?: string } | undefined;
+  if (handoff?.dir) process.stdout.write(`  hand-off documents: ${handoff.dir}\n`);
+  if (status !== 'usage') process.stdout.write(`  where every record stands: npx crm-migrate ${pipeline.name} status\n`);
 }

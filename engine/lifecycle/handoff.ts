@@ -4,7 +4,7 @@
  * the reconciliation queue, the custom-field creation checklist, attachments to hand over by
  * hand, and every `handoff_*` view of the pipeline schema (one CSV and one section each).
  */
-import { writeFileSync } from 'node:fs';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { customFieldsFile, readCustomFieldMappings } from '../custom-fields.ts';
 import { ident } from '../extract/headers.ts';
@@ -12,6 +12,7 @@ import { rawSchema } from '../source.ts';
 import type { PipelineDefinition } from '../pipeline.ts';
 import type { StepContext } from '../steps/context.ts';
 import { mdCell, outDir, pipelineSchema, relationExists, writeCsv } from './common.ts';
+import { pipelineState } from '../report/state.ts';
 
 interface NotMigrated {
   file: string;
@@ -47,6 +48,9 @@ const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(
 export async function runHandoff(ctx: StepContext): Promise<{ dir: string; files: string[] }> {
   const { db, pipeline } = ctx;
   const dir = outDir(ctx, 'handoff');
+  // The folder is this step's: documents an earlier version or run wrote and this one does not
+  // would contradict the current ones.
+  for (const f of readdirSync(dir)) if (/\.csv$/.test(f)) rmSync(path.join(dir, f));
   const files: string[] = [];
   const csv = (name: string, header: string[], rows: unknown[][]) => {
     writeCsv(path.join(dir, name), header, rows);
@@ -54,44 +58,103 @@ export async function runHandoff(ctx: StepContext): Promise<{ dir: string; files
   };
   const md: string[] = [`# ${pipeline.name}: hand-off documents`, '', `Written ${new Date().toISOString()} for ${pipeline.source.title} -> ${pipeline.destination.name}. Each section has a CSV beside this file.`, ''];
 
-  // 1. What does not migrate, and why; with the raw rows of those files when they were exported.
+  // 0. Where every record stands now (etl.record_status): the same figures as the report and `status`.
+  const state = await pipelineState(db, pipeline);
+  const stHeader = ['object', 'to_load', 'loaded', 'waiting', 'rejected', 'skipped', 'not_yet_attempted'];
+  const stRows = state.objects.map((o) => [o.object, o.to_load, o.loaded, o.queued, o.rejected, o.skipped, o.not_attempted]);
+  csv('record-status.csv', stHeader, stRows);
+  md.push('## Where every record stands', '', 'The current state of every source record (etl.record_status), as `status` and the report show it.', '', mdTable(stHeader, stRows));
+
+  // 1. What does not migrate, and why: the pipeline's list, each thing the handoff_not_migrated
+  // view names (one row each, with what to rebuild it as), and the raw rows of those files.
   const nm = notMigratedOf(pipeline);
-  csv('not-migrated.csv', ['file', 'what', 'why'], nm.map((x) => [x.file, x.what, x.why]));
-  md.push('## What does not migrate', '', mdTable(['file', 'what', 'why'], nm.map((x) => [x.file, x.what, x.why])));
+  const nmHeader = ['what', 'name', 'file', 'why', 'rebuild_as', 'details'];
+  const nmRows: unknown[][] = [];
+  const schema = pipelineSchema(pipeline);
+  const nmView = `${ident(schema)}.handoff_not_migrated`;
+  if (await relationExists(db, nmView)) {
+    const why = (await db.pool.query(`select obj_description($1::regclass, 'pg_class') as c`, [nmView])).rows[0]?.c as string | null;
+    const t = await tableRows(ctx, nmView);
+    const rebuild = t.header.findIndex((h) => /_equivalent$|^rebuild/.test(h));
+    const nameAt = t.header.indexOf('name');
+    const kindAt = t.header.indexOf('kind');
+    for (const r of t.rows) {
+      const details = t.header
+        .map((h, i) => (i === rebuild || i === nameAt || i === kindAt || r[i] === null || r[i] === '' ? null : `${h}: ${r[i]}`))
+        .filter(Boolean)
+        .join('; ');
+      nmRows.push([kindAt >= 0 ? r[kindAt] : 'not migrated', nameAt >= 0 ? r[nameAt] : '', '', (why ?? '').replace(/\s*\(model: [^)]*\)$/, ''), rebuild >= 0 ? r[rebuild] : '', details]);
+    }
+  }
+  const rawFiles: string[] = [];
   for (const x of nm) {
     const spec = pipeline.source.files.find((f) => f.file.toLowerCase() === x.file.toLowerCase() || f.name === x.file);
-    if (!spec) continue;
-    const q = `${ident(rawSchema(pipeline.source.name))}.${ident(spec.name)}`;
-    if (!(await relationExists(db, q))) continue;
-    const t = await tableRows(ctx, q);
-    const name = `not-migrated-${slug(spec.name)}.csv`;
-    csv(name, t.header, t.rows);
-    md.push(`### ${x.what} (${spec.file}, ${t.rows.length} rows)`, '', x.why, '', mdTable(t.header, t.rows, 50));
+    const q = spec ? `${ident(rawSchema(pipeline.source.name))}.${ident(spec.name)}` : undefined;
+    let detail = '';
+    if (spec && q && (await relationExists(db, q))) {
+      const t = await tableRows(ctx, q);
+      const name = `not-migrated-${slug(spec.name)}.csv`;
+      csv(name, t.header, t.rows);
+      rawFiles.push(`### ${x.what} (${spec.file}, ${t.rows.length} rows)`, '', x.why, '', mdTable(t.header, t.rows, 50));
+      detail = `${t.rows.length} rows in ${name}`;
+    }
+    nmRows.push([x.what, '', x.file, x.why, '', detail]);
   }
+  csv('not-migrated.csv', nmHeader, nmRows);
+  md.push('## What does not migrate', '', nmRows.length ? `${nmRows.length} item(s); not-migrated.csv holds the same rows.` : '', '', mdTable(nmHeader, nmRows), ...rawFiles);
 
-  // 2. The reconciliation queue: records held for a person's decision.
+  // 2. The reconciliation queue: what is still open (records held for a person's decision);
+  // resolved items apart, so nothing done is listed as still to do.
   const rq = (
     await db.pool.query(
-      `select kind, key, detail, status, case when status = 'open' then greatest(waiting, held) else held end as records, resolution, created_at
-         from etl.reconciliation_queue where pipeline = $1 order by status, kind, key`,
+      `select kind, key, detail, status, case when status = 'open' then greatest(waiting, held) else held end as records, resolution, created_at, resolved_at
+         from etl.reconciliation_queue where pipeline = $1 order by kind, key`,
       [pipeline.name],
     )
   ).rows;
-  const rqHeader = ['kind', 'key', 'detail', 'status', 'records', 'resolution', 'created_at'];
-  const rqRows = rq.map((r) => rqHeader.map((h) => (r[h] instanceof Date ? r[h].toISOString() : r[h])));
+  const rqHeader = ['kind', 'key', 'detail', 'records', 'created_at'];
+  const cell = (v: unknown) => (v instanceof Date ? v.toISOString() : v);
+  const open = rq.filter((r) => r.status === 'open');
+  const resolved = rq.filter((r) => r.status !== 'open');
+  const rqRows = open.map((r) => rqHeader.map((h) => cell(r[h])));
   csv('reconciliation-queue.csv', rqHeader, rqRows);
-  md.push('## Reconciliation queue', '', `${rq.filter((r) => r.status === 'open').length} open items.`, '', mdTable(rqHeader, rqRows));
+  const rsHeader = ['kind', 'key', 'detail', 'status', 'records', 'resolution', 'resolved_at'];
+  const rsRows = resolved.map((r) => rsHeader.map((h) => cell(r[h])));
+  csv('reconciliation-queue-resolved.csv', rsHeader, rsRows);
+  md.push(
+    '## Reconciliation queue (open)',
+    '',
+    `${open.length} open item(s), ${state.totals.queued} record(s) waiting on them (directly or through a parent). Resolved items are in reconciliation-queue-resolved.csv (${resolved.length}).`,
+    '',
+    mdTable(rqHeader, rqRows),
+  );
 
   // 3. Custom fields to create in the destination before the load.
+  // `done` from what setup recorded: created by a run, or found in place by the latest setup.
+  const setupRuns = (
+    await db.pool.query(
+      `select run_id, status, summary->'setup' as setup from etl.runs where pipeline = $1 and summary ? 'setup' order by run_id`,
+      [pipeline.name],
+    )
+  ).rows as { run_id: number; status: string; setup: { done?: string[]; checklist?: string[]; planned?: string[] } }[];
+  const lastSetup = [...setupRuns].reverse().find((r) => r.setup && !r.setup.planned);
+  const doneOf = (module: string, field: string) => {
+    const key = field ? `${module}.${field}` : module;
+    const created = setupRuns.find((r) => (r.setup?.done ?? []).some((d) => d.includes(` ${key} `) || d.includes(` ${key}:`)));
+    if (created) return `yes (setup run ${created.run_id})`;
+    if (lastSetup && !(lastSetup.setup.checklist ?? []).some((c) => c.includes(key))) return `yes (in place, setup run ${lastSetup.run_id})`;
+    return '';
+  };
   const cfHeader = ['module', 'field', 'label', 'type', 'length', 'source', 'confirmed', 'done'];
   const cfRows: unknown[][] = [];
-  for (const m of readCustomFieldMappings(customFieldsFile(pipeline, ctx.flags.out))) cfRows.push([m.module, m.field, m.source_header, m.field_type, '', `${m.object}.${m.source_column}`, m.confirmed ? 'yes' : 'no', '']);
-  for (const f of pipeline.schema?.fields ?? []) cfRows.push([f.module, f.field, f.label, f.type, f.length ?? '', 'pipeline schema', 'yes', '']);
+  for (const m of readCustomFieldMappings(customFieldsFile(pipeline, ctx.flags.out)))
+    cfRows.push([m.module, m.field, m.source_header, m.field_type, '', `${m.object}.${m.source_column}`, m.confirmed ? 'yes' : 'no', m.confirmed ? doneOf(m.module, m.field) : '']);
+  for (const f of pipeline.schema?.fields ?? []) cfRows.push([f.module, f.field, f.label, f.type, f.length ?? '', 'pipeline schema', 'yes', doneOf(f.module, f.field)]);
   for (const mod of pipeline.schema?.modules ?? []) {
-    cfRows.push([mod.apiName, '', mod.label, 'custom module', '', 'pipeline schema', 'yes', '']);
-    for (const f of mod.fields) cfRows.push([f.module || mod.apiName, f.field, f.label, f.type, f.length ?? '', 'pipeline schema', 'yes', '']);
+    cfRows.push([mod.apiName, '', mod.label, 'custom module', '', 'pipeline schema', 'yes', doneOf(mod.apiName, '')]);
+    for (const f of mod.fields) cfRows.push([f.module || mod.apiName, f.field, f.label, f.type, f.length ?? '', 'pipeline schema', 'yes', doneOf(f.module || mod.apiName, f.field)]);
   }
-  for (const pl of pipeline.schema?.picklists ?? []) cfRows.push([pl.module, pl.field, '', 'picklist values (extend)', '', 'pipeline schema', 'yes', '']);
+  for (const pl of pipeline.schema?.picklists ?? []) cfRows.push([pl.module, pl.field, '', 'picklist values (extend)', '', 'pipeline schema', 'yes', doneOf(pl.module, pl.field)]);
   csv('custom-fields-checklist.csv', cfHeader, cfRows);
   md.push('## Custom field creation checklist', '', 'Tick `done` once each field exists in the destination with this API name and type.', '', mdTable(cfHeader, cfRows));
 
@@ -118,11 +181,11 @@ export async function runHandoff(ctx: StepContext): Promise<{ dir: string; files
   md.push('## Attachments for manual hand-off', '', mdTable(['object', 'source_key', 'reason_code', 'message', 'origin'], attRows));
 
   // 5. Every handoff_* view the pipeline's SQL defines (role mapping, portal users, reports...).
-  const schema = pipelineSchema(pipeline);
   const views = (
     await db.pool.query(`select table_name from information_schema.tables where table_schema = $1 and table_name like 'handoff\\_%' order by table_name`, [schema])
   ).rows.map((r) => r.table_name as string);
   for (const v of views) {
+    if (v === 'handoff_not_migrated') continue; // in not-migrated.csv above
     const t = await tableRows(ctx, `${ident(schema)}.${ident(v)}`);
     // A view may share a name with a document above (handoff_not_migrated): keep both.
     const base = slug(v.replace(/^handoff_/, ''));

@@ -155,26 +155,57 @@ export async function reconcileObject(rc: ReconcileContext, obj: LoadObject, cou
   return row;
 }
 
-/** `reconcile [--run ID]`: the reconciliation of the last run that loaded (or of run ID). */
+/**
+ * `reconcile [--run ID]`: without --run, every object as it stands now: the view's records by
+ * their current state (etl.record_status), against what the destination holds. With --run ID,
+ * what that load run did (its own counts). Either way the rows are recorded under the reconcile
+ * run itself, so an earlier run's figures are never rewritten.
+ */
 export async function runReconcile(ctx: StepContext): Promise<ReconciliationRow[]> {
   const { db, pipeline } = ctx;
   const runFlag = ctx.flags.run === undefined ? undefined : Number(ctx.flags.run);
-  const target =
-    runFlag ??
-    (
-      await db.pool.query(
-        `select max(run_id) as run_id from etl.load_log where pipeline = $1 and action in ('insert','update','reject','queue','skip') and rollback_of is null`,
-        [pipeline.name],
-      )
-    ).rows[0]?.run_id;
-  if (target === null || target === undefined) throw new CliError('NO_LOAD_RUN', `${pipeline.name} has no load run to reconcile yet: run \`load\` first.`);
+  const anyLoad = (
+    await db.pool.query(`select max(run_id) as run_id from etl.load_log where pipeline = $1 and action in ('insert','update','reject','queue','skip') and rollback_of is null`, [pipeline.name])
+  ).rows[0]?.run_id;
+  if (runFlag === undefined && (anyLoad === null || anyLoad === undefined)) throw new CliError('NO_LOAD_RUN', `${pipeline.name} has no load run to reconcile yet: run \`load\` first.`);
   const dest = await ctx.destination();
   const rows: ReconciliationRow[] = [];
-  ctx.log(`reconcile: run ${target}`);
+  ctx.log(runFlag === undefined ? 'reconcile: every record as it stands now (etl.record_status)' : `reconcile: what run ${runFlag} did`);
   for (const obj of pipeline.objects) {
-    if (!(await relationExists(db, viewName(pipeline, obj).sql))) continue;
-    rows.push(await reconcileObject({ db, pipeline, destination: dest, runId: Number(target), log: ctx.log }, obj));
+    const v = viewName(pipeline, obj);
+    if (!(await relationExists(db, v.sql))) continue;
+    let counts: ObjectCounts | undefined;
+    if (runFlag === undefined) {
+      const r = (
+        await db.pool.query(
+          `select count(*)::int as extracted,
+                  count(*) filter (where s.state = 'loaded')::int as loaded,
+                  count(*) filter (where s.state = 'rejected')::int as rejected,
+                  count(*) filter (where s.state = 'queued')::int as queued,
+                  count(*) filter (where s.state = 'skipped')::int as skipped
+             from ${v.sql} x left join etl.record_status s on s.pipeline = $1 and s.object = $2 and s.source_key = x.source_key`,
+          [pipeline.name, obj.name],
+        )
+      ).rows[0];
+      counts = { object: obj.name, extracted: r.extracted, loaded: r.loaded, inserted: 0, updated: 0, already_loaded: 0, rejected: r.rejected, queued: r.queued, skipped: r.skipped };
+    } else {
+      const step = (await db.pool.query(`select counts from etl.run_steps where run_id = $1 and name in ($2, $3) limit 1`, [runFlag, `load:${obj.name}`, `sample:${obj.name}`])).rows[0]?.counts;
+      if (step) counts = step as ObjectCounts;
+      else {
+        const r = (
+          await db.pool.query(
+            `select count(*) filter (where action in ('insert','update'))::int as loaded, count(*) filter (where action = 'insert')::int as inserted,
+                    count(*) filter (where action = 'update')::int as updated, count(*) filter (where action = 'reject')::int as rejected,
+                    count(*) filter (where action = 'queue')::int as queued, count(*) filter (where action = 'skip')::int as skipped
+               from etl.load_log where run_id = $1 and pipeline = $2 and object = $3`,
+            [runFlag, pipeline.name, obj.name],
+          )
+        ).rows[0];
+        counts = { object: obj.name, extracted: NaN, already_loaded: NaN, ...r };
+      }
+    }
+    rows.push(await reconcileObject({ db, pipeline, destination: dest, runId: ctx.runId, log: ctx.log }, obj, counts));
   }
-  ctx.summary.reconciliation = { run_id: Number(target), objects: rows, gaps: rows.reduce((n, r) => n + r.gaps.length, 0) };
+  ctx.summary.reconciliation = { run_id: ctx.runId, of_run: runFlag ?? null, current_state: runFlag === undefined, objects: rows, gaps: rows.reduce((n, r) => n + r.gaps.length, 0) };
   return rows;
 }

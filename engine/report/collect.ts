@@ -1,12 +1,14 @@
 /**
  * What the report shows, gathered from the staging database: record counts at each stage
- * (raw tables, staging models, destination views, etl.id_map and etl.load_log) and the
- * findings of the pipeline's dq_* views.
+ * (raw tables, staging models, destination views), the current state of every record
+ * (etl.record_status: loaded, rejected, queued, skipped, and what no load has met yet), the
+ * findings of the pipeline's dq_* views and, apart, the event history (etl.load_log).
  */
 import type { Db } from '../db/connection.ts';
 import { ident } from '../extract/headers.ts';
 import { modelSchemas, pipelineSchema, viewOf, type PipelineDefinition } from '../pipeline.ts';
 import { destinationRuleFindings } from './destination-rules.ts';
+import { pipelineState, type PipelineState } from './state.ts';
 
 export interface Finding {
   dq_view: string;
@@ -38,11 +40,16 @@ export interface ReportData {
     raw: Record<string, number>;
     staging: Record<string, number>;
     destination: Record<string, number | null>;
+    /** The current state per object (etl.record_status): every count the report shows of the load. */
+    state: Record<string, { to_load: number | null; loaded: number; rejected: number; queued: number; skipped: number; not_attempted: number }>;
     id_map: Record<string, number>;
+    /** Event history: load_log rows per object and action, across every run (a retried record counts each time). */
     load_log: Record<string, Record<string, number>>;
     rejects: Record<string, number>;
     queue: Record<string, number>;
   };
+  /** etl.record_status, with the reasons records wait or were rejected. */
+  state: PipelineState;
   findings: { total: number; error: number; warning: number; info: number; other: number; categories: CategoryCount[] };
   /** Findings by category, every row (CSV) — the HTML caps what it shows. */
   rows: Map<string, Finding[]>;
@@ -68,7 +75,6 @@ async function relationCounts(db: Db, schema: string): Promise<Record<string, nu
 const exists = async (db: Db, rel: string) => (await db.pool.query('select to_regclass($1) is not null as ok', [rel])).rows[0].ok as boolean;
 
 export async function collectReport(db: Db, p: PipelineDefinition): Promise<ReportData> {
-  const ps = pipelineSchema(p);
   const raw = await relationCounts(db, `raw_${p.source.name}`);
   const staging = await relationCounts(db, `stg_${p.source.name}`);
   const destination: Record<string, number | null> = {};
@@ -100,6 +106,7 @@ export async function collectReport(db: Db, p: PipelineDefinition): Promise<Repo
     for (const r of (await db.pool.query(`select kind, count(*) as n from etl.reconciliation_queue where pipeline = $1 and status = 'open' group by 1 order by 1`, [p.name])).rows)
       queue[r.kind] = Number(r.n);
 
+  const state = await pipelineState(db, p);
   const dqSchemas = modelSchemas(p).filter((s) => s.startsWith('dq_'));
   const rows = new Map<string, Finding[]>();
   const fn = (await db.pool.query(`select to_regprocedure('lib.dq_findings(text[])') is not null as ok`)).rows[0].ok;
@@ -133,7 +140,8 @@ export async function collectReport(db: Db, p: PipelineDefinition): Promise<Repo
     source: p.source.title,
     destination: p.destination.name,
     generatedAt: new Date().toISOString(),
-    counts: { raw, staging, destination, id_map, load_log, rejects, queue },
+    counts: { raw, staging, destination, state: Object.fromEntries(state.objects.map(({ object, ...c }) => [object, c])), id_map, load_log, rejects, queue },
+    state,
     findings: { total: sum('total'), error: sum('error'), warning: sum('warning'), info: sum('info'), other: sum('other'), categories },
     rows,
   };

@@ -69,14 +69,43 @@ function countTable(title: string, rows: [string, ...(string | number | null)[]]
     .join('')}</tbody></table>`;
 }
 
+const STATE_COLOR: Record<string, string> = { loaded: '#27ae60', queued: '#e08e0b', rejected: '#c0392b', skipped: '#95a5a6', not_attempted: '#aeb6bf' };
+const STATE_LABEL: Record<string, string> = { loaded: 'loaded', queued: 'waiting', rejected: 'rejected', skipped: 'skipped', not_attempted: 'not yet attempted' };
+const STATE_KEYS = ['loaded', 'queued', 'rejected', 'skipped', 'not_attempted'] as const;
+
+/**
+ * Why records wait or were rejected: one row per reason (and what it waits on), the objects it
+ * touches and how many of each, with an example message.
+ */
+function reasonTable(title: string, rows: ReportData['state']['waiting'], onLabel: string): string {
+  if (!rows.length) return '';
+  const by = new Map<string, { reason: string; on: string | null; records: number; objects: Map<string, number>; example: string | null }>();
+  for (const r of rows) {
+    const k = `${r.reason}\0${r.on ?? ''}`;
+    const g = by.get(k) ?? { reason: r.reason, on: r.on, records: 0, objects: new Map<string, number>(), example: r.example };
+    g.records += r.records;
+    g.objects.set(r.object, (g.objects.get(r.object) ?? 0) + r.records);
+    by.set(k, g);
+  }
+  const groups = [...by.values()].sort((a, b) => b.records - a.records || a.reason.localeCompare(b.reason));
+  const withOn = groups.some((g) => g.on);
+  return `<div class="wide"><table class="reasons"><caption>${esc(title)}</caption><thead><tr><th>reason</th>${withOn ? `<th>${esc(onLabel)}</th>` : ''}<th class="n">records</th><th>objects</th><th>example</th></tr></thead><tbody>${groups
+    .map(
+      (g) =>
+        `<tr><td class="code">${esc(g.reason)}</td>${withOn ? `<td>${esc(g.on ?? '')}</td>` : ''}<td class="n">${fmt(g.records)}</td><td>${[...g.objects].map(([o, n]) => `${esc(o)}&nbsp;${fmt(n)}`).join(', ')}</td><td class="msg">${esc(g.example ?? '')}</td></tr>`,
+    )
+    .join('')}</tbody></table></div>`;
+}
+
 export function renderHtml(d: ReportData, csvFiles: Map<string, string>): string {
   const c = d.counts;
+  const st = d.state;
   const stage = (label: string, m: Record<string, number | null>) => Object.entries(m).map(([k, v]) => ({ label: `${label}${k}`, parts: [{ value: v ?? 0, color: '#5d6d7e', name: 'rows' }] }));
   const actions = ['insert', 'update', 'skip', 'reject', 'queue', 'delete', 'restore'];
-  const actionColor: Record<string, string> = { insert: '#27ae60', update: '#2e86c1', skip: '#95a5a6', reject: '#c0392b', queue: '#e08e0b', delete: '#6c3483', restore: '#17a589' };
   const rawTotal = Object.values(c.raw).reduce((n, v) => n + v, 0);
   const destTotal = Object.values(c.destination).reduce<number>((n, v) => n + (v ?? 0), 0);
-  const loaded = Object.values(c.id_map).reduce((n, v) => n + v, 0);
+  const t = st.totals;
+  const history = Object.entries(c.load_log);
   const f = d.findings;
   const sections = f.categories
     .map((cat) => {
@@ -122,34 +151,53 @@ summary{cursor:pointer;font-weight:600}.cat{margin-right:8px}
 .pill,.dot{background:${SEV_COLOR.other}}.pill.error,.dot.error{background:${SEV_COLOR.error}}.pill.warning,.dot.warning{background:${SEV_COLOR.warning}}.pill.info,.dot.info{background:${SEV_COLOR.info}}
 .dot{display:inline-block;width:8px;height:8px;border-radius:50%;margin-right:6px}
 .counts-grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(300px,1fr));gap:16px}
+.wide{overflow-x:auto;max-width:100%}.card.ok b{color:#27ae60}
+table.reasons td.code{font-family:ui-monospace,Menlo,Consolas,monospace;white-space:nowrap}table.reasons td.msg{color:#566573;overflow-wrap:anywhere}
+details.history summary{font-weight:600}
 </style></head><body>
 <h1>${esc(d.source)} → ${esc(d.destination)}</h1>
 <div class="muted">Pipeline <b>${esc(d.pipeline)}</b> · report generated ${esc(d.generatedAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC'))}</div>
 <div class="cards">
 <div class="card"><span>exported rows</span><b>${fmt(rawTotal)}</b></div>
 <div class="card"><span>records to load</span><b>${fmt(destTotal)}</b></div>
-<div class="card"><span>loaded (id map)</span><b>${fmt(loaded)}</b></div>
+<div class="card ok"><span>loaded</span><b>${fmt(t.loaded)}</b></div>
+<div class="card warning"><span>waiting</span><b>${fmt(t.queued)}</b></div>
+<div class="card error"><span>rejected</span><b>${fmt(t.rejected)}</b></div>
+<div class="card"><span>not yet attempted</span><b>${fmt(t.not_attempted)}</b></div>
+</div>
+<div class="cards">
 <div class="card error"><span>errors</span><b>${fmt(f.error)}</b></div>
 <div class="card warning"><span>warnings</span><b>${fmt(f.warning)}</b></div>
 <div class="card info"><span>info</span><b>${fmt(f.info)}</b></div>
 </div>
+<p class="muted">Record states are the current state of each source record (etl.record_status${st.last_change ? `, last changed ${esc(st.last_change.at.replace('T', ' ').replace(/\.\d+Z$/, ' UTC'))}${st.last_change.run_id ? ` by run ${st.last_change.run_id}` : ''}` : ', no load yet'}); a record retried by several runs counts once.</p>
 <h2>Record counts</h2>
 <div class="grid">
 ${barChart('Exported (raw tables)', stage('', c.raw), true)}
 ${barChart('Destination-shaped records', stage('', c.destination), true)}
 ${barChart('Staging models', stage('', c.staging), true)}
 ${barChart(
-  'Load results (etl.load_log)',
-  Object.entries(c.load_log).map(([o, a]) => ({ label: o, parts: actions.map((x) => ({ value: a[x] ?? 0, color: actionColor[x]!, name: x })) })),
+  'Current state per object (etl.record_status)',
+  st.objects.map((o) => ({ label: o.object, parts: STATE_KEYS.map((k) => ({ value: o[k], color: STATE_COLOR[k]!, name: STATE_LABEL[k]! })) })),
   true,
 )}
 </div>
-<div class="legend">Load results:${actions.map((a) => `<i style="background:${actionColor[a]}"></i>${a}`).join('')}</div>
+<div class="legend">State:${STATE_KEYS.map((k) => `<i style="background:${STATE_COLOR[k]}"></i>${STATE_LABEL[k]}`).join('')}</div>
+<div class="wide">${countTable(
+  'Per destination object (current state)',
+  st.objects.map((o) => [o.object, o.to_load, o.loaded, o.queued, o.rejected, o.skipped, o.not_attempted] as [string, ...(number | null)[]]),
+  ['object', 'to load', 'loaded', 'waiting', 'rejected', 'skipped', 'not yet attempted'],
+)}</div>
+${reasonTable('Why records wait', st.waiting, 'waiting on')}
+${reasonTable('Why records were rejected', st.rejected, 'refers to')}
+${reasonTable('Why records were skipped', st.skipped, 'refers to')}
 <div class="counts-grid">
-${countTable('Per destination object', d.pipeline ? Object.keys({ ...c.destination, ...c.id_map }).map((o) => [o, c.destination[o] ?? null, c.id_map[o] ?? 0, ...(['insert', 'update', 'reject', 'queue'] as const).map((x) => c.load_log[o]?.[x] ?? 0)] as [string, ...(number | null)[]]) : [], ['object', 'to load', 'in id map', 'inserted', 'updated', 'rejected', 'queued'])}
-${countTable('Rows rejected (etl.rejects)', Object.entries(c.rejects), ['stage: reason', 'rows'])}
+${countTable('Rows rejected before the load (etl.rejects, by stage)', Object.entries(c.rejects).filter(([k]) => !k.startsWith('load:')), ['stage: reason', 'rows'])}
 ${countTable('Open reconciliation items', Object.entries(c.queue), ['kind', 'items'])}
 </div>
+${history.length ? `<details class="history"><summary>Event history (etl.load_log): what each run did, across every run</summary>
+<p class="muted">Events, not records: a record queued by one run and written by the next appears under both actions. The current state is above.</p>
+<div class="wide">${countTable('Load events per object', history.map(([o, a]) => [o, ...actions.map((x) => a[x] ?? 0)] as [string, ...number[]]), ['object', ...actions])}</div></details>` : ''}
 <h2>Findings</h2>
 ${barChart(
   'Findings per category',

@@ -37,7 +37,8 @@ export const STEP_INFO: Record<string, StepInfo> = {
     check: (f) => ((f.run !== undefined) === (f.all === true) ? 'rollback takes either --run ID or --all' : undefined),
   },
   handoff: { help: 'write the hand-off documents (Markdown + CSV) to out/<pipeline>/handoff', flags: ['out'] },
-  reconcile: { help: 'per-object counts of the last load run (--run ID): source, view, loaded, in destination', flags: ['run'] },
+  reconcile: { help: 'every object as it stands now (or what run --run ID did): source, view, loaded, waiting, in destination; rewrites the report', flags: ['run', 'out'] },
+  status: { help: 'where the migration stands: loaded, waiting and why, rejected and why, what to do next (reads only; no run recorded)', flags: ['out'] },
   discover: { help: 'profile the raw tables, propose the custom-field mapping (custom-fields.csv), list what will not migrate', flags: ['out'] },
 };
 
@@ -46,6 +47,9 @@ export const STEP_INFO: Record<string, StepInfo> = {
  * approve, delta, rollback and reconcile run only when named.
  */
 export const STEP_ORDER = ['extract', 'discover', 'transform', 'test', 'report', 'setup', 'users', 'sample', 'verify', 'load', 'handoff'];
+
+/** Steps that only read: they record no run in etl.runs and never call the destination. */
+export const READ_ONLY_STEPS = new Set(['status']);
 
 /** Every step a pipeline has, built in (by CLI name). */
 export const STEP_NAMES = Object.keys(STEP_INFO);

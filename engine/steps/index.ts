@@ -17,11 +17,14 @@ import { delta } from './delta.ts';
 import { rollback } from './rollback.ts';
 import { handoff } from './handoff.ts';
 import { reconcile } from './reconcile.ts';
+import { status } from './status.ts';
 
 export const steps: Record<string, Step> = { extract, transform, test, report, setup, users, load };
 // Lifecycle steps; approve, delta, rollback and reconcile run only when named (not in STEP_ORDER).
 Object.assign(steps, { sample, verify, approve, delta, rollback, handoff, reconcile });
 steps.discover = discover;
+// Reads only (engine/cli runs it without a run row).
+steps.status = status;
 
 export { STEP_ORDER, stepHelp } from './catalog.ts';
 /** Steps run by `<pipeline>` with no step named, in this order (those registered above). */

@@ -8,6 +8,7 @@ import { gate } from '../gates.ts';
 import { requireApprovedSample, reconcileObject } from '../lifecycle/index.ts';
 import { requireConfirmedCustomFields } from '../discover/index.ts';
 import { requireIdempotencyFields } from './setup.ts';
+import { writeReport } from './report.ts';
 
 /**
  * What must hold before any record is written, for `load` and `delta` alike: the custom-field
@@ -109,5 +110,7 @@ export const load: Step = async (ctx) => {
     ctx.summary.write_calls = { calls, records: recs, per_call: calls ? Math.round((recs / calls) * 10) / 10 : 0, retries: after.retries - before.retries };
   }
   ctx.summary.objects = objects;
+  // The report shows what is now true of every record (etl.record_status), not what it was before the load.
+  await writeReport(ctx, 'after load');
   checkRejectThreshold(ctx, objects);
 };

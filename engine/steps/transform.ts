@@ -6,7 +6,8 @@ import { existsSync } from 'node:fs';
 import { loadCsvTable, loadValueMaps, type LoadedMap } from '../transform/value-maps.ts';
 import { customFieldsFile, emptyMappingFile } from '../custom-fields.ts';
 import { modelSchemas, pipelineSchema } from '../pipeline.ts';
-import { modelsDir } from '../transform/models.ts';
+import { loadModels, modelsDir } from '../transform/models.ts';
+import { applyComments } from '../transform/comments.ts';
 import { writeCustomFunctions } from '../extract/custom-columns.ts';
 import { writeOrphanView } from '../extract/orphans.ts';
 import { resolveConventions, saveConventions } from '../extract/conventions.ts';
@@ -77,5 +78,7 @@ export async function buildPipelineModels(
   });
   // The orphan check of every reference the connector declares (dq_<source>.orphan_values).
   await writeOrphanView(db, pipeline.source);
+  // What an analyst reads in the database: comments on every model and column, snake_case views.
+  await applyComments(db, pipeline, loadModels(modelsDir()));
   return { maps, result };
 }

@@ -33,7 +33,13 @@ beforeAll(async () => {
     insert into etl.id_map (pipeline, object, source_key, dest_module, dest_id, payload_hash)
       values ('${P}', 'leads', '1', 'Leads', 'z1', 'h'), ('${P}', 'leads', '2', 'Leads', 'z2', 'h');
     insert into etl.load_log (pipeline, object, source_key, action) values
-      ('${P}', 'leads', '1', 'insert'), ('${P}', 'leads', '2', 'insert'), ('${P}', 'leads', '3', 'reject');
+      ('${P}', 'leads', '1', 'insert'), ('${P}', 'leads', '2', 'insert'), ('${P}', 'leads', '3', 'reject'),
+      ('${P}', 'leads', '3', 'reject'), ('${P}', 'leads', '4', 'queue'), ('${P}', 'leads', '4', 'queue');
+    -- the current state: 2 loaded, 1 rejected (twice in the history), 1 waiting (queued by two runs), 2 not met yet
+    insert into etl.record_status (pipeline, object, source_key, state, reason_code, message) values
+      ('${P}', 'leads', '1', 'loaded', null, null), ('${P}', 'leads', '2', 'loaded', null, null),
+      ('${P}', 'leads', '3', 'rejected', 'MISSING_LAST_NAME', 'MISSING_LAST_NAME: lead 3 has no name'),
+      ('${P}', 'leads', '4', 'queued', 'USER', 'owner x@example.com has no active destination user');
     create schema dq_leadtrekker;
     create view dq_leadtrekker.invalid_email as
       select 'invalid_email' as category, 'warning' as severity, 'leads' as object, lead_id as source_key,
@@ -74,7 +80,9 @@ describe('report step', () => {
     expect(rep.counts.destination.leads).toBe(6);
     expect(rep.counts.destination.calls).toBeNull(); // a view not built yet is shown as missing
     expect(rep.counts.id_map).toEqual({ leads: 2 });
-    expect(rep.counts.load_log).toEqual({ leads: { insert: 2, reject: 1 } });
+    // the history counts events; every figure of the load counts records, from etl.record_status
+    expect(rep.counts.load_log).toEqual({ leads: { insert: 2, reject: 2, queue: 2 } });
+    expect(rep.counts.state.leads).toEqual({ to_load: 6, loaded: 2, rejected: 1, queued: 1, skipped: 0, not_attempted: 2 });
     expect(rep.findings).toMatchObject({ total: 260, error: 252, warning: 6, info: 1, other: 1 });
     expect(rep.findings.categories).toEqual({
       orphan: { error: 250, warning: 0, info: 0, other: 0, total: 250 },
@@ -93,6 +101,12 @@ describe('report step', () => {
     // the counts, as the cards and charts print them
     expect(html).toMatch(/exported rows<\/span><b>9<\/b>/);
     expect(html).toMatch(/errors<\/span><b>252<\/b>/);
+    expect(html).toMatch(/loaded<\/span><b>2<\/b>/);
+    expect(html).toMatch(/waiting<\/span><b>1<\/b>/);
+    expect(html).toMatch(/rejected<\/span><b>1<\/b>/);
+    expect(html).toMatch(/not yet attempted<\/span><b>2<\/b>/);
+    expect(html).toContain('<tr><td>leads</td><td class="n">6</td><td class="n">2</td><td class="n">1</td><td class="n">1</td><td class="n">0</td><td class="n">2</td></tr>');
+    expect(html).toMatch(/Why records were rejected.*MISSING_LAST_NAME.*lead 3 has no name/s);
     expect(html).toMatch(/<text[^>]*>leads<\/text>.*?<text[^>]*class="num">7<\/text>/s);
     expect(html).toContain('bad_shape lacks the finding columns');
     expect(html).toContain('dupes uses severity review; the contract allows error, warning, info');
