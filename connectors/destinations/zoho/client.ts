@@ -722,6 +722,11 @@ export interface BulkJobOptions {
  * over the limits) wrote nothing: BulkWriteRefused, and the engine sends the records in batches.
  */
 export async function bulkUpsertViaJob(client: ZohoClient, module: string, records: Record<string, unknown>[], keyField: string, opts: BulkJobOptions = {}): Promise<RecordOutcome[]> {
+  // A polymorphic lookup (What_Id with its $se_module) has no column mapping in a Bulk Write
+  // CSV (reference §10.1 maps a lookup by id or a field, never its module): such records go in
+  // batches, where the records API takes $se_module.
+  if (records.some((r) => r.$se_module !== undefined))
+    throw new BulkWriteRefused(module, 'BULK_UNMAPPABLE', `${module} records carry a polymorphic lookup (What_Id + $se_module) that a Bulk Write CSV cannot map`);
   const { writeZip: zipFiles, readZip: unzip } = await import('../../../engine/util/zip.ts');
   const { parse } = await import('csv-parse/sync');
   const cols = new Set<string>([keyField]);
