@@ -406,7 +406,7 @@ async function users(ctx: Ctx, userId?: string) {
 }
 
 /**
- * POST /users (reference §7.1): one user per call, `{"users":[{first_name, last_name, email,
+ * POST /users (reference §7): one user per call, `{"users":[{first_name, last_name, email,
  * role, profile}]}` with role and profile ids. The user is added active but unconfirmed (Zoho
  * mails an invitation): 201 `{"users":[{"code":"SUCCESS","details":{"id"},"message":"User added"}]}`.
  * Refusals are 400 with the same envelope: MANDATORY_NOT_FOUND, INVALID_DATA (email, role,
