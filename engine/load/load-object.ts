@@ -56,6 +56,12 @@ export interface LoadContext {
   bulk?: boolean;
 }
 
+/** Smallest chunk a bulk plan is cut into (CRM_BULK_MIN_CHUNK, 1,000). */
+export function bulkMinChunk(): number {
+  const v = Number(process.env.CRM_BULK_MIN_CHUNK);
+  return Number.isInteger(v) && v > 0 ? v : 1000;
+}
+
 /** Modules whose bulk job a destination refused in this process: their records go in batches. */
 const refused = new WeakMap<Destination, Set<string>>();
 export function bulkRefused(d: Destination): Set<string> {
@@ -348,7 +354,11 @@ export class ObjectLoader {
 
     const bulk =
       inserts.length > 0 && !!destination.bulkUpsert && !!keyField && !bulkRefused(destination).has(obj.module) &&
-      (this.ctx.bulk ?? (inserts.length >= (destination.bulkThreshold ?? Infinity) && (await bulkEligible(destination, obj.module))));
+      (this.ctx.bulk !== undefined
+        ? // A chunk of a bulk plan: one job, unless a resumed chunk has few first writes left (a
+          // 500-credit job for them would cost more than their few batch calls).
+          this.ctx.bulk && inserts.length >= Math.min(destination.bulkThreshold ?? Infinity, bulkMinChunk() / 2)
+        : inserts.length >= (destination.bulkThreshold ?? Infinity) && (await bulkEligible(destination, obj.module)));
     if (bulk) {
       this.ctx.log?.(`  ${obj.name}: ${inserts.length} records through the bulk write API`);
       let outcomes: RecordOutcome[] | undefined;

@@ -29,7 +29,7 @@ import { ident } from '../extract/headers.ts';
 import { asCliError } from '../error-map.ts';
 import { CliError } from '../errors.ts';
 import { redactSecrets } from '../secrets.ts';
-import { addCounts, bulkEligible, checkConservation, emptyCounts, loadChunk, type ObjectCounts } from './load-object.ts';
+import { addCounts, bulkEligible, bulkMinChunk, checkConservation, emptyCounts, loadChunk, type ObjectCounts } from './load-object.ts';
 import { dropSnapshot, snapshotRelation, takeSnapshot } from './snapshot.ts';
 import { lockSourceShared, requireOwnLanding } from '../landing.ts';
 
@@ -215,7 +215,7 @@ async function planFor(o: RunLoadOptions, obj: LoadObject, task: string, utils: 
     const big = !!o.destination.bulkUpsert && total >= (o.destination.bulkThreshold ?? Infinity);
     const bulk = big && (await bulkEligible(o.destination, obj.module));
     if (big && !bulk) o.log(`load: ${obj.name}: ${total} records, but ${obj.module} does not take bulk jobs (destination metadata); loading in batches of ${o.destination.maxBatch}`);
-    const size = bulk ? Math.min(25_000, Math.max(env('CRM_BULK_MIN_CHUNK', 1000), Math.ceil(total / Math.max(1, o.workers)))) : env('CRM_LOAD_CHUNK', 500);
+    const size = bulk ? Math.min(25_000, Math.max(bulkMinChunk(), Math.ceil(total / Math.max(1, o.workers)))) : env('CRM_LOAD_CHUNK', 500);
     const bounds = await client.query(
       `select source_key, rn from (select source_key, row_number() over (order by source_key) as rn, count(*) over () as n from ${snapshotRelation(snapshot)}) s
         where rn % $1 = 0 or rn = n order by rn`,
