@@ -108,6 +108,12 @@ export interface Destination {
   bulkUpsert?(module: string, records: Payload[]): Promise<RecordOutcome[]>;
   bulkThreshold?: number;
   /**
+   * Whether the destination's metadata says `module` takes bulk jobs (Zoho: an API-supported
+   * module of the documented Bulk Write set, or a custom module). Absent: every module is tried,
+   * and a refused job (BulkWriteRefused) falls back to batches.
+   */
+  bulkSupported?(module: string): Promise<boolean>;
+  /**
    * Convert a Lead into Contact + Account (+ Deal when the body asks for one), Zoho's
    * lead-convert action; the ids of the records it created or matched come back. A lead already
    * converted answers `{ ok: false, code: 'ID_ALREADY_CONVERTED' }` with the ids it was converted
@@ -171,6 +177,20 @@ export interface DestinationRule {
   strict?: boolean;
   /** Where the rule comes from (metadata key, layout, documented API rule). */
   origin: string;
+}
+
+/**
+ * A bulk job the destination would not run (module not available for bulk, a refused upload):
+ * nothing was written. `bulkUpsert` throws it; the engine sends the same records in batches.
+ */
+export class BulkWriteRefused extends Error {
+  constructor(
+    readonly module: string,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 /**

@@ -14,7 +14,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/connection.ts';
-import { recordKey, type Destination, type LookupRef, type Payload, type RecordOutcome } from '../destination.ts';
+import { BulkWriteRefused, recordKey, type Destination, type LookupRef, type Payload, type RecordOutcome } from '../destination.ts';
 import { viewOf, type LoadObject, type PipelineDefinition } from '../pipeline.ts';
 import { ident } from '../extract/headers.ts';
 import { CliError } from '../errors.ts';
@@ -49,6 +49,32 @@ export interface LoadContext {
   onProgress?: (done: number, total: number) => void;
   /** Export folder (attachments are read from its files/ dir). */
   input?: string;
+  /**
+   * The load plan decided this object goes through the destination's bulk API (its size and the
+   * destination's metadata): every chunk's first writes are one bulk job. Unset: decided per
+   * page (at least bulkThreshold first writes, on a module that takes bulk jobs).
+   */
+  bulk?: boolean;
+}
+
+/** Smallest chunk a bulk plan is cut into (CRM_BULK_MIN_CHUNK, 1,000). */
+export function bulkMinChunk(): number {
+  const v = Number(process.env.CRM_BULK_MIN_CHUNK);
+  return Number.isInteger(v) && v > 0 ? v : 1000;
+}
+
+/** Modules whose bulk job a destination refused in this process: their records go in batches. */
+const refused = new WeakMap<Destination, Set<string>>();
+export function bulkRefused(d: Destination): Set<string> {
+  let s = refused.get(d);
+  if (!s) refused.set(d, (s = new Set()));
+  return s;
+}
+
+/** Whether `module` may go through the destination's bulk API (its metadata, when it has a say). */
+export async function bulkEligible(d: Destination, module: string): Promise<boolean> {
+  if (!d.bulkUpsert || bulkRefused(d).has(module)) return false;
+  return d.bulkSupported ? d.bulkSupported(module) : true;
 }
 
 export const emptyCounts = (object: string): ObjectCounts => ({ object, extracted: 0, loaded: 0, inserted: 0, updated: 0, already_loaded: 0, rejected: 0, queued: 0, skipped: 0 });
@@ -327,11 +353,29 @@ export class ObjectLoader {
       } else inserts.push(pending);
     }
 
-    if (inserts.length && destination.bulkUpsert && keyField && inserts.length >= (destination.bulkThreshold ?? Infinity)) {
+    const bulk =
+      inserts.length > 0 && !!destination.bulkUpsert && !!keyField && !bulkRefused(destination).has(obj.module) &&
+      (this.ctx.bulk !== undefined
+        ? // A chunk of a bulk plan: one job, unless a resumed chunk has few first writes left (a
+          // 500-credit job for them would cost more than their few batch calls).
+          this.ctx.bulk && inserts.length >= Math.min(destination.bulkThreshold ?? Infinity, bulkMinChunk() / 2)
+        : inserts.length >= (destination.bulkThreshold ?? Infinity) && (await bulkEligible(destination, obj.module)));
+    if (bulk) {
       this.ctx.log?.(`  ${obj.name}: ${inserts.length} records through the bulk write API`);
-      const outcomes = await destination.bulkUpsert(obj.module, inserts.map((p) => p.shaped));
-      const again = await this.record(inserts, outcomes, 'insert', RECORD_RETRIES);
-      if (again.length) await this.sendInserts(again, keyField);
+      let outcomes: RecordOutcome[] | undefined;
+      try {
+        outcomes = await destination.bulkUpsert!(obj.module, inserts.map((p) => p.shaped));
+      } catch (err) {
+        if (!(err instanceof BulkWriteRefused)) throw err;
+        // Nothing was written: the same records go in batches, and this process stops asking.
+        const first = !bulkRefused(destination).has(obj.module);
+        bulkRefused(destination).add(obj.module);
+        if (first) this.ctx.log?.(`  ${obj.name}: ${err.message} (${err.code}); loading ${obj.module} in batches of ${destination.maxBatch} instead`);
+      }
+      if (outcomes) {
+        const again = await this.record(inserts, outcomes, 'insert', RECORD_RETRIES);
+        if (again.length) await this.sendInserts(again, keyField);
+      } else await this.sendInserts(inserts, keyField);
     } else await this.sendInserts(inserts, keyField);
 
     let todo = updates;

@@ -29,7 +29,7 @@ import { ident } from '../extract/headers.ts';
 import { asCliError } from '../error-map.ts';
 import { CliError } from '../errors.ts';
 import { redactSecrets } from '../secrets.ts';
-import { addCounts, checkConservation, emptyCounts, loadChunk, type ObjectCounts } from './load-object.ts';
+import { addCounts, bulkEligible, bulkMinChunk, checkConservation, emptyCounts, loadChunk, type ObjectCounts } from './load-object.ts';
 import { dropSnapshot, snapshotRelation, takeSnapshot } from './snapshot.ts';
 import { lockSourceShared, requireOwnLanding } from '../landing.ts';
 
@@ -101,7 +101,7 @@ export async function runLoad(o: RunLoadOptions): Promise<ObjectCounts[]> {
          from etl.load_plans p
         where c.plan_id = $1 and c.chunk_no = $2 and p.plan_id = c.plan_id and p.status = 'open'
           and (c.status in ('pending','failed') or (c.status = 'running' and (c.worker_id is null or c.worker_id not in (select worker_id from etl.load_workers))))
-        returning c.lo_key, c.hi_key, p.object, p.fallback_owner, p.snapshot`,
+        returning c.lo_key, c.hi_key, p.object, p.fallback_owner, p.snapshot, p.total`,
       [planId, chunkNo, workerId],
     );
     if (!claim.rowCount) return; // done, superseded, or another live worker has it
@@ -109,8 +109,10 @@ export async function runLoad(o: RunLoadOptions): Promise<ObjectCounts[]> {
     const obj = pipeline.objects.find((x) => x.name === c.object);
     try {
       if (!obj) throw new CliError('LOAD_PLAN_UNKNOWN_OBJECT', `load plan ${planId} names object ${c.object}, which ${pipeline.name} does not have`);
+      // The plan's size decides the path (as when it was cut), so every chunk of a bulk plan is one job.
+      const bulk = Number(c.total) >= (o.destination.bulkThreshold ?? Infinity) && (await bulkEligible(o.destination, obj.module));
       const counts = await loadChunk(
-        { db, pipeline, destination: o.destination, runId: o.runId, fallbackOwner: c.fallback_owner ?? undefined, input: o.input, log: o.log },
+        { db, pipeline, destination: o.destination, runId: o.runId, fallbackOwner: c.fallback_owner ?? undefined, input: o.input, log: o.log, bulk },
         obj,
         c.lo_key,
         c.hi_key,
@@ -207,9 +209,13 @@ async function planFor(o: RunLoadOptions, obj: LoadObject, task: string, utils: 
     const snapshot = `plan_${planId}`;
     const total = await takeSnapshot(client, viewOf(pipeline, obj), snapshot);
     await client.query(`update etl.load_plans set total = $2, snapshot = $3 where plan_id = $1`, [planId, total, snapshot]);
-    // Big objects that will go through the bulk API get chunks as large as one bulk file.
-    const bulk = o.destination.bulkUpsert && total >= (o.destination.bulkThreshold ?? Infinity);
-    const size = bulk ? 25_000 : env('CRM_LOAD_CHUNK', 500);
+    // Big objects that will go through the bulk API: one job per chunk, cut so that every worker
+    // of this process has one (a 25k object on 5 workers: five jobs of 5,000 run side by side),
+    // no job above the API's 25,000 rows and none below CRM_BULK_MIN_CHUNK (1,000).
+    const big = !!o.destination.bulkUpsert && total >= (o.destination.bulkThreshold ?? Infinity);
+    const bulk = big && (await bulkEligible(o.destination, obj.module));
+    if (big && !bulk) o.log(`load: ${obj.name}: ${total} records, but ${obj.module} does not take bulk jobs (destination metadata); loading in batches of ${o.destination.maxBatch}`);
+    const size = bulk ? Math.min(25_000, Math.max(bulkMinChunk(), Math.ceil(total / Math.max(1, o.workers)))) : env('CRM_LOAD_CHUNK', 500);
     const bounds = await client.query(
       `select source_key, rn from (select source_key, row_number() over (order by source_key) as rn, count(*) over () as n from ${snapshotRelation(snapshot)}) s
         where rn % $1 = 0 or rn = n order by rn`,
@@ -224,7 +230,8 @@ async function planFor(o: RunLoadOptions, obj: LoadObject, task: string, utils: 
       prevRn = Number(b.rn);
     }
     // A short tail would cost a call with a few records: it joins the chunk before it.
-    if (chunks.length >= 2 && chunks[chunks.length - 1]!.rows < size / 2) {
+    // (Never past a bulk file's 25,000 rows.)
+    if (chunks.length >= 2 && chunks[chunks.length - 1]!.rows < size / 2 && (!bulk || chunks[chunks.length - 1]!.rows + chunks[chunks.length - 2]!.rows <= 25_000)) {
       const tail = chunks.pop()!;
       const prev = chunks[chunks.length - 1]!;
       prev.hi = tail.hi;

@@ -119,6 +119,85 @@ describe('bulk write (§10.1)', () => {
   });
 });
 
+describe('modules Bulk Write takes', () => {
+  it('refuses Calls, Events, Notes and Attachments with MODULE_NOT_AVAILABLE; takes the documented modules (Tasks) and custom ones', async () => {
+    const fileId = (await uploadZip(writeZip([{ name: 'x.csv', data: Buffer.from('Subject\nCall back\n') }]))).json.details.file_id;
+    const job = (module: string) => api.post('/crm/bulk/v8/write', { operation: 'upsert', resource: [{ type: 'data', module: { api_name: module }, file_id: fileId, find_by: 'Subject', field_mappings: [{ api_name: 'Subject', index: 0 }] }] });
+    for (const m of ['Calls', 'Events', 'Notes', 'Attachments']) {
+      const r = await job(m);
+      expect(r, m).toMatchObject({ status: 400, json: { code: 'MODULE_NOT_AVAILABLE', details: { api_name: 'resource[0].module' } } });
+    }
+    expect((await job('Tasks')).status).toBe(201);
+    // What the loader reads to decide: the documented set and custom modules, from GET /settings/modules.
+    const { zohoBulkWritable } = await import('../../connectors/destinations/zoho/client.ts');
+    const mods = (await api.get('/settings/modules')).json.modules as { api_name: string }[];
+    const writable = mods.filter((m) => zohoBulkWritable(m)).map((m) => m.api_name);
+    expect(writable).toEqual(expect.arrayContaining(['Leads', 'Contacts', 'Accounts', 'Deals', 'Tasks', 'Products']));
+    for (const m of ['Calls', 'Events', 'Notes', 'Attachments']) expect(writable).not.toContain(m);
+    expect(zohoBulkWritable({ api_name: 'Projects', generated_type: 'custom', api_supported: true })).toBe(true);
+    expect(zohoBulkWritable({ api_name: 'Leads', api_supported: false })).toBe(false);
+  });
+});
+
+describe('polling a bulk job', () => {
+  it('waits 1 s, 2 s, 4 s ... (up to 30 s) between polls, not a fixed long wait', async () => {
+    const { bulkPollDelayMs } = await import('../../connectors/destinations/zoho/client.ts');
+    expect([0, 1, 2, 3, 4, 5, 6, 10].map((n) => bulkPollDelayMs(n))).toEqual([1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000]);
+  });
+
+  it('a job done 2.4 s after it was created is polled at 0, 1 and 3 s and its records mapped back', async () => {
+    const slow = await startZohoSandbox({ databaseUrl: db.url, env: {}, org: { bulkStepMs: 1200 } });
+    try {
+      const { ZohoClient, bulkUpsertViaJob } = await import('../../connectors/destinations/zoho/client.ts');
+      const c = new ZohoClient({ accountsUrl: slow.accountsUrl, apiDomain: slow.apiDomain, credentials: slow.credentials });
+      const waits: number[] = [];
+      const [{ from }] = (await db.pool.query(`select coalesce(max(id), 0)::bigint as from from sandbox_zoho.request_log`)).rows;
+      const t0 = Date.now();
+      const out = await bulkUpsertViaJob(c, 'Leads', [{ Last_Name: 'Poll', Email: 'poll@b.test', Company: 'P Co' }], 'Email', { onPoll: (_n, w) => waits.push(w) });
+      const took = Date.now() - t0;
+      expect(out).toEqual([expect.objectContaining({ ok: true, action: 'insert' })]);
+      expect(waits).toEqual([1000, 2000]);
+      expect(took).toBeGreaterThanOrEqual(3000);
+      expect(took).toBeLessThan(5000);
+      // The server saw the polls that far apart.
+      const polls = (await db.pool.query(`select extract(epoch from at) * 1000 as t from sandbox_zoho.request_log where id > $1 and method = 'GET' and path like '/crm/bulk/v8/write/%' order by id`, [from])).rows.map((r) => Number(r.t));
+      expect(polls).toHaveLength(3);
+      expect(polls[1]! - polls[0]!).toBeGreaterThanOrEqual(950);
+      expect(polls[2]! - polls[1]!).toBeGreaterThanOrEqual(1950);
+    } finally {
+      await slow.close();
+    }
+  }, 20_000);
+});
+
+describe('key lookups and statistics', () => {
+  it('finds records by key through the index and brings statistics up to date when a job completes', async () => {
+    const fileId = (await uploadZip(writeZip([{ name: 'Leads.csv', data: Buffer.from('Email,Last_Name,Company\n' + Array.from({ length: 50 }, (_, i) => `k${i}@b.test,K${i},K Co`).join('\n') + '\n') }]))).json.details.file_id;
+    // A module of some size (written straight into the store), then a job on top of it.
+    await db.pool.query(`insert into sandbox_zoho.records (module, id, data) select 'Leads', (9000000000000000000 + i)::text, jsonb_build_object('Last_Name', 'Bulk' || i, 'Email', 'bulk' || i || '@b.test') from generate_series(1, 5000) i`);
+    const started = new Date();
+    const job = await api.post('/crm/bulk/v8/write', { operation: 'upsert', resource: [{ type: 'data', module: { api_name: 'Leads' }, file_id: fileId, find_by: 'Email', field_mappings: [{ api_name: 'Email', index: 0 }, { api_name: 'Last_Name', index: 1 }, { api_name: 'Company', index: 2 }] }] });
+    await poll(job.json.details.id);
+    const [st] = (await db.pool.query(`select last_analyze from pg_stat_user_tables where schemaname = 'sandbox_zoho' and relname = 'records'`)).rows;
+    expect(st.last_analyze).not.toBeNull();
+    expect(new Date(st.last_analyze).getTime()).toBeGreaterThanOrEqual(started.getTime() - 1000);
+    // The statements the upsert, duplicate check and bulk find_by run use the expression index,
+    // also as a generic plan (parameters unknown), which is what a parameter in the field name broke.
+    const { findByFieldSql } = await import('../../connectors/destinations/zoho/sandbox/records.ts');
+    const c = await db.pool.connect();
+    try {
+      await c.query(`set plan_cache_mode = force_generic_plan`);
+      await c.query(`prepare by_email(text, text) as ${findByFieldSql('Email')}`);
+      const plan = JSON.stringify((await c.query(`explain (format json) execute by_email('Leads', 'k7@b.test')`)).rows[0]);
+      expect(plan).toContain('records_by_email');
+      expect(plan).not.toContain('Seq Scan');
+    } finally {
+      await c.query('deallocate all').catch(() => {});
+      c.release();
+    }
+  });
+});
+
 describe('snapshot / diff for rollback tests', () => {
   it('equal states give no differences; a change, an insert and a picklist edit are listed', async () => {
     const before = await snapshotZohoOrg(db.pool);

@@ -169,6 +169,38 @@ describe('users, roles, profiles, org (§7)', () => {
     expect((await api.get('/users?type=Martians')).status).toBe(400);
   });
 
+  it('POST /users adds one user (active, unconfirmed) with role and profile ids; refusals name the field', async () => {
+    const roles = (await api.get('/settings/roles')).json.roles;
+    const profiles = (await api.get('/settings/profiles')).json.profiles;
+    const manager = roles.find((r: any) => r.name === 'Manager').id;
+    const standard = profiles.find((p: any) => p.name === 'Standard').id;
+    const added = await api.post('/users', { users: [{ first_name: 'Nomsa', last_name: 'Dlamini', email: 'Nomsa@Example.com', role: manager, profile: standard }] });
+    expect(added.status).toBe(201);
+    expect(added.json).toEqual({ users: [{ code: 'SUCCESS', details: { id: expect.stringMatching(/^\d{19}$/) }, message: 'User added', status: 'success' }] });
+    const id = added.json.users[0].details.id;
+    const got = (await api.get(`/users/${id}`)).json.users[0];
+    expect(got).toMatchObject({ id, email: 'nomsa@example.com', full_name: 'Nomsa Dlamini', first_name: 'Nomsa', last_name: 'Dlamini', status: 'active', confirm: false, role: { name: 'Manager', id: manager }, profile: { name: 'Standard', id: standard } });
+    expect((await api.get('/users?type=NotConfirmedUsers')).json.users.map((u: any) => u.email)).toEqual(['nomsa@example.com']);
+    expect((await api.get('/users?type=ActiveUsers')).json.users).toHaveLength(4);
+    const refusal = async (user: Record<string, unknown> | Record<string, unknown>[]) => {
+      const r = await api.post('/users', { users: Array.isArray(user) ? user : [user] });
+      expect(r.status).toBe(400);
+      expect(r.json.users).toHaveLength(1);
+      expect(r.json.users[0].status).toBe('error');
+      return { code: r.json.users[0].code, field: r.json.users[0].details.api_name };
+    };
+    const base = { last_name: 'Other', email: 'other@example.com', role: manager, profile: standard };
+    expect(await refusal({ ...base, email: 'NOMSA@example.com' })).toEqual({ code: 'DUPLICATE_DATA', field: 'email' });
+    expect(await refusal({ ...base, email: undefined })).toEqual({ code: 'MANDATORY_NOT_FOUND', field: 'email' });
+    expect(await refusal({ ...base, email: 'not-an-address' })).toEqual({ code: 'INVALID_DATA', field: 'email' });
+    expect(await refusal({ ...base, last_name: undefined })).toEqual({ code: 'MANDATORY_NOT_FOUND', field: 'last_name' });
+    expect(await refusal({ ...base, role: '123' })).toEqual({ code: 'INVALID_DATA', field: 'role' });
+    expect(await refusal({ ...base, profile: undefined })).toEqual({ code: 'MANDATORY_NOT_FOUND', field: 'profile' });
+    expect(await refusal([base, { ...base, email: 'third@example.com' }])).toEqual({ code: 'LIMIT_EXCEEDED', field: 'users' });
+    // Nothing refused was added.
+    expect((await api.get('/users?type=AllUsers')).json.users).toHaveLength(5);
+  });
+
   it('roles, profiles and org (zgid, license_details.paid_type)', async () => {
     const roles = (await api.get('/settings/roles')).json.roles;
     expect(roles.map((r: any) => r.name)).toEqual(['CEO', 'Manager']);

@@ -44,7 +44,9 @@ export interface BenchOptions {
   transformSizes: [number, number];
   loadLeads: number;
   latencyMs: number;
-  concurrency: number;
+  /** Load runs: each concurrency on each path. */
+  concurrencies: number[];
+  loadPaths: ('batch' | 'bulk')[];
   e2eLeads: number;
   only: Set<string>;
   seed: string;
@@ -108,6 +110,31 @@ class BenchDbs {
       await db.close();
     }
     return url;
+  }
+  /** A copy of a database this run made (CREATE DATABASE ... TEMPLATE: no connection may be open to it). */
+  async clone(suffix: string, fromUrl: string): Promise<string> {
+    const name = `crm_bench_${process.pid}_${suffix}`;
+    const from = new URL(fromUrl).pathname.slice(1);
+    const c = new pg.Client({ connectionString: this.admin });
+    await c.connect();
+    try {
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.query(`create database ${name} template ${from}`);
+    } finally {
+      await c.end();
+    }
+    this.made.push(name);
+    this.created.push(name);
+    return withDb(this.admin, name);
+  }
+  async drop(url: string): Promise<void> {
+    if (this.keep) return;
+    const name = new URL(url).pathname.slice(1);
+    const c = new pg.Client({ connectionString: this.admin });
+    await c.connect();
+    await c.query(`drop database if exists ${name} with (force)`).catch(() => {});
+    await c.end();
+    this.made = this.made.filter((n) => n !== name);
   }
   keep = false;
   async dropAll(): Promise<void> {
@@ -351,74 +378,100 @@ async function prepare(ctx: StageCtx, url: string, dir: string, env: Record<stri
   }
 }
 
+/** One load of the prepared org: concurrency and path (records API in batches, or Bulk Write jobs). */
+interface LoadRun {
+  concurrency: number;
+  path: 'batch' | 'bulk';
+  records: number;
+  /** Objects' load time: the sum over objects of plan start to plan done. */
+  span_s: number;
+  write_calls: number;
+  /** Bulk path: jobs created and files uploaded (counted in write_calls). */
+  bulk_jobs: number;
+  avg_answer_ms: number;
+  /** Sum of every call's answer time over the window from the load's first call to its last. */
+  in_flight: number;
+  load_step_ms: number;
+  max_rss_kb: number;
+}
+
 async function benchLoad(o: BenchOptions, dbs: BenchDbs, figures: Figure[], memory: Figure[], raw: Record<string, unknown>): Promise<void> {
   const ctx = { out: o.out, log: o.log };
   const dir = await exportOf(o, o.loadLeads);
-  const url = await dbs.create('load');
-  const c = o.concurrency;
-  // One variable for the sandbox: per-call latency and the org's concurrency limit. The client
-  // and the workers get the same concurrency; the bulk write API is kept out so every record
-  // goes through the 100-record calls the ceiling is computed for.
-  const env = {
-    // The latency is set on the record writes the figure measures; reads, metadata and
-    // attachment uploads answer at the emulator's own speed so the run stays short.
-    CRM_SANDBOX_FAULTS: JSON.stringify({ latencyMs: o.latencyMs, concurrency: c, paths: WRITE_PATHS }),
-    ZOHO_CONCURRENCY: String(c),
-    ZOHO_BULK_THRESHOLD: String(Number.MAX_SAFE_INTEGER),
-  };
+  const prepared = await dbs.create('load');
+  // One variable for the sandbox: per-call latency (on the record writes the figure measures;
+  // reads, metadata and uploads answer at the emulator's own speed) and the org's concurrency.
+  const sandboxEnv = (c: number) => ({ CRM_SANDBOX_FAULTS: JSON.stringify({ latencyMs: o.latencyMs, concurrency: c, paths: WRITE_PATHS }) });
   o.log(`load: preparing ${o.loadLeads.toLocaleString('en-US')} leads (extract, transform, setup, users) ...`);
-  await prepare(ctx, url, dir, env);
-  o.log(`load: loading with ${o.latencyMs} ms per call, concurrency ${c} ...`);
-  // The sandbox answers from a process of its own, as a remote API would: in the loader's
-  // process its request handling would share one event loop with the loader.
-  const sb = await startSandboxProcess(url, env);
-  let r: StageReport;
-  try {
-    r = await stage(ctx, url, 'cli', ['leadtrekker-to-zoho', 'load', '--input', dir, '--workers', String(c), '--fallback-owner', FALLBACK_OWNER, '--json'], { ...env, ZOHO_API_DOMAIN: sb.url, ZOHO_ACCOUNTS_URL: sb.url });
-  } finally {
-    await sb.stop();
+  await prepare(ctx, prepared, dir, sandboxEnv(Math.max(...o.concurrencies)));
+  const runs: LoadRun[] = [];
+  for (const loadPath of o.loadPaths)
+    for (const c of o.concurrencies) {
+      // Each load starts from the same prepared database (a copy), so the runs compare.
+      const url = await dbs.clone(`load_${loadPath}_${c}`, prepared);
+      const env = {
+        ...sandboxEnv(c),
+        ZOHO_CONCURRENCY: String(c),
+        // batch: every record through the 100-record calls the ceiling is computed for; bulk:
+        // objects of 1,000+ records in jobs, one per worker (modules Bulk Write takes).
+        ZOHO_BULK_THRESHOLD: loadPath === 'bulk' ? '1000' : String(Number.MAX_SAFE_INTEGER),
+        CRM_BULK_MIN_CHUNK: '100',
+        ZOHO_BULK_POLL_MS: '1000',
+      };
+      o.log(`load: ${loadPath} path, ${o.latencyMs} ms per write call, concurrency ${c} ...`);
+      const before = await pgOne(url, `select coalesce(max(id), 0)::bigint as id from sandbox_zoho.request_log`);
+      // The sandbox answers from a process of its own, as a remote API would: in the loader's
+      // process its request handling would share one event loop with the loader.
+      const sb = await startSandboxProcess(url, env);
+      let r: StageReport;
+      try {
+        r = await stage(ctx, url, 'cli', ['leadtrekker-to-zoho', 'load', '--input', dir, '--workers', String(c), '--fallback-owner', FALLBACK_OWNER, '--json'], { ...env, ZOHO_API_DOMAIN: sb.url, ZOHO_ACCOUNTS_URL: sb.url });
+      } finally {
+        await sb.stop();
+      }
+      const w = await pgOne(
+        url,
+        `with l as (select * from sandbox_zoho.request_log where id > $1),
+              w as (select * from l where (method in ('POST','PUT','PATCH') and status < 500 and path ~ '^/crm/v8/[A-Za-z_]+(/upsert)?$' and path !~ '^/crm/v8/(coql|settings|users)')
+                                      or (method = 'POST' and path in ('/crm/bulk/v8/write', '/crm/v8/upload')))
+         select (select count(*)::int from w) as write_calls,
+                (select count(*)::int from w where path like '/crm/bulk/%') as bulk_jobs,
+                (select coalesce(avg(latency_ms), 0)::float8 from w where path !~ '^/crm/(bulk/v8/write|v8/upload)$') as avg_answer_ms,
+                (select coalesce(sum(latency_ms), 0)::float8 / 1000 / greatest(0.001, extract(epoch from max(at) - min(at - make_interval(secs => latency_ms / 1000.0))))::float8 from l) as in_flight,
+                (select count(*)::int from etl.id_map where object <> 'attachments') as records,
+                (select coalesce(sum(extract(epoch from finished_at - created_at)), 0)::float8 from etl.load_plans where status = 'done' and object <> 'attachments') as span_s`,
+        [before.id],
+      );
+      runs.push({ concurrency: c, path: loadPath, ...w, load_step_ms: r.ms, max_rss_kb: r.maxRssKb } as LoadRun);
+      await dbs.drop(url);
+    }
+  for (const x of runs) {
+    const tag = `${x.path}, concurrency ${x.concurrency}`;
+    const rps = x.records / Math.max(0.001, x.span_s);
+    const ceiling = (x.concurrency * 100 * 1000) / o.latencyMs;
+    const measured = (x.concurrency * 100 * 1000) / Math.max(1, x.avg_answer_ms);
+    figures.push({ stage: 'load', label: `records/s, ${tag}`, value: rps, unit: 'rec/s', detail: `${x.records.toLocaleString('en-US')} records in ${x.write_calls} write calls${x.bulk_jobs ? ` (${x.bulk_jobs} bulk jobs)` : ''}; objects ${x.span_s.toFixed(1)} s, whole step ${(x.load_step_ms / 1000).toFixed(1)} s` });
+    figures.push({ stage: 'load', label: `calls in flight on average, ${tag}`, value: x.in_flight, unit: '', detail: `of ${x.concurrency}; from the sandbox request log (answer times / window)` });
+    figures.push({ stage: 'load', label: `sandbox answer time per write call, ${tag}`, value: x.avg_answer_ms, unit: 'ms', detail: `set latency ${o.latencyMs} ms` });
+    if (x.path === 'batch') {
+      figures.push({ stage: 'load', label: `records/s / (concurrency x 100 / set latency), ${tag}`, value: rps / ceiling, unit: 'x', detail: `ceiling ${ceiling.toFixed(0)} rec/s` });
+      figures.push(judged({ stage: 'load', label: `records/s / (concurrency x 100 / measured answer time), ${tag}`, value: rps / measured, unit: 'x', detail: `ceiling ${measured.toFixed(0)} rec/s at ${x.avg_answer_ms.toFixed(0)} ms` }, '>=', 0.9));
+    } else figures.push({ stage: 'load', label: `records/s / batch ceiling at the measured answer time, ${tag}`, value: rps / measured, unit: 'x', detail: 'bulk jobs are not bound by that ceiling' });
+    figures.push(judged({ stage: 'load', label: `write calls per 100 records, ${tag}`, value: (x.write_calls * 100) / Math.max(1, x.records), unit: '', detail: x.path === 'bulk' ? 'uploads, jobs and record calls; modules Bulk Write does not take go in batches' : '' }, '<=', 1.02));
+    memory.push(judged({ stage: 'memory', label: `load, ${o.loadLeads.toLocaleString('en-US')} leads, ${tag}`, value: x.max_rss_kb / 1024, unit: 'MB' }, '<=', 300));
   }
-  const db = new pg.Client({ connectionString: url });
-  await db.connect();
-  let w: { calls: number; records: number; span_s: number; objects: number; avg_call_ms: number; att_calls: number };
-  try {
-    // Record writes: inserts/upserts/updates of a module, 100 at a time. Attachments are one
-    // file per call by the API's design, so they are counted apart.
-    const q = await db.query(`
-      with w as (
-        select id, split_part(path, '/', 4) as module, records, at, latency_ms from sandbox_zoho.request_log
-         where method in ('POST','PUT','PATCH') and status < 500 and path ~ '^/crm/v8/[A-Za-z_]+(/upsert)?$' and path !~ '^/crm/v8/(coql|settings)'),
-      -- Objects load one after another: a run of calls to the same module is one object's load.
-      runs as (select *, sum(case when module is distinct from prev then 1 else 0 end) over (order by id) as run
-                 from (select *, lag(module) over (order by id) as prev from w) x),
-      spans as (select run, extract(epoch from max(at) - min(at - make_interval(secs => latency_ms / 1000.0)))::float8 as s from runs group by run)
-      select (select count(*)::int from w) as calls, (select coalesce(sum(records), 0)::int from w) as records,
-             (select coalesce(sum(s), 0)::float8 from spans) as span_s, (select count(*)::int from spans) as objects,
-             (select coalesce(avg(latency_ms), 0)::float8 from w) as avg_call_ms,
-             (select count(*)::int from sandbox_zoho.request_log where method = 'POST' and path ~ '/Attachments$') as att_calls`);
-    w = q.rows[0];
-  } finally {
-    await db.end();
-  }
-  const ceiling = (c * 100 * 1000) / o.latencyMs;
-  const rps = w.records / w.span_s;
-  figures.push({ stage: 'load', label: `records/s, ${o.latencyMs} ms/call, concurrency ${c}`, value: rps, unit: 'rec/s', detail: `${w.records.toLocaleString('en-US')} records in ${w.calls} write calls; ${w.span_s.toFixed(1)} s writing ${w.objects} objects (whole load step ${(r.ms / 1000).toFixed(1)} s with attachments and reconciliation)` });
-  figures.push({ stage: 'load', label: 'ceiling: concurrency x 100 / latency', value: ceiling, unit: 'rec/s' });
-  figures.push(judged({ stage: 'load', label: 'records/s / ceiling', value: rps / ceiling, unit: 'x' }, '>=', 0.9));
-  // Where the time goes: how long the destination took per call beyond the set latency, and
-  // how close the loader came to the ceiling those answer times allow.
-  figures.push({ stage: 'load', label: 'sandbox answer time per write call', value: w.avg_call_ms, unit: 'ms', detail: `set latency ${o.latencyMs} ms; the rest is the emulator's own work on this machine` });
-  figures.push({ stage: 'load', label: 'records/s / ceiling at that answer time', value: rps / ((c * 100 * 1000) / Math.max(1, w.avg_call_ms)), unit: 'x', detail: 'the loader\'s own share: 1.0 = calls always in flight' });
-  figures.push(judged({ stage: 'load', label: 'write calls per 100 records', value: (w.calls * 100) / Math.max(1, w.records), unit: '', detail: `attachments apart: ${w.att_calls} upload calls` }, '<=', 1.02));
-  memory.push(judged({ stage: 'memory', label: `load, ${o.loadLeads.toLocaleString('en-US')} leads`, value: r.maxRssKb / 1024, unit: 'MB' }, '<=', 300));
-  let summary: unknown;
-  try {
-    summary = JSON.parse((r as StageReport & { stdout: string }).stdout.trim().split('\n').pop() ?? 'null');
-  } catch {
-    summary = null;
-  }
-  raw.load = { leads: o.loadLeads, latency_ms: o.latencyMs, concurrency: c, ...w, load_step_ms: r.ms, max_rss_kb: r.maxRssKb, summary };
+  raw.load = { leads: o.loadLeads, latency_ms: o.latencyMs, runs };
   await dbs.dropAll();
+}
+
+async function pgOne(url: string, sql: string, params: unknown[] = []): Promise<Record<string, any>> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return (await c.query(sql, params)).rows[0];
+  } finally {
+    await c.end();
+  }
 }
 
 async function benchE2e(o: BenchOptions, dbs: BenchDbs, figures: Figure[], memory: Figure[], raw: Record<string, unknown>): Promise<void> {
@@ -550,7 +603,8 @@ const USAGE = `Usage: npm run bench [-- flags]
   --extract-leads N     leads in the export whose leads.csv is extracted
   --rounds N            turns \\copy and our extract each take at it, best kept (quick 3, full 5)
   --transform-sizes A,B two lead counts for the transform growth and memory figures
-  --load-leads N        leads for the load figure;  --latency MS (200)  --concurrency C (5)
+  --load-leads N        leads for the load figure;  --latency MS (200)
+  --concurrency LIST    load concurrencies (default 5,25); --load-paths LIST  batch,bulk (default both)
   --e2e-leads N         leads for the end-to-end run
   --only LIST           some of: ${STAGES.join(',')}
   --seed S              generator seed (default 1)
@@ -580,6 +634,7 @@ export function parseBenchArgs(argv: string[], log: (m: string) => void = (m) =>
       'e2e-leads': { type: 'string' },
       latency: { type: 'string' },
       concurrency: { type: 'string' },
+      'load-paths': { type: 'string' },
       only: { type: 'string' },
       seed: { type: 'string' },
       out: { type: 'string' },
@@ -607,7 +662,12 @@ export function parseBenchArgs(argv: string[], log: (m: string) => void = (m) =>
       loadLeads: parseCount('load-leads', values['load-leads'], base.loadLeads),
       e2eLeads: parseCount('e2e-leads', values['e2e-leads'], base.e2eLeads),
       latencyMs: parseCount('latency', values.latency, 200),
-      concurrency: parseCount('concurrency', values.concurrency, 5),
+      concurrencies: (values.concurrency ?? '5,25').split(',').map((x) => parseCount('concurrency', x.trim(), 0)),
+      loadPaths: (values['load-paths'] ?? 'batch,bulk').split(',').map((x) => {
+        const p = x.trim();
+        if (p !== 'batch' && p !== 'bulk') throw new Error(`--load-paths: "${p}" is neither batch nor bulk`);
+        return p;
+      }),
       only,
       seed: values.seed ?? '1',
       out,

@@ -25,7 +25,7 @@
  */
 import { z } from 'zod';
 import pLimit from 'p-limit';
-import type { RecordOutcome } from '../../../engine/destination.ts';
+import { BulkWriteRefused, type RecordOutcome } from '../../../engine/destination.ts';
 import { registerSecret } from '../../../engine/secrets.ts';
 import { CliError } from '../../../engine/errors.ts';
 import { netReason } from '../../../engine/error-map.ts';
@@ -711,13 +711,53 @@ export class ZohoClient {
 }
 
 /**
- * Large objects through Bulk Write (§10.1): one CSV (the key column first, so it comes back in
- * the result), zipped, uploaded, one upsert job keyed on `keyField`, polled until done, and the
- * result CSV mapped back to one outcome per input record (by key). A record the result does
- * not mention is reported retryable, so the engine sends it again through the records API
- * (an upsert by key: no duplicate even if the job did write it).
+ * Modules Zoho documents as taking Bulk Write jobs (the create-job page's module list, by API
+ * name), besides custom modules. Calls, Events, Notes and Attachments are not among them: a job
+ * for them is refused with MODULE_NOT_AVAILABLE.
  */
-export async function bulkUpsertViaJob(client: ZohoClient, module: string, records: Record<string, unknown>[], keyField: string, pollMs = 2000): Promise<RecordOutcome[]> {
+export const ZOHO_BULK_WRITE_MODULES: ReadonlySet<string> = new Set([
+  'Leads', 'Accounts', 'Contacts', 'Deals', 'Campaigns', 'Cases', 'Solutions', 'Products', 'Vendors',
+  'Price_Books', 'Tasks', 'Quotes', 'Sales_Orders', 'Purchase_Orders', 'Invoices',
+]);
+
+/** Whether module metadata (GET /settings/modules) says the module takes Bulk Write jobs. */
+export function zohoBulkWritable(m: { api_name: string; api_supported?: boolean; generated_type?: string } | undefined): boolean {
+  if (!m || m.api_supported === false) return false;
+  return m.generated_type === 'custom' || ZOHO_BULK_WRITE_MODULES.has(m.api_name);
+}
+
+/**
+ * Wait before poll n+1 of a bulk job (n from 0; the first poll goes right after the job is
+ * created): 1 s, 2 s, 4 s ... up to 30 s. A small job is seen done within a second or two of
+ * finishing instead of at the next fixed long wait.
+ */
+export function bulkPollDelayMs(n: number, firstMs = 1000, maxMs = 30_000): number {
+  return Math.min(maxMs, firstMs * 2 ** Math.min(n, 30));
+}
+
+export interface BulkJobOptions {
+  /** First wait between polls (default 1 s; doubles up to maxPollMs). */
+  firstPollMs?: number;
+  maxPollMs?: number;
+  /** Called before each wait with the poll number and the wait (tests read the schedule). */
+  onPoll?: (n: number, waitMs: number) => void;
+}
+
+/**
+ * Large objects through Bulk Write (§10.1): one CSV (the key column first, so it comes back in
+ * the result), zipped, uploaded, one upsert job keyed on `keyField`, polled with backoff from
+ * 1 s until done, and the result CSV mapped back to one outcome per input record (by key). A
+ * record the result does not mention is reported retryable, so the engine sends it again
+ * through the records API (an upsert by key: no duplicate even if the job did write it).
+ * An upload or job the API refuses (4xx: MODULE_NOT_AVAILABLE, a missing bulk scope, a file
+ * over the limits) wrote nothing: BulkWriteRefused, and the engine sends the records in batches.
+ */
+export async function bulkUpsertViaJob(client: ZohoClient, module: string, records: Record<string, unknown>[], keyField: string, opts: BulkJobOptions = {}): Promise<RecordOutcome[]> {
+  // A polymorphic lookup (What_Id with its $se_module) has no column mapping in a Bulk Write
+  // CSV (reference §10.1 maps a lookup by id or a field, never its module): such records go in
+  // batches, where the records API takes $se_module.
+  if (records.some((r) => r.$se_module !== undefined))
+    throw new BulkWriteRefused(module, 'BULK_UNMAPPABLE', `${module} records carry a polymorphic lookup (What_Id + $se_module) that a Bulk Write CSV cannot map`);
   const { writeZip: zipFiles, readZip: unzip } = await import('../../../engine/util/zip.ts');
   const { parse } = await import('csv-parse/sync');
   const cols = new Set<string>([keyField]);
@@ -732,18 +772,27 @@ export async function bulkUpsertViaJob(client: ZohoClient, module: string, recor
   const esc = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
   const lines = [columns.join(','), ...records.map((r) => columns.map((c) => esc(cell(r[c.endsWith('.id') ? c.slice(0, -3) : c]))).join(','))];
   const zip = zipFiles([{ name: `${module}.csv`, data: Buffer.from(lines.join('\n') + '\n', 'utf8') }]);
-  const org = await client.org();
-  const fileId = await client.bulkUpload(zip, `${module}.zip`, org.zgid ?? org.id);
   // Bulk Write reads dates as MM/dd/yyyy unless told: name the ISO format of date columns.
   const formats: Record<string, string> = {};
   for (const c of columns) {
     const vals = records.map((r) => r[c]).filter((v) => v !== null && v !== undefined && v !== '');
     if (vals.length && vals.every((v) => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v))) formats[c] = 'yyyy-MM-dd';
   }
-  const jobId = await client.bulkCreateJob(module, fileId, columns, keyField, formats);
+  let jobId: string;
+  try {
+    const org = await client.org();
+    const fileId = await client.bulkUpload(zip, `${module}.zip`, org.zgid ?? org.id);
+    jobId = await client.bulkCreateJob(module, fileId, columns, keyField, formats);
+  } catch (err) {
+    if (err instanceof ZohoHttpError && err.status >= 400 && err.status < 500 && err.status !== 401 && err.status !== 429)
+      throw new BulkWriteRefused(module, err.code, `Zoho refused a Bulk Write job for ${module}: ${err.message}`);
+    throw err;
+  }
   let job = await client.bulkJob(jobId);
   for (let i = 0; job.status !== 'COMPLETED' && job.status !== 'FAILED'; i++) {
-    await new Promise((r) => setTimeout(r, Math.min(pollMs * 2 ** Math.min(i, 4), 30_000)));
+    const wait = bulkPollDelayMs(i, opts.firstPollMs, opts.maxPollMs);
+    opts.onPoll?.(i, wait);
+    await new Promise((r) => setTimeout(r, wait));
     job = await client.bulkJob(jobId);
   }
   const byKey = new Map<string, RecordOutcome>();

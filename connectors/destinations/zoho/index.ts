@@ -11,7 +11,7 @@ import type { Destination, DestinationFactory, DestinationField, DestinationRule
 import { CliError } from '../../../engine/errors.ts';
 import { isMoney } from '../../../engine/values.ts';
 import { CreditBudget } from '../../../engine/load/credits.ts';
-import { ZohoClient, ZOHO_MAX_BATCH, bulkUpsertViaJob } from './client.ts';
+import { ZohoClient, ZOHO_MAX_BATCH, bulkUpsertViaJob, zohoBulkWritable } from './client.ts';
 import type { ZohoSandboxSeed } from './sandbox/server.ts';
 
 export interface ZohoDestinationOptions {
@@ -174,6 +174,7 @@ export function zohoDestination(opts: ZohoDestinationOptions = {}): DestinationF
         unique: !!f.unique && typeof f.unique === 'object' && Object.keys(f.unique as object).length > 0,
         picklistValues: f.pick_list_values?.map((v) => v.display_value),
       });
+      let modulesMeta: ReturnType<ZohoClient['modules']> | undefined;
       const dest: Destination = {
         name: 'zoho',
         target,
@@ -193,7 +194,16 @@ export function zohoDestination(opts: ZohoDestinationOptions = {}): DestinationF
           for await (const page of client.coqlIdsByPrefix(module, ZOHO_KEY_FIELD, prefix)) for (const id of page) ids.add(id);
           return ids;
         },
-        bulkUpsert: (module, records) => bulkUpsertViaJob(client, module, records, ZOHO_KEY_FIELD),
+        bulkUpsert: (module, records) =>
+          bulkUpsertViaJob(client, module, records, ZOHO_KEY_FIELD, { firstPollMs: env.ZOHO_BULK_POLL_MS ? Number(env.ZOHO_BULK_POLL_MS) : undefined }),
+        // The module list is read once per connection (one credit) and asked per object.
+        async bulkSupported(module) {
+          modulesMeta ??= client.modules().catch((err) => {
+            modulesMeta = undefined;
+            throw err;
+          });
+          return zohoBulkWritable((await modulesMeta).find((m) => m.api_name === module));
+        },
         update: (module, records) => client.update(module, records.map((r) => ({ ...r.fields, id: r.id }))),
         delete: (module, ids): Promise<RecordOutcome[]> => client.delete(module, ids),
         get: (module, id) => client.get(module, id),

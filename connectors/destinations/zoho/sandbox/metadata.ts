@@ -405,12 +405,48 @@ async function users(ctx: Ctx, userId?: string) {
   send(ctx, 200, { users: slice.map(userOut), info: { per_page: perPage, count: slice.length, page, more_records: page * perPage < list.length } });
 }
 
+/**
+ * POST /users (reference §7): one user per call, `{"users":[{first_name, last_name, email,
+ * role, profile}]}` with role and profile ids. The user is added active but unconfirmed (Zoho
+ * mails an invitation): 201 `{"users":[{"code":"SUCCESS","details":{"id"},"message":"User added"}]}`.
+ * Refusals are 400 with the same envelope: MANDATORY_NOT_FOUND, INVALID_DATA (email, role,
+ * profile), DUPLICATE_DATA (an address the org already has), LIMIT_EXCEEDED (more than one user).
+ */
+async function addUser(ctx: Ctx): Promise<void> {
+  const body = await readJson(ctx);
+  const list = body.users;
+  const refuse = (code: string, message: string, details: Record<string, unknown>) => send(ctx, 400, { users: [{ code, details, message, status: 'error' }] });
+  if (!Array.isArray(list) || !list.length) return refuse('MANDATORY_NOT_FOUND', 'required field not found', { api_name: 'users' });
+  if (list.length > 1) return refuse('LIMIT_EXCEEDED', 'only one user can be added per request', { api_name: 'users', limit: 1 });
+  const u = (list[0] ?? {}) as Record<string, unknown>;
+  const str = (k: string) => (typeof u[k] === 'string' ? (u[k] as string).trim() : '');
+  for (const k of ['email', 'role', 'profile']) if (!str(k)) return refuse('MANDATORY_NOT_FOUND', 'required field not found', { api_name: k });
+  if (!str('last_name') && !str('first_name')) return refuse('MANDATORY_NOT_FOUND', 'required field not found', { api_name: 'last_name' });
+  const email = str('email').toLowerCase();
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) || email.length > 100) return refuse('INVALID_DATA', 'invalid data', { api_name: 'email' });
+  const role = ROLES.find((r) => r.id === str('role'));
+  if (!role) return refuse('INVALID_DATA', 'invalid data', { api_name: 'role' });
+  const profile = PROFILES.find((p) => p.id === str('profile'));
+  if (!profile) return refuse('INVALID_DATA', 'invalid data', { api_name: 'profile' });
+  const taken = await ctx.pool.query('select 1 from sandbox_zoho.users where lower(email) = $1', [email]);
+  if (taken.rowCount) return refuse('DUPLICATE_DATA', 'duplicate data', { api_name: 'email' });
+  const id = await newId(ctx.pool);
+  const fullName = [str('first_name'), str('last_name')].filter(Boolean).join(' ');
+  const added = await ctx.pool.query(
+    `insert into sandbox_zoho.users (id, email, full_name, status, profile, role, confirm) values ($1,$2,$3,'active',$4,$5,false) on conflict (email) do nothing`,
+    [id, email, fullName, profile.name, role.name],
+  );
+  if (!added.rowCount) return refuse('DUPLICATE_DATA', 'duplicate data', { api_name: 'email' });
+  send(ctx, 201, { users: [{ code: 'SUCCESS', details: { id }, message: 'User added', status: 'success' }] });
+}
+
 export async function routeMetadata(ctx: Ctx, parts: string[]): Promise<boolean> {
   const m = ctx.method;
   ctx.credits = 1;
   if (parts[0] === 'users') {
     if (m === 'GET' && parts.length === 1) return (await (users(ctx)), true);
     if (m === 'GET' && parts.length === 2) return (await (users(ctx, parts[1])), true);
+    if (m === 'POST' && parts.length === 1) return (await addUser(ctx), true);
     if (m === 'GET' && parts[1] === 'actions' && parts[2] === 'count') {
       const { rows } = await ctx.pool.query(`select count(*)::int as n from sandbox_zoho.users where status <> 'deleted'`);
       return (await (send(ctx, 200, { count: rows[0].n })), true);

@@ -52,3 +52,12 @@ export async function moduleNames(pool: pg.Pool): Promise<string[]> {
   const { rows } = await pool.query('select api_name from sandbox_zoho.modules order by api_name');
   return rows.map((r) => r.api_name);
 }
+
+/**
+ * `lower(data->>'Field')` with the field name written into the SQL as a literal, never a
+ * parameter: only then can the planner use the expression indexes on the key and duplicate-check
+ * fields (store.ts). With `data->>$2` every lookup scanned the whole module.
+ */
+export function lowerFieldSql(field: string, alias = ''): string {
+  return `lower(${alias}data->>'${field.replace(/'/g, "''")}')`;
+}

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { fail, parseMultipart, readBody, readJson, send, type Ctx } from './http.ts';
-import { loadModule, type ModuleMeta } from './model.ts';
+import { loadModule, lowerFieldSql, type ModuleMeta } from './model.ts';
 import { newId, zohoTime } from './store.ts';
 import { recError, recordExists, validateRecord, type RecordError } from './validate.ts';
 import { writeCredits } from './limits.ts';
@@ -106,9 +106,8 @@ export async function updateOne(ctx: Ctx, mod: ModuleMeta, rec: Record<string, u
  * the expression indexes on the duplicate-check fields (store.ts); with a parameter every
  * duplicate check scanned the module, and large loads slowed to seconds per call.
  */
-function findByFieldSql(field: string): string {
-  const lit = `'${field.replace(/'/g, "''")}'`;
-  return `select id from sandbox_zoho.records where module = $1 and lower(data->>${lit}) = lower($2) order by id limit 1`;
+export function findByFieldSql(field: string): string {
+  return `select id from sandbox_zoho.records where module = $1 and ${lowerFieldSql(field)} = lower($2) order by id limit 1`;
 }
 
 async function findDuplicate(ctx: Ctx, mod: ModuleMeta, rec: Record<string, unknown>, checkFields: string[]): Promise<{ id: string; field: string } | undefined> {

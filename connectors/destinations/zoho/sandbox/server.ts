@@ -23,6 +23,9 @@ export { snapshotZohoOrg, diffZohoSnapshots, type ZohoOrgSnapshot } from './snap
 export type { ZohoSandboxFaults, ZohoSandboxOrgConfig } from './config.ts';
 export { writeZip, readZip } from '../../../../engine/util/zip.ts';
 
+/** Rows written through the records API between two ANALYZEs of sandbox_zoho.records. */
+const ANALYZE_EVERY = 5000;
+
 export interface ZohoSandboxOptions {
   databaseUrl: string;
   port?: number;
@@ -75,8 +78,26 @@ export async function startZohoSandbox(opts: ZohoSandboxOptions): Promise<ZohoSa
 
   const faulted = (path: string) => (faults.paths ? faults.paths.some((p) => path.startsWith(p)) : true);
 
+  // Statistics kept current: the records API's writes add up, and past ANALYZE_EVERY rows since
+  // the last ANALYZE one runs (bulk jobs run one when they finish), so the planner keeps using the
+  // key and duplicate-check indexes as a module grows from empty.
+  let writtenSinceAnalyze = 0;
+  let analyzing: Promise<unknown> | undefined;
+  const analyzeSoon = () => {
+    if (analyzing) return;
+    writtenSinceAnalyze = 0;
+    analyzing = pool
+      .query('analyze sandbox_zoho.records')
+      .catch(() => {})
+      .finally(() => (analyzing = undefined));
+  };
+
   const server: Server = createServer((req, res) => {
     const t0 = performance.now();
+    // Latency is request to answer: the moment the last byte of the reply is handed to the
+    // socket, not after the bookkeeping (credits, the log row) that follows it.
+    let answeredAt: number | undefined;
+    res.once('finish', () => (answeredAt = performance.now()));
     const url = new URL(req.url ?? '/', 'http://sandbox');
     const ctx: Ctx = {
       req,
@@ -106,6 +127,10 @@ export async function startZohoSandbox(opts: ZohoSandboxOptions): Promise<ZohoSa
         const bill = charged && ctx.credits > 0 && status !== 401 && status !== 429 && status < 500;
         if (bill) await limits.charge(ctx.credits, url.pathname).catch(() => {});
         if (ctx.fault) faultCounts[ctx.fault] = (faultCounts[ctx.fault] ?? 0) + 1;
+        if ((ctx.method === 'POST' || ctx.method === 'PUT') && status < 300 && ctx.records) {
+          writtenSinceAnalyze += ctx.records;
+          if (writtenSinceAnalyze >= ANALYZE_EVERY) analyzeSoon();
+        }
         if (url.pathname.startsWith('/__sandbox')) return;
         await pool
           .query('insert into sandbox_zoho.request_log (method, path, status, records, latency_ms, credits, code, fault) values ($1,$2,$3,$4,$5,$6,$7,$8)', [
@@ -113,7 +138,7 @@ export async function startZohoSandbox(opts: ZohoSandboxOptions): Promise<ZohoSa
             url.pathname,
             ctx.fault?.startsWith('drop') ? 0 : status,
             ctx.records,
-            performance.now() - t0,
+            (answeredAt ?? performance.now()) - t0,
             bill ? ctx.credits : 0,
             ctx.code ?? null,
             ctx.fault ?? null,
@@ -229,6 +254,8 @@ export async function startZohoSandbox(opts: ZohoSandboxOptions): Promise<ZohoSa
         server.closeAllConnections?.();
       });
       await Promise.all([...pendingLogs]);
+      await analyzing;
+      await runner.analyzing;
       await pool.end();
     },
   };

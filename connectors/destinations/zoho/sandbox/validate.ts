@@ -4,7 +4,7 @@
  */
 import type pg from 'pg';
 import type { Ctx } from './http.ts';
-import type { FieldMeta, ModuleMeta } from './model.ts';
+import { lowerFieldSql, type FieldMeta, type ModuleMeta } from './model.ts';
 
 export interface RecordError {
   [k: string]: unknown;
@@ -102,8 +102,8 @@ export async function validateRecord(
     if (v === undefined || v === null || typeof v === 'object') continue;
     const { rows } = await ctx.pool.query(
       `select r.id, r.data->'Owner'->>'id' as owner from sandbox_zoho.records r
-        where r.module = $1 and lower(r.data->>$2) = lower($3) and r.id <> $4 order by r.id limit 2`,
-      [mod.api_name, f.api_name, String(v), o.selfId ?? ''],
+        where r.module = $1 and ${lowerFieldSql(f.api_name, 'r.')} = lower($2) and r.id <> $3 order by r.id limit 2`,
+      [mod.api_name, String(v), o.selfId ?? ''],
     );
     if (rows.length) {
       const u = await ctx.pool.query('select id, full_name from sandbox_zoho.users where id = $1', [rows[0].owner]);
