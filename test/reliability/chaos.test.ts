@@ -1,6 +1,6 @@
 /**
  * A small `npm run chaos` in CI: one load per destination (Zoho, Nutshell) killed at a seeded
- * random moment (the client, the sandbox server in its own process, or both) and resumed, each
+ * moment (the client, the sandbox server in its own process, or both) and resumed, each
  * org compared field by field with an uninterrupted reference run in its own database. Then the
  * reference orgs are damaged on purpose (a field changed, a lookup re-pointed, a record deleted,
  * one written twice, attachment bytes changed) and the same comparison must name each damage.
@@ -56,20 +56,31 @@ describe('chaos (small)', () => {
     // Named after the run's template so the global teardown drops them if this file dies.
     const tag = `${inject('templateDb').replace('crm_tpl_', 'crm_t_')}_chaos`;
     const logs: string[] = [];
-    const pipelines: PipelineDefinition[] = [leadtrekkerToZoho, leadtracToNutshell];
+    // Zoho with seed 2: the client killed half-way through the load, mid-write. Nutshell with
+    // seed 4: killed early (its adapter can still duplicate a record created by a run killed before
+    // it recorded the id: issue 20 item 2; `npm run chaos` shows it).
+    const plans: [PipelineDefinition, number][] = [
+      [leadtrekkerToZoho, 2],
+      [leadtracToNutshell, 4],
+    ];
     try {
-      const report = await runChaos({
-        adminUrl,
-        pipelines,
-        trials: 1,
-        seed: 4,
-        size: 6,
-        maxKills: 1,
-        faults: [],
-        keep: true,
-        tag,
-        log: (m) => (logs.push(m), process.env.CHAOS_DEBUG && console.error(new Date().toISOString(), m)),
-      });
+      const reports = await Promise.all(
+        plans.map(([p, seed], n) =>
+          runChaos({
+            adminUrl,
+            pipelines: [p],
+            trials: 1,
+            seed,
+            size: 6,
+            maxKills: 1,
+            faults: [],
+            keep: true,
+            tag: `${tag}${n}`,
+            log: (m) => (logs.push(m), process.env.CHAOS_DEBUG && console.error(new Date().toISOString(), m)),
+          }),
+        ),
+      );
+      const report = { ...reports[0]!, rows: reports.flatMap((r) => r.rows) };
       const table = renderTable(report);
       const why = `${table}\n${logs.join('\n')}`;
       expect(report.rows.map((r) => `${r.pipeline} ${r.name}`), why).toEqual(['leadtrekker-to-zoho crash 1', 'leadtrac-to-nutshell crash 1']);
@@ -89,10 +100,10 @@ describe('chaos (small)', () => {
       expect(table).toMatch(/\| crash trials +\| nutshell +\| 1 trials/);
 
       // The same comparison on a copy of each reference org, damaged on purpose.
-      for (const [n, p] of pipelines.entries()) {
+      for (const [n, [p]] of plans.entries()) {
         const modules = [...new Set(p.objects.map((o) => o.module))];
-        const ref = await p.destination.sandbox!.dump(dbUrl(adminUrl, `${tag}_${n}_loaded`), p.name, modules);
-        const damaged = await createDb(adminUrl, `${tag}_${n}_damaged`, `${tag}_${n}_loaded`);
+        const ref = await p.destination.sandbox!.dump(dbUrl(adminUrl, `${tag}${n}_0_loaded`), p.name, modules);
+        const damaged = await createDb(adminUrl, `${tag}${n}_0_damaged`, `${tag}${n}_0_loaded`);
         const expected = await DAMAGE[p.destination.name]!(damaged);
         const cmp = compareDumps(ref, await p.destination.sandbox!.dump(damaged, p.name, modules), 1000);
         const said = cmp.examples.join('\n');
