@@ -5,7 +5,7 @@
 export interface ColumnSpec {
   /** Column name in the raw table (snake_case). */
   name: string;
-  /** Header as EXPORTS.md writes it. */
+  /** Header as docs/sources.md writes it. */
   header: string;
   /** Other headers real exports use for the same column. */
   aliases?: string[];

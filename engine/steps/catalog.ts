@@ -42,7 +42,7 @@ export const STEP_INFO: Record<string, StepInfo> = {
 };
 
 /**
- * Steps run by `<pipeline>` with no step named, in this order (DESIGN.md's list is the contract).
+ * Steps run by `<pipeline>` with no step named, in this order (the contract in docs/design.md, command line).
  * approve, delta, rollback and reconcile run only when named.
  */
 export const STEP_ORDER = ['extract', 'discover', 'transform', 'test', 'report', 'setup', 'users', 'sample', 'verify', 'load', 'handoff'];

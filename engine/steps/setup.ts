@@ -53,13 +53,35 @@ async function valuesFrom(ctx: StepContext, sql: string, what: string): Promise<
     const { rows, fields } = await ctx.db.pool.query(sql);
     const col = fields[0]?.name;
     if (!col) return [];
-    return [...new Set(rows.map((r) => r[col]).filter((v) => v !== null && v !== undefined && String(v).trim() !== '').map((v) => String(v).trim()))].sort();
+    return picklistOptions(rows.map((r) => r[col]).filter((v) => v !== null && v !== undefined && String(v).trim() !== '').map((v) => String(v)));
   } catch (err) {
     throw new GateError('SETUP_VALUES_SQL', `${what}: valuesFrom SQL failed (${(err as Error).message}); fix the pipeline definition or run transform first.`);
   }
 }
 
 const literal = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
+/** How a destination compares picklist options: case and runs of spaces do not count. */
+export const optionKey = (v: string) => v.trim().replace(/\s+/g, ' ').toLowerCase();
+
+/**
+ * The options for the values the data uses: one per value as the destination compares them
+ * (Zoho refuses a field whose options differ only by case, DUPLICATE_DATA, and the whole field
+ * is then missing). Of several spellings the one in mixed case wins (`Retail` over `retail` and
+ * `RETAIL`), then the first in order; records keep their own spelling, which the destination
+ * stores as sent.
+ */
+export function picklistOptions(values: string[]): string[] {
+  const rank = (v: string) => (v === v.toLowerCase() || v === v.toUpperCase() ? 1 : 0);
+  const best = new Map<string, string>();
+  for (const raw of values) {
+    const v = raw.trim().replace(/\s+/g, ' ');
+    const k = optionKey(v);
+    const had = best.get(k);
+    if (had === undefined || rank(v) < rank(had) || (rank(v) === rank(had) && v < had)) best.set(k, v);
+  }
+  return [...best.values()].sort();
+}
 
 export async function planSetup(ctx: StepContext, dest: Destination): Promise<Plan> {
   const { pipeline } = ctx;
@@ -140,7 +162,8 @@ export async function planSetup(ctx: StepContext, dest: Destination): Promise<Pl
     }
     plan.inPlace++;
     if (n.values?.length && have.picklistValues) {
-      const missing = n.values.filter((v) => !have.picklistValues!.includes(v));
+      const known = new Set(have.picklistValues.map(optionKey));
+      const missing = n.values.filter((v) => !known.has(optionKey(v)));
       if (missing.length) plan.actions.push({ kind: 'add_picklist_values', module: n.module, field: have, values: missing, why: n.why });
     }
   }
@@ -151,7 +174,8 @@ export async function planSetup(ctx: StepContext, dest: Destination): Promise<Pl
       plan.checklist.push(`Picklist ${p.module}.${p.field} does not exist; the data uses: ${values.join(', ')}.`);
       continue;
     }
-    const missing = values.filter((v) => !(have.picklistValues ?? []).includes(v));
+    const known = new Set((have.picklistValues ?? []).map(optionKey));
+    const missing = values.filter((v) => !known.has(optionKey(v)));
     if (missing.length) plan.actions.push({ kind: 'add_picklist_values', module: p.module, field: have, values: missing, why: 'values the data uses' });
     else plan.inPlace++;
   }

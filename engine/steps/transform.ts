@@ -40,7 +40,10 @@ async function build(ctx: StepContext): Promise<void> {
   ctx.log(
     `transform: ${maps.length} value maps, ${result.built.length} models built, ${result.skipped.length} unchanged, in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
   );
-  ctx.summary.transform = { value_maps: maps, models: result.built.map((b) => b.id), unchanged: result.skipped };
+  if (result.restored.length) ctx.log(`transform: views outside this pipeline that the rebuild dropped were put back as they were: ${result.restored.join(', ')}`);
+  for (const l of result.lost)
+    ctx.log(`transform: warning: ${l.id} was dropped by the rebuild and could not be put back (${l.error}); rebuild the pipeline it belongs to with its own transform`);
+  ctx.summary.transform = { value_maps: maps, models: result.built.map((b) => b.id), unchanged: result.skipped, restored: result.restored, lost: result.lost.map((l) => l.id) };
 }
 
 /**

@@ -13,7 +13,7 @@ import { inTransaction, type Db } from '../db/connection.ts';
 import { CliError } from '../errors.ts';
 import { ident } from '../extract/headers.ts';
 import { mapsHash } from './value-maps.ts';
-import { buildStatement, descendants, indexStatements, lineOfPosition, loadModels, topoSort, type Model, type ModelGraph } from './models.ts';
+import { ancestors, buildStatement, descendants, indexStatements, lineOfPosition, loadModels, topoSort, type Model, type ModelGraph } from './models.ts';
 
 export interface BuildOptions {
   /** Schemas whose models to build (with everything they depend on). */
@@ -37,6 +37,13 @@ export interface BuildResult {
   built: { id: string; materialized: string; ms: number }[];
   /** Models left as they were: unchanged and present. */
   skipped: string[];
+  /**
+   * Views outside this build (another pipeline's, an analyst's) that a rebuild dropped by
+   * cascade and that were re-created from their saved definitions.
+   */
+  restored: string[];
+  /** Such views that could not be re-created (an upstream column they read is gone). */
+  lost: { id: string; error: string }[];
 }
 
 export async function runLib(db: Db, sqlDir: string, graph: ModelGraph = loadModels(sqlDir)): Promise<void> {
@@ -95,24 +102,30 @@ export async function buildModels(db: Db, sqlDir: string, opts: BuildOptions): P
   await runLib(db, sqlDir, graph);
   let roots: string[];
   let selected: Set<string> | null = null;
+  const inScope = (id: string) => opts.schemas.includes(models.get(id)!.schema);
   if (opts.select?.length) {
     roots = [];
     selected = new Set();
     for (const sel of opts.select) {
-      const plus = sel.endsWith('+');
-      const id = plus ? sel.slice(0, -1) : sel;
-      if (!models.has(id)) throw new CliError('MODEL_MISSING_REF', `--select ${sel}: no model named ${id}`);
+      const m = /^(\+?)([^+]+)(\+?)$/.exec(sel);
+      const id = m?.[2] ?? sel;
+      if (!m || !models.has(id)) throw new CliError('MODEL_MISSING_REF', `--select ${sel}: no model named ${id}`);
+      // A shared staging model is also upstream of other pipelines: --select stays inside this
+      // pipeline's own schemas, so another pipeline's models are never built from here.
+      if (!inScope(id)) throw new CliError('SELECT_OUTSIDE_PIPELINE', `--select ${sel}: ${id} is not a model of this pipeline (its schemas: ${opts.schemas.join(', ')})`);
       selected.add(id);
       roots.push(id);
-      // Without +, downstream views are still visited: rebuilding a model drops its dependent
-      // views (cascade), and those are rebuilt because they went missing.
+      if (m[1]) for (const u of ancestors(models, id)) if (inScope(u)) selected.add(u);
+      // Without a trailing +, downstream views are still visited: rebuilding a model drops its
+      // dependent views (cascade), and those are rebuilt because they went missing.
       for (const d of descendants(models, id)) {
+        if (!inScope(d)) continue;
         roots.push(d);
-        if (plus) selected.add(d);
+        if (m[3]) selected.add(d);
       }
     }
   } else {
-    roots = [...models.values()].filter((m) => opts.schemas.includes(m.schema)).map((m) => m.id);
+    roots = [...models.values()].filter((m) => inScope(m.id)).map((m) => m.id);
   }
   const order = topoSort(models, roots);
   const hashes = modelHashes(graph, order, opts.dataVersion);
@@ -143,9 +156,92 @@ export async function buildModels(db: Db, sqlDir: string, opts: BuildOptions): P
   };
   // Schemas first, one at a time: two builds creating one schema at once collide in the catalog.
   for (const schema of new Set(order.map((m) => m.schema))) await db.pool.query(`create schema if not exists ${ident(schema)}`);
-  await runInDependencyOrder(order, visit, opts.concurrency ?? buildConcurrency());
-  return { built, skipped };
+  // Rebuilding a model drops the views on it (cascade): other pipelines' views on a shared
+  // staging table, an analyst's own views, or this pipeline's views when a later build fails.
+  // Their definitions are kept first and any that did not come back are re-created after.
+  const dependents = await dependentViews(db, order.map((m) => `${ident(m.schema)}.${ident(m.name)}`));
+  let failure: unknown;
+  try {
+    await runInDependencyOrder(order, visit, opts.concurrency ?? buildConcurrency());
+  } catch (err) {
+    failure = err;
+  }
+  const { restored, lost } = await restoreViews(db, dependents);
+  if (failure !== undefined) {
+    if (failure instanceof CliError && (restored.length || lost.length))
+      failure.message += `${restored.length ? `; views put back as they were: ${restored.join(', ')}` : ''}${lost.length ? `; views that could not be put back: ${lost.map((l) => `${l.id} (${l.error})`).join(', ')}` : ''}`;
+    throw failure;
+  }
+  return { built, skipped, restored, lost };
 }
+
+interface SavedView {
+  id: string;
+  kind: 'v' | 'm';
+  definition: string;
+  comment: string | null;
+  columnComments: { column: string; comment: string }[];
+}
+
+/**
+ * Every view (and materialized view) among `relations`, or depending on them directly or through
+ * other views, with what it takes to create it again.
+ */
+async function dependentViews(db: Db, relations: string[]): Promise<SavedView[]> {
+  const r = await db.pool.query<{ id: string; kind: 'v' | 'm'; definition: string; comment: string | null; column_comments: SavedView['columnComments'] }>(
+    `with recursive roots as (
+       select to_regclass(x)::oid as oid from unnest($1::text[]) x where to_regclass(x) is not null
+     ), deps(oid, depth) as (
+       select oid, 0 from roots
+       union
+       select v.oid, deps.depth + 1 from deps join pg_depend d on d.refobjid = deps.oid and d.classid = 'pg_rewrite'::regclass
+         join pg_rewrite rw on rw.oid = d.objid join pg_class v on v.oid = rw.ev_class
+        where v.oid <> deps.oid and v.relkind in ('v', 'm') and deps.depth < 50
+     )
+     select format('%I.%I', n.nspname, c.relname) as id, c.relkind as kind, pg_get_viewdef(c.oid) as definition,
+            obj_description(c.oid, 'pg_class') as comment,
+            coalesce((select json_agg(json_build_object('column', a.attname, 'comment', col_description(c.oid, a.attnum)))
+                        from pg_attribute a where a.attrelid = c.oid and a.attnum > 0 and col_description(c.oid, a.attnum) is not null), '[]') as column_comments
+       from (select oid from deps group by oid) d join pg_class c on c.oid = d.oid join pg_namespace n on n.oid = c.relnamespace
+      where c.relkind in ('v', 'm')
+      order by 1`,
+    [relations],
+  );
+  return r.rows.map((x) => ({ id: x.id, kind: x.kind, definition: x.definition, comment: x.comment, columnComments: x.column_comments }));
+}
+
+/**
+ * Re-create, from their saved definitions, the `saved` views that are now missing. A view on
+ * another missing view fails until that one is back, so passes repeat while any succeeds.
+ */
+async function restoreViews(db: Db, saved: SavedView[]): Promise<{ restored: string[]; lost: { id: string; error: string }[] }> {
+  const restored: string[] = [];
+  let pending: SavedView[] = [];
+  for (const v of saved) if (!(await db.pool.query('select to_regclass($1) is not null as ok', [v.id])).rows[0].ok) pending.push(v);
+  const errors = new Map<string, string>();
+  while (pending.length) {
+    const next: SavedView[] = [];
+    for (const v of pending) {
+      const kind = v.kind === 'm' ? 'materialized view' : 'view';
+      try {
+        await inTransaction(db, async (client) => {
+          await client.query(`create ${kind} ${v.id} as ${v.definition.replace(/;\s*$/, '')}`);
+          if (v.comment !== null) await client.query(`comment on ${kind} ${v.id} is ${literal(v.comment)}`);
+          for (const c of v.columnComments) await client.query(`comment on column ${v.id}.${ident(c.column)} is ${literal(c.comment)}`);
+        });
+        restored.push(v.id);
+      } catch (err) {
+        errors.set(v.id, (err as Error).message);
+        next.push(v);
+      }
+    }
+    if (next.length === pending.length) break;
+    pending = next;
+  }
+  return { restored, lost: pending.map((v) => ({ id: v.id, error: errors.get(v.id)! })) };
+}
+
+const literal = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
 /**
  * How many models build at once: independent table models (a source's staging tables) are the

@@ -169,6 +169,16 @@ export function topoSort(models: Map<string, Model>, ids: Iterable<string>): Mod
 }
 
 /** Every model downstream of `id` (those that depend on it, directly or not). */
+/** Every model `id` depends on, directly or not. */
+export function ancestors(models: Map<string, Model>, id: string): Set<string> {
+  const out = new Set<string>();
+  const walk = (x: string) => {
+    for (const d of models.get(x)?.dependsOn ?? []) if (!out.has(d)) (out.add(d), walk(d));
+  };
+  walk(id);
+  return out;
+}
+
 export function descendants(models: Map<string, Model>, id: string): Set<string> {
   const out = new Set<string>();
   let frontier = [id];

@@ -1,6 +1,6 @@
 -- materialized: table
 -- unique_key: activity_id
--- The parents each activity names, checked against the export (EXPORTS.md: an activity naming
+-- The parents each activity names, checked against the export (docs/sources.md, activities with several parents:
 -- several parents is attached to every parent the destination can link, and shown under the
 -- most specific one: lead, then person, then company). A named parent that is not in the export
 -- is dropped from the links (dq finding); with none left the activity is queued.

@@ -1,6 +1,6 @@
 -- materialized: table
 -- unique_key: lead_id
--- Each lead's person (EXPORTS.md primary-link rule): the one marked Is Primary when exactly one
+-- Each lead's person (docs/sources.md, primary links): the one marked Is Primary when exactly one
 -- is; with none or several marked, among the marked ones (or all when none is marked) the most
 -- recently modified person (people.csv Modified Date), then the most recent link (lead_people
 -- Modified Date), then the lowest Person ID. Links to people not in the export are left out

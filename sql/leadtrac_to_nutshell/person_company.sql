@@ -1,6 +1,6 @@
 -- materialized: table
 -- unique_key: person_id
--- Each person's company (EXPORTS.md): the one marked primary (the first marked in file order
+-- Each person's company (docs/sources.md, primary links): the one marked primary (the first marked in file order
 -- when several are), else the first link in file order. Links to companies not in the export
 -- are left out (dq_leadtrac reports them). `others`: the person's other companies.
 with links as (

@@ -1,5 +1,5 @@
 -- Zoho Contacts for ServiceTracker contacts (seed 002, "Contact -> Contact"). Owner: the Zoho
--- user whose email is the contact's (EXPORTS.md), else the fallback owner.
+-- user whose email is the contact's (docs/sources.md, ownership), else the fallback owner.
 select
   'contacts:' || k.contact_id                         as source_key,
   k.salutation                                        as "Salutation",

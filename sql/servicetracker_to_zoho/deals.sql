@@ -28,7 +28,7 @@ select
   nullif(concat_ws(E'\n', w.description, 'ServiceTracker ' || cu.untyped), '') as "Description",
   o.files                                             as "Oversize_Attachments",
   w.work_order_id                                     as "ST_Work_Order_ID",
-  -- the technician's Zoho user owns the deal (EXPORTS.md), else the fallback owner
+  -- the technician's Zoho user owns the deal (docs/sources.md, ownership), else the fallback owner
   case when t.email_valid then t.email end            as "Owner",
   coalesce(cu.payload, '{}'::jsonb)                   as "_custom"
 from stg_servicetracker.work_orders w

@@ -1,7 +1,7 @@
 -- Everyone whose email may be a Zoho user. ServiceTracker exports no user list: technicians
 -- (they own their work orders, visits and tasks) and contacts whose email is on one of the
 -- technicians' domains, i.e. the service company's own staff listed as a client contact
--- (EXPORTS.md: a contact is owned by the Zoho user with its email). Customers' addresses are
+-- (docs/sources.md, ownership: a contact is owned by the Zoho user with its email). Customers' addresses are
 -- left out: they are never Zoho users of this org and would only clutter the match report.
 select t.email, t.name, t.active, 'technician' as kind
 from stg_servicetracker.technicians t

@@ -74,7 +74,7 @@ async function toronto(local: string): Promise<number> {
   return new Date((await q(`select ($1::timestamp at time zone 'America/Toronto') as t`, [s]))[0]!.t).getTime();
 }
 
-/** Resolve an Owner ID as EXPORTS.md says: a User ID, an email, or a user's name. */
+/** Resolve an Owner ID as docs/sources.md says: a User ID, an email, or a user's name. */
 let users: Row[];
 function ownerEmail(raw: string | null): string | null {
   const v = squish(raw);

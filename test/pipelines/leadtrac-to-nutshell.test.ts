@@ -65,7 +65,7 @@ function nyInstant(s: string): number {
 const idNum = (id: string) => Number(id.replace(/\D/g, ''));
 const byId = (rows: Row[], col: string) => new Map(rows.map((r) => [r[col]!.trim(), r]));
 
-/** EXPORTS.md primary-link rule for a lead's person. */
+/** docs/sources.md primary-link rule for a lead's person. */
 function leadPerson(leadId: string): { person: string; others: string[] } | undefined {
   const people = byId(csv.people!, 'Person ID');
   const links = [...byId(csv.lead_people!.filter((l) => l['Lead ID']!.trim() === leadId), 'Person ID').values()].filter((l) => people.has(l['Person ID']!.trim()));
@@ -80,7 +80,7 @@ function leadPerson(leadId: string): { person: string; others: string[] } | unde
   const sorted = [...links].sort(order).map((l) => l['Person ID']!.trim());
   return { person: sorted[0]!, others: sorted.slice(1) };
 }
-/** EXPORTS.md: a person's company is the one marked primary, else the first link in file order. */
+/** docs/sources.md: a person's company is the one marked primary, else the first link in file order. */
 function personCompany(personId: string): { company?: string; others: string[] } {
   const companies = byId(csv.companies!, 'Company ID');
   const links = csv.person_companies!.filter((l) => l['Person ID']!.trim() === personId && companies.has(l['Company ID']!.trim()));

@@ -1,5 +1,5 @@
 /**
- * The ServiceTracker sample generator: deterministic, every file EXPORTS.md lists, the
+ * The ServiceTracker sample generator: deterministic, every file docs/sources.md lists, the
  * connector's headers, and the mess the pipeline's hard cases rely on.
  */
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';

@@ -1,6 +1,6 @@
 /**
  * Contract tests for the sandbox Nutshell, written from the request/response examples of
- * ../shared/reference/nutshell-api.md, over real HTTP against a real PostgreSQL.
+ * docs/destinations.md (Nutshell), over real HTTP against a real PostgreSQL.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../helpers/db.ts';

@@ -2,7 +2,7 @@
  * The model runner, the model tests and the test step, through the real CLI, on fixture
  * models in a temporary sql folder (CRM_MIGRATE_SQL_DIR) in the leadtrekker-to-zoho schemas.
  */
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -132,6 +132,47 @@ from stg_leadtrekker.leads l
       'dq_leadtrekker.uncertain_names', 'leadtrekker_to_zoho.leads', 'stg_leadtrekker.lead_emails', 'stg_leadtrekker.leads',
     ]);
     expect((await failure({ select: ['stg_leadtrekker.nope'] })).code).toBe('MODEL_MISSING_REF');
+  });
+
+  it('--select stays in the pipeline: another pipeline\'s and an analyst\'s views on a shared model are put back, +m builds upstream', async () => {
+    // another pipeline's view and an analyst's own view on the shared staging model
+    put('leadtrekker_to_nutshell/people.sql', 'select lead_id, last_name from stg_leadtrekker.leads\n');
+    await db.pool.query(`create schema if not exists leadtrekker_to_nutshell;
+      create view leadtrekker_to_nutshell.people as select lead_id, last_name from stg_leadtrekker.leads;
+      comment on view leadtrekker_to_nutshell.people is 'the other pipeline''s people';
+      create schema if not exists analyst;
+      create view analyst.names as select p.last_name, z."Email" from leadtrekker_to_nutshell.people p join leadtrekker_to_zoho.leads z on z.source_key = p.lead_id`);
+    try {
+      expect((await failure({ select: ['leadtrekker_to_nutshell.people'] })).code).toBe('SELECT_OUTSIDE_PIPELINE');
+      const r = await buildModels(db, dir, { schemas: SCHEMAS, select: ['stg_leadtrekker.leads+'] });
+      expect(r.built.map((b) => b.id)).not.toContain('leadtrekker_to_nutshell.people');
+      expect(r.restored.sort()).toEqual(['analyst.names', 'leadtrekker_to_nutshell.people']);
+      const back = await db.pool.query(`select obj_description('leadtrekker_to_nutshell.people'::regclass, 'pg_class') as c, (select count(*)::int from analyst.names) as n`);
+      expect(back.rows[0]).toEqual({ c: "the other pipeline's people", n: 4 });
+      // +m: the model and everything upstream
+      expect(await build({ select: ['+leadtrekker_to_zoho.leads'] })).toEqual(['dq_leadtrekker.uncertain_names', 'leadtrekker_to_zoho.leads', 'stg_leadtrekker.leads']);
+    } finally {
+      rmSync(path.join(dir, 'leadtrekker_to_nutshell'), { recursive: true, force: true });
+      await db.pool.query('drop schema analyst cascade; drop schema leadtrekker_to_nutshell cascade');
+    }
+  });
+
+  it('a failed build leaves no view dropped: views a rebuild dropped come back as they were', async () => {
+    const file = 'dq_leadtrekker/uncertain_names.sql';
+    const before = readFileSync(path.join(dir, file), 'utf8');
+    put(file, before.replace('from stg_leadtrekker.leads', 'from stg_leadtrekker.leads where lenght(lead_id) > 0 and'));
+    try {
+      const e = await failure({ select: ['stg_leadtrekker.leads'] });
+      expect(e.code).toBe('MODEL_SQL');
+      expect(e.message).toContain('views put back as they were: dq_leadtrekker.uncertain_names');
+      const rel = await db.pool.query(`select to_regclass('dq_leadtrekker.uncertain_names') as d, to_regclass('leadtrekker_to_zoho.leads') as v`);
+      expect(rel.rows[0]).toEqual({ d: 'dq_leadtrekker.uncertain_names', v: 'leadtrekker_to_zoho.leads' });
+    } finally {
+      put(file, before);
+    }
+    // the view put back is the one the model state records, so with the file fixed nothing is missing
+    expect(await build()).not.toContain('dq_leadtrekker.uncertain_names');
+    expect((await db.pool.query(`select count(*)::int as n from dq_leadtrekker.uncertain_names`)).rows[0].n).toBeGreaterThan(0);
   });
 
   it('names the file and line of a SQL error and leaves no half-built relation', async () => {

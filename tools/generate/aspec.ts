@@ -1,5 +1,5 @@
 /**
- * An ASPEC export folder (EXPORTS.md, ASPEC section), generated: every file the source writes,
+ * An ASPEC export folder (docs/sources.md, ASPEC), generated: every file the source writes,
  * deterministic for a given seed, streamed row by row so large volumes stay flat in memory,
  * comma-delimited, UTF-8 except companies.csv (Windows-1252, CRLF, as ASPEC's older export
  * screen writes it), and messy the way real exports are (see MESS below).

@@ -1,5 +1,5 @@
 /**
- * Generates a LeadTrac export (EXPORTS.md layout: comma-delimited UTF-8, dates mm/dd/yyyy and
+ * Generates a LeadTrac export (docs/sources.md layout: comma-delimited UTF-8, dates mm/dd/yyyy and
  * mm/dd/yyyy hh:mm AM/PM) with the mess real exports carry: companies with parent companies
  * (one parent listed after its child, a three-level chain, a parent id that is not in the
  * export), people linked to several companies, leads with no, one or several people and with

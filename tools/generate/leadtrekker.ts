@@ -1,5 +1,5 @@
 /**
- * Generates a Leadtrekker export (EXPORTS.md layout) with the mess real exports carry:
+ * Generates a Leadtrekker export (docs/sources.md layout) with the mess real exports carry:
  * variant company spellings, odd names, duplicate and invalid emails, mixed day-first dates
  * and an unparseable one, statuses and sources Zoho does not have, owners with no destination
  * user or written as a user name, activities on missing leads, attachments over the size limit,

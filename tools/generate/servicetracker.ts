@@ -1,5 +1,5 @@
 /**
- * A ServiceTracker export folder (EXPORTS.md, ServiceTracker section), generated: every file
+ * A ServiceTracker export folder (docs/sources.md, ServiceTracker), generated: every file
  * the source writes, deterministic for a given seed, streamed row by row so large volumes
  * stay flat in memory, and messy the way real exports are (see MESS below).
  *
@@ -76,7 +76,7 @@ const CITIES: [string, string, string][] = [
 ];
 const TITLES = ['Facilities Manager', 'Office Manager', 'Owner', 'Operations Director', 'Maintenance Lead', 'Accounts Payable', 'Property Manager', ''];
 const SERVICE_TYPES = ['HVAC Repair', 'Preventive Maintenance', 'Installation', 'Inspection', 'Emergency Call', 'Plumbing Repair', 'Electrical'];
-/** Status weights: the five EXPORTS.md names, their odd-case spellings, and values outside the map. */
+/** Status weights: the five names docs/sources.md lists, their odd-case spellings, and values outside the map. */
 const STATUSES: [string, number][] = [
   ['Open', 14], ['In Progress', 12], ['On Hold', 5], ['Completed', 30], ['Invoiced', 25],
   ['completed', 3], ['IN PROGRESS', 2], ['Awaiting Parts', 5], ['cancelled', 4],

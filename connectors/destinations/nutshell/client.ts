@@ -2,7 +2,7 @@
  * Nutshell JSON-RPC client: HTTP Basic (username + API key), endpoint discovery
  * (getApiForUsername, cached; NUTSHELL_API_URL skips it), a fresh id per call, every response
  * validated with zod, JSON-RPC errors mapped to stable codes, rev handling on edits and deletes.
- * See ../shared/reference/nutshell-api.md sections 2, 4 and 5.
+ * See docs/destinations.md, Nutshell sections 2, 4 and 5.
  *
  * Retries (reference 5.2: no published limits, back off on 429/5xx/timeouts):
  *   delay(n) = min(maxDelay, base * 2^n) * (0.5 + random() / 2)     n = 0, 1, 2, ...

@@ -1,7 +1,7 @@
 /**
  * Zoho CRM v8 REST client: OAuth refresh-token flow, data-centre hosts, per-record outcomes, at
  * most 100 records a call, retries with backoff, a concurrency limit and a credit budget.
- * See ../shared/reference/zoho-crm-api.md (sections 2, 3, 4, 6, 9, 10).
+ * See docs/destinations.md, Zoho (sections 2, 3, 4, 6, 9, 10).
  *
  * Retry policy (docs/load.md repeats it):
  *   429 and 5xx (and 401 INVALID_TOKEN once, after a token refresh) are retried up to

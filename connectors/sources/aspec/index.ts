@@ -1,4 +1,4 @@
-/** ASPEC exports (EXPORTS.md). */
+/** ASPEC exports (docs/sources.md, ASPEC). */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SourceConnector } from '../../../engine/source.ts';
@@ -64,7 +64,7 @@ export const aspec: SourceConnector = {
         { name: 'expected_close', header: 'Expected Close' },
         { name: 'owner_id', header: 'Owner ID' },
         { name: 'probability', header: 'Probability' },
-        // Not in EXPORTS.md's table, but the seed tags deals too and real exports carry it.
+        // Not in the vendor's documented layout (docs/sources.md, ASPEC), but the seed tags deals too and real exports carry it.
         { name: 'tags', header: 'Tags' },
       ],
     },

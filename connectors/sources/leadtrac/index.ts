@@ -1,4 +1,4 @@
-/** LeadTrac exports (EXPORTS.md). */
+/** LeadTrac exports (docs/sources.md, LeadTrac). */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SourceConnector } from '../../../engine/source.ts';

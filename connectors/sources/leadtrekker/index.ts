@@ -1,4 +1,4 @@
-/** Leadtrekker Lead Management exports (EXPORTS.md): `;`-delimited, often Windows-1252, day-first dates. */
+/** Leadtrekker Lead Management exports (docs/sources.md, Leadtrekker): `;`-delimited, often Windows-1252, day-first dates. */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SourceConnector } from '../../../engine/source.ts';

@@ -1,4 +1,4 @@
-/** ServiceTracker exports (EXPORTS.md). */
+/** ServiceTracker exports (docs/sources.md, ServiceTracker). */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SourceConnector } from '../../../engine/source.ts';

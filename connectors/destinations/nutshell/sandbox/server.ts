@@ -1,7 +1,7 @@
 /**
  * Sandbox Nutshell: a local emulator of Nutshell's JSON-RPC API (plus the REST custom-field
  * endpoints) whose state lives in the staging database (schema sandbox_nutshell).
- * Behaviour follows ../shared/reference/nutshell-api.md; ./README.md lists every choice made
+ * Behaviour follows docs/destinations.md (Nutshell); ./README.md lists every choice made
  * where the reference is unconfirmed.
  *
  * @example

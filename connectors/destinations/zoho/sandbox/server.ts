@@ -1,7 +1,7 @@
 /**
  * Sandbox Zoho CRM: a local emulator of the Zoho CRM v8 REST API whose org state lives in the
  * staging database (schema sandbox_zoho), so several invocations see one org.
- * Behaviour follows ../shared/reference/zoho-crm-api.md; see ./README.md for the choices made
+ * Behaviour follows docs/destinations.md (Zoho); see ./README.md for the choices made
  * where the reference is unconfirmed. This file wires HTTP, faults, auth and limits to the
  * handlers in records.ts, metadata.ts and bulk.ts.
  */
