@@ -115,5 +115,5 @@ describe('chaos (small)', () => {
     } finally {
       await dropDbs(adminUrl, `${tag}\\_%`);
     }
-  }, 240_000);
+  }, 420_000);
 });
