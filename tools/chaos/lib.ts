@@ -1,20 +1,25 @@
 /**
- * Crash trials and a fault matrix against the sandbox destination, compared with an
+ * Crash trials and a fault matrix against a pipeline's sandbox destination, compared with an
  * uninterrupted reference run on the same input in a separate database.
  *
- * Databases (all created and dropped here, on the server of `adminUrl`):
- *   <tag>_base0    extract + transform done (the state before setup)
- *   <tag>_base     + setup --apply + users (the state before load)
- *   <tag>_loaded   + an uninterrupted load: the reference org
- *   <tag>_refdelta / _refrollback   the reference after delta / rollback --all
- *   <tag>_t<N>     one per trial, cloned from the state its step starts from
+ * Databases (all created and dropped here, on the server of `adminUrl`), per pipeline n:
+ *   <tag>_<n>_base0    extract + transform done
+ *   <tag>_<n>_base     + setup --apply + users (the state before load)
+ *   <tag>_<n>_loaded   + an uninterrupted load: the reference org
+ *   <tag>_<n>_refdelta / _refrollback   the reference after delta / rollback --all
+ *   <tag>_<n>_t<N>     one per crash trial, cloned from the state its step starts from
  *
- * A crash trial starts the step as a child CLI process (real `node` + tsx, so SIGKILL hits the
- * loader itself, with no wrapper to catch it), waits until it has begun (its run row exists),
- * sleeps a seeded random time, kills it with SIGKILL, then runs the step again to completion
- * and the steps after it. A fault trial runs the load with one kind of fault injected by the
- * sandbox until it finishes. Either way the org is compared with the reference by idempotency
- * key (record ids differ between databases): duplicates and lost records must both be 0.
+ * A crash trial starts the destination's sandbox as a process of its own (tools/chaos/sandbox-
+ * child.ts) and the step as a child CLI process talking to it (real `node` + tsx, so SIGKILL hits
+ * the loader itself), waits until the step has begun (its run row exists), sleeps a seeded random
+ * time, then SIGKILLs the client, the sandbox (mid-request: the server dies half-way through a
+ * write; it is started again on the same port and the client retries into it or gives up) or
+ * both; once or twice. Then it runs the step again to its end. A fault trial runs the load with
+ * one kind of fault injected by the sandbox, then once more without it. Either way the org, read
+ * through the destination's `sandbox.dump` (module -> key -> fields, lookups by the target's key,
+ * attachments by SHA-256), is compared field by field with the reference's: lost, duplicated and
+ * mismatched must all be 0. Whatever fails in a trial is a finding of its row, never the end of
+ * the run.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -258,10 +263,12 @@ export interface TrialCtx {
 export async function killDuring(t: TrialCtx, args: string[], target: KillTarget, delayMs: number, restartAfterMs: number): Promise<KillResult> {
   const pool = new pg.Pool({ connectionString: t.url, max: 1 });
   pool.on('error', () => {});
+  let client: ChildProcess | undefined;
   try {
     const before = (await pool.query(`select coalesce(max(run_id), 0)::int as n from etl.runs`)).rows[0].n as number;
     const recordsBefore = await t.orgCount();
     const c = spawnClient(t.pipeline.name, args, t.url, { ...BASE_ENV, ...t.sandbox.clientEnv });
+    client = c.child;
     const deadline = Date.now() + 120_000;
     while (c.child.exitCode === null && Date.now() < deadline) {
       const n = (await pool.query(`select count(*)::int as n from etl.runs where run_id > $1`, [before])).rows[0].n as number;
@@ -291,6 +298,8 @@ export async function killDuring(t: TrialCtx, args: string[], target: KillTarget
     clientEnd = r.exitCode === null ? 'killed' : r.exitCode === 0 ? 'finished' : `exit ${r.exitCode}${r.code ? ` ${r.code}` : ''}`;
     return { target, finished, killedAfterMs, clientEnd, recordsBefore, recordsAtKill: await t.orgCount() };
   } finally {
+    // A sandbox that would not start again leaves the client behind: it goes too.
+    if (client && client.exitCode === null && client.signalCode === null) client.kill('SIGKILL');
     await pool.end();
   }
 }
