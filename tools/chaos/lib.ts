@@ -496,6 +496,9 @@ export interface ChaosReport {
   referenceSeconds: Record<string, number>;
 }
 
+/** Errors of the rehearsal's own footing, not of what it rehearses (PostgreSQL 53300: too many connections). */
+const HARNESS_TROUBLE = /^53300|too many clients|ECONNREFUSED 127\.0\.0\.1:5432/;
+
 const errText = (err: unknown) => {
   const e = err as Error & { code?: string };
   return `${e.code ? `${e.code}: ` : ''}${firstLine(e.message ?? String(err))}`;
@@ -608,39 +611,51 @@ async function rehearse(p: PipelineDefinition, o: ChaosOptions & { tag: string; 
       const plan = Array.from({ length: nKills }, () => ({ target: targets[rng.int(0, 2)]!, delay: rng.int(0, window), restart: rng.int(100, 1500) }));
       const name = `crash ${i + 1}`;
       const started = Date.now();
-      const row = blankRow(p, name, 'crash', step, { kills: [] });
-      const from = step === 'load' ? `${tag}_base` : `${tag}_loaded`;
-      const keepGoing = ['--reject-threshold', String(KEEP_GOING.rejectThreshold)];
-      const args = step === 'rollback' ? ['rollback', '--all'] : step === 'delta' ? ['delta', '--input', input2, ...keepGoing] : ['load', '--input', input, '--workers', workers, ...keepGoing];
-      let trial: TrialCtx | undefined;
-      try {
-        const url = await createDb(o.adminUrl, `${tag}_t${i}`, from);
-        // Latency keeps the step running long enough to be killed anywhere in it.
-        const sandboxEnv = { CRM_SANDBOX_FAULTS: JSON.stringify({ seed: o.seed + i, latencyMs: 120, jitterMs: 60 }) };
-        trial = { pipeline: p, url, sandboxEnv, sandbox: await startSandboxProc(p.name, url, 0, sandboxEnv), orgCount: async () => dumpSize(await dump(url)) };
-        for (const k of plan) {
-          const kill = await killDuring(trial, args, k.target, k.delay, k.restart);
-          row.kills!.push(kill);
-          row.runs++;
-          if (!/^(killed|finished)$/.test(kill.clientEnd)) row.findings.push(`interrupted run: ${kill.clientEnd}`);
+      const notes: string[] = [];
+      let row = blankRow(p, name, 'crash', step, { kills: [] });
+      for (let attempt = 1; ; attempt++) {
+        row = blankRow(p, name, 'crash', step, { kills: [], findings: [...notes] });
+        let retry: string | undefined;
+        const from = step === 'load' ? `${tag}_base` : `${tag}_loaded`;
+        const keepGoing = ['--reject-threshold', String(KEEP_GOING.rejectThreshold)];
+        const args = step === 'rollback' ? ['rollback', '--all'] : step === 'delta' ? ['delta', '--input', input2, ...keepGoing] : ['load', '--input', input, '--workers', workers, ...keepGoing];
+        let trial: TrialCtx | undefined;
+        try {
+          const url = await createDb(o.adminUrl, `${tag}_t${i}`, from);
+          // Latency keeps the step running long enough to be killed anywhere in it.
+          const sandboxEnv = { CRM_SANDBOX_FAULTS: JSON.stringify({ seed: o.seed + i, latencyMs: 120, jitterMs: 60 }) };
+          trial = { pipeline: p, url, sandboxEnv, sandbox: await startSandboxProc(p.name, url, 0, sandboxEnv), orgCount: async () => dumpSize(await dump(url)) };
+          for (const k of plan) {
+            const kill = await killDuring(trial, args, k.target, k.delay, k.restart);
+            row.kills!.push(kill);
+            row.runs++;
+            if (!/^(killed|finished)$/.test(kill.clientEnd)) row.findings.push(`interrupted run: ${kill.clientEnd}`);
+          }
+          // Resume: the same step again against a sandbox without the latency, to its end (a person
+          // re-runs a failed command; three tries).
+          await stopProc(trial.sandbox);
+          trial.sandbox = await startSandboxProc(p.name, url, 0, {});
+          const r = await runClient(p.name, args, url, { ...BASE_ENV, ...trial.sandbox.clientEnv }, 3);
+          row.runs += r.runs;
+          row.findings.push(...r.failures.map((f) => `resume: ${f}`));
+          if (r.exitCode !== 0) row.error = `resume failed ${r.runs}x: ${r.code ? `${r.code}: ${firstLine(r.message)}` : `exit ${r.exitCode}: ${lastLines(r.stderr)}`}`;
+          row.conservation.push(...conservationErrors(r.summary));
+          await stopProc(trial.sandbox);
+          const cmp = compareDumps(refs[step]!, await dump(url));
+          Object.assign(row, { duplicates: cmp.duplicates, lost: cmp.lost, mismatchedFields: cmp.mismatchedFields, examples: cmp.examples });
+          row.bareRejects = await bareRejectCount(url);
+        } catch (err) {
+          row.error = errText(err);
+          // The staging server refusing the tool itself (too many connections on a shared server)
+          // says nothing about the loader: the trial is run again on a fresh copy, and says so.
+          if (HARNESS_TROUBLE.test(row.error) && attempt < 3) retry = row.error;
+        } finally {
+          await stopProc(trial?.sandbox, 'SIGKILL').catch(() => {});
         }
-        // Resume: the same step again against a sandbox without the latency, to its end (a person
-        // re-runs a failed command; three tries).
-        await stopProc(trial.sandbox);
-        trial.sandbox = await startSandboxProc(p.name, url, 0, {});
-        const r = await runClient(p.name, args, url, { ...BASE_ENV, ...trial.sandbox.clientEnv }, 3);
-        row.runs += r.runs;
-        row.findings.push(...r.failures.map((f) => `resume: ${f}`));
-        if (r.exitCode !== 0) row.error = `resume failed ${r.runs}x: ${r.code ? `${r.code}: ${firstLine(r.message)}` : `exit ${r.exitCode}: ${lastLines(r.stderr)}`}`;
-        row.conservation.push(...conservationErrors(r.summary));
-        await stopProc(trial.sandbox);
-        const cmp = compareDumps(refs[step]!, await dump(url));
-        Object.assign(row, { duplicates: cmp.duplicates, lost: cmp.lost, mismatchedFields: cmp.mismatchedFields, examples: cmp.examples });
-        row.bareRejects = await bareRejectCount(url);
-      } catch (err) {
-        row.error = errText(err);
-      } finally {
-        await stopProc(trial?.sandbox, 'SIGKILL').catch(() => {});
+        if (!retry) break;
+        notes.push(`run again after: ${retry}`);
+        await dropDbs(o.adminUrl, `${tag}_t${i}`).catch(() => {});
+        await new Promise((r) => setTimeout(r, 5000));
       }
       if (row.error) row.findings.push(`ERROR ${row.error}`);
       row.detail = `${step}: ${row.kills!.map((k) => (k.finished ? `${k.target} (finished first)` : `${k.target} at ${(k.killedAfterMs / 1000).toFixed(1)}s (org ${k.recordsBefore}->${k.recordsAtKill}${k.target === 'sandbox' ? `, client ${k.clientEnd}` : ''})`)).join(', ')}`;

@@ -65,6 +65,12 @@ export async function dumpNutshellOrg(databaseUrl: string, pipeline: string, mod
       }
       const fields: Record<string, unknown> = {};
       for (const [f, v] of Object.entries(e.data as Record<string, unknown>)) if (!VOLATILE.has(f)) fields[f] = canonical(v, ref, names);
+      // A lead's number counts the leads created before it, and its name is made of it: another
+      // order of creation (a retry, a resumed run) gives other numbers to the same leads.
+      if (e.entity_type === 'Leads' && typeof e.data.number === 'number') {
+        delete fields.number;
+        if (fields.name === `Lead\u2013${e.data.number}`) delete fields.name;
+      }
       const mod = (out.records[e.entity_type] ??= {});
       for (const sk of list) {
         if (mod[sk]) out.duplicates.push(`${e.entity_type}:${sk}`);
