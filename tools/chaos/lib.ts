@@ -597,12 +597,12 @@ async function rehearse(p: PipelineDefinition, o: ChaosOptions & { tag: string; 
       refs.rollback = await dump(r);
     }
 
-    // Crash trials: mostly load; every 4th (seeded choice) delta or rollback.
+    // Crash trials: mostly load; every 4th delta, then rollback --all, in turn.
     const others: CrashStep[] = refs.delta ? ['delta', 'rollback'] : [];
     const targets: KillTarget[] = ['client', 'sandbox', 'both'];
     for (let i = 0; i < o.trials; i++) {
       // Every draw happens before anything can fail, so a seed always plans the same trials.
-      const step: CrashStep = others.length && i % 4 === 3 ? others[rng.int(0, others.length - 1)]! : 'load';
+      const step: CrashStep = others.length && i % 4 === 3 ? others[Math.floor(i / 4) % others.length]! : 'load';
       const workers = String(rng.int(1, 3));
       const nKills = rng.int(1, Math.max(1, o.maxKills ?? 2));
       // Somewhere in the step's own duration (its uninterrupted reference run in this process;
