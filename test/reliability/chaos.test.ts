@@ -58,7 +58,7 @@ describe('chaos (small)', () => {
     const logs: string[] = [];
     // Zoho with seed 2: the client killed half-way through the load, mid-write. Nutshell with
     // seed 4: killed early (its adapter can still duplicate a record created by a run killed before
-    // it recorded the id: issue 20 item 2; `npm run chaos` shows it).
+    // it recorded the id, a known defect being fixed; `npm run chaos` shows it).
     const plans: [PipelineDefinition, number][] = [
       [leadtrekkerToZoho, 2],
       [leadtracToNutshell, 4],
