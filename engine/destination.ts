@@ -201,8 +201,36 @@ export class BulkWriteRefused extends Error {
  */
 export const recordKey = (pipeline: string, sourceKey: string) => `${pipeline}/${sourceKey}`;
 
+/**
+ * What a destination's sandbox org holds, as a tool compares two orgs whose record ids differ:
+ * module -> record key (the pipeline's source_key, e.g. `leads:LT-100001`) -> fields, with every
+ * reference to another record written as `@<module>:<key>` of its target, volatile bookkeeping
+ * (timestamps, revisions, own ids) left out, and attachments as module `Attachments`, keyed
+ * `<parent module>:<parent key>|<file name>`, fields `{ size, sha256 }`.
+ */
+export interface OrgDump {
+  records: Record<string, Record<string, Record<string, unknown>>>;
+  /** `<module>:<key>` once per record beyond the first that carries the key (or attachment uploaded again). */
+  duplicates: string[];
+  /** Records (per module) that no key leads to: written without one, or whose key was never recorded. */
+  unkeyed: Record<string, number>;
+}
+
+/** A destination's sandbox run as a server of its own (another process), and its org read back. */
+export interface SandboxControl {
+  /**
+   * Start the sandbox of this pipeline (its seed: users, edition) on `databaseUrl`. `clientEnv`
+   * is what a step's environment needs to talk to this server instead of starting its own.
+   */
+  start(opts: { databaseUrl: string; port?: number; host?: string; env?: NodeJS.ProcessEnv }): Promise<{ url: string; clientEnv: Record<string, string>; close(): Promise<void> }>;
+  /** The org the sandbox holds in `databaseUrl`: the records of `modules` that `pipeline` writes, keyed by its keys. */
+  dump(databaseUrl: string, pipeline: string, modules: string[]): Promise<OrgDump>;
+}
+
 /** How a pipeline obtains its destination: the real service with credentials, else the sandbox. */
 export interface DestinationFactory {
   name: string;
   connect(ctx: { databaseUrl: string; env: NodeJS.ProcessEnv; log: (msg: string) => void }): Promise<Destination>;
+  /** The sandbox as a standalone server and a reader of its org (crash rehearsals). */
+  sandbox?: SandboxControl;
 }

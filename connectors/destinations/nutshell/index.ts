@@ -402,12 +402,30 @@ export function nutshellDestination(opts: NutshellDestinationOptions = {}): Dest
         });
         return createNutshellAdapter(client, `Nutshell at ${await client.apiUrl()}`, false, async () => {});
       }
+      if (env.NUTSHELL_SANDBOX_URL) {
+        // A sandbox already running as a server of its own (`sandbox.start`, `crm-migrate sandbox nutshell`).
+        const { SANDBOX_ADMIN, SANDBOX_API_KEY } = await import('./sandbox/schema.ts');
+        const url = env.NUTSHELL_SANDBOX_URL.replace(/\/+$/, '');
+        const client = new NutshellClient({ username: SANDBOX_ADMIN.email, apiKey: SANDBOX_API_KEY, apiUrl: env.NUTSHELL_API_URL, discoveryUrl: `${url}/v1/json`, ...common });
+        return createNutshellAdapter(client, `sandbox Nutshell at ${url}/api/v1/json`, true, async () => {});
+      }
       // The sandbox loads on connect: `--help` and `list` read this definition without it.
       const { startNutshellSandbox } = await import('./sandbox/server.ts');
       const sb = await startNutshellSandbox({ databaseUrl, seed: opts.sandboxSeed, faults: opts.sandboxFaults, env });
       // The sandbox is reached the way the real service is: through discovery, unless overridden.
       const client = new NutshellClient({ ...sb.credentials, apiUrl: env.NUTSHELL_API_URL, discoveryUrl: sb.discoveryUrl, ...common });
       return createNutshellAdapter(client, `sandbox Nutshell at ${sb.apiUrl}`, true, () => sb.close());
+    },
+    sandbox: {
+      async start({ databaseUrl, port, host, env }) {
+        const { startNutshellSandbox } = await import('./sandbox/server.ts');
+        const sb = await startNutshellSandbox({ databaseUrl, port, host, seed: opts.sandboxSeed, faults: opts.sandboxFaults, env });
+        return { url: sb.url, clientEnv: { NUTSHELL_SANDBOX_URL: sb.url }, close: () => sb.close() };
+      },
+      async dump(databaseUrl, pipeline, modules) {
+        const { dumpNutshellOrg } = await import('./sandbox/dump.ts');
+        return dumpNutshellOrg(databaseUrl, pipeline, modules);
+      },
     },
   };
 }

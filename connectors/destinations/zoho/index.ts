@@ -151,6 +151,12 @@ export function zohoDestination(opts: ZohoDestinationOptions = {}): DestinationF
           credentials: { clientId: env.ZOHO_CLIENT_ID!, clientSecret: env.ZOHO_CLIENT_SECRET!, refreshToken: env.ZOHO_REFRESH_TOKEN! },
         });
         target = `Zoho CRM at ${apiDomain}`;
+      } else if (env.ZOHO_SANDBOX_URL) {
+        // A sandbox already running as a server of its own (`sandbox.start`, `crm-migrate sandbox zoho`).
+        const { SANDBOX_CREDENTIALS } = await import('./sandbox/auth.ts');
+        const url = env.ZOHO_SANDBOX_URL.replace(/\/+$/, '');
+        client = new ZohoClient({ ...common, accountsUrl: url, apiDomain: url, uploadUrl: url, credentials: SANDBOX_CREDENTIALS });
+        target = `sandbox Zoho CRM at ${url}`;
       } else {
         const { startZohoSandbox } = await import('./sandbox/server.ts');
         const sb = await startZohoSandbox({ databaseUrl, seed: opts.sandboxSeed, env });
@@ -242,6 +248,17 @@ export function zohoDestination(opts: ZohoDestinationOptions = {}): DestinationF
         },
       };
       return dest;
+    },
+    sandbox: {
+      async start({ databaseUrl, port, host, env }) {
+        const { startZohoSandbox } = await import('./sandbox/server.ts');
+        const sb = await startZohoSandbox({ databaseUrl, port, host, seed: opts.sandboxSeed, env });
+        return { url: sb.apiDomain, clientEnv: { ZOHO_SANDBOX_URL: sb.apiDomain }, close: () => sb.close() };
+      },
+      async dump(databaseUrl, pipeline, modules) {
+        const { dumpZohoOrg } = await import('./sandbox/dump.ts');
+        return dumpZohoOrg(databaseUrl, pipeline, modules, ZOHO_KEY_FIELD);
+      },
     },
   };
 }
