@@ -171,6 +171,11 @@ export async function planSetup(ctx: StepContext, dest: Destination): Promise<Pl
       continue;
     }
     const have = (await fieldsOf(n.module)).find((f) => f.apiName === n.apiName);
+    if (!have && n.values && n.values.length === 0) {
+      // A picklist needs its options, and no record of this export has a value for it.
+      plan.skipped.push(`${id} (${n.type}): no record of this export has a value for it, so it has no options yet; run setup again after an export that does`);
+      continue;
+    }
     if (!have) {
       plan.actions.push({ kind: 'create_field', need: n });
       continue;
