@@ -119,7 +119,9 @@ export async function planSetup(ctx: StepContext, dest: Destination): Promise<Pl
     ).rows.map((r) => r.c as string),
   );
   for (const m of readCustomFieldMappings(customFieldsFile(pipeline, ctx.flags.out)).filter((r) => r.confirmed && r.module && r.field)) {
-    if (landed.size && !landed.has(`${m.object}.${m.source_column}`)) {
+    // (A source that defines its custom fields, ASPEC's definitions file, declares them in the
+    // export itself: every definition is created, with or without a column.)
+    if (!hasOptions && landed.size && !landed.has(`${m.object}.${m.source_column}`)) {
       plan.skipped.push(`${m.module}.${m.field}: the export has no column ${m.object}.${m.source_header || m.source_column}`);
       continue;
     }
