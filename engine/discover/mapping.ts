@@ -17,8 +17,12 @@ export function zohoApiName(header: string): string {
     .split(/\s+/)
     .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
     .join('_');
-  return (/^[A-Za-z]/.test(name) ? name : `F_${name}`).slice(0, 50) || 'Custom_Field';
+  if (!name) return '';
+  return (/^[A-Za-z]/.test(name) ? name : `F_${name}`).slice(0, 50);
 }
+
+/** Nutshell has custom fields on these entity types only (docs/destinations.md, Nutshell). */
+const NUTSHELL_CUSTOM_FIELD_MODULES = ['Contacts', 'Accounts', 'Leads'];
 
 /** Zoho data types by inferred type (Zoho's field types: text = Single Line, textarea = Multi Line...). */
 function zohoType(p: ColumnProfile): { type: string; why: string } {
@@ -79,10 +83,18 @@ export function proposeMapping(pipeline: PipelineDefinition, profiles: ColumnPro
   return profiles
     .filter((p) => p.is_custom)
     .map((p) => {
-      const module = targetModule(pipeline, p.object);
+      const target = targetModule(pipeline, p.object);
+      // a module the destination cannot give custom fields: proposed unmapped, with why
+      const unsupported = nutshell && target && !NUTSHELL_CUSTOM_FIELD_MODULES.includes(target);
+      const module = unsupported ? '' : target;
       const t = nutshell ? nutshellType(p, module) : zohoType(p);
-      const field = nutshell ? p.header.trim() : zohoApiName(p.header);
-      const where = module ? `` : `; no destination module for raw object "${p.object}": fill in module, or set customFieldTargets in the pipeline`;
+      // a header with no letter or digit (a lone quote, "#") is named after its column
+      const field = nutshell ? p.header.trim() || p.column_name : zohoApiName(p.header) || zohoApiName(p.column_name) || 'Custom_Field';
+      const where = unsupported
+        ? `; Nutshell has custom fields on ${NUTSHELL_CUSTOM_FIELD_MODULES.join(', ')} only, not ${target}: not migrated unless you map it to one of those`
+        : module
+          ? ``
+          : `; no destination module for raw object "${p.object}": fill in module, or set customFieldTargets in the pipeline`;
       return {
         object: p.object,
         source_column: p.column_name,

@@ -120,5 +120,17 @@ export async function writeOrphanView(db: Db, source: SourceConnector): Promise<
   await db.pool.query(`create view ${ident(dq)}.${ident(ORPHAN_VIEW)} as ${sql}`);
   await db.pool.query(
     `comment on view ${ident(dq)}.${ident(ORPHAN_VIEW)} is ${lit(`Generated from the references declared in connectors/sources/${source.name}/index.ts (engine/extract/orphans.ts): one finding per value that names no record of the referenced file`)}`,
-  );
+  );  const columns: Record<string, string> = {
+    category: "the finding's category: always orphan",
+    severity: 'warning (the record loads without the link), or what the connector declares; info when the referenced file has no records',
+    object: 'the raw table (export file) the value is in',
+    source_key: "the row's key: <file>:<id>, or <file>:line <n> when the file has no id",
+    field: 'the column as the export writes its header',
+    value: 'the value that names no record',
+    message: 'what is wrong and what happens to the row, with file, line and header',
+    file: 'the export file the row came from',
+    line: 'the line of the row in that file',
+    ref_object: 'the raw table the value should name a record of',
+  };
+  for (const [c, text] of Object.entries(columns)) await db.pool.query(`comment on column ${ident(dq)}.${ident(ORPHAN_VIEW)}.${ident(c)} is ${lit(text)}`);
 }

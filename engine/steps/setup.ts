@@ -119,7 +119,9 @@ export async function planSetup(ctx: StepContext, dest: Destination): Promise<Pl
     ).rows.map((r) => r.c as string),
   );
   for (const m of readCustomFieldMappings(customFieldsFile(pipeline, ctx.flags.out)).filter((r) => r.confirmed && r.module && r.field)) {
-    if (landed.size && !landed.has(`${m.object}.${m.source_column}`)) {
+    // (A source that defines its custom fields, ASPEC's definitions file, declares them in the
+    // export itself: every definition is created, with or without a column.)
+    if (!hasOptions && landed.size && !landed.has(`${m.object}.${m.source_column}`)) {
       plan.skipped.push(`${m.module}.${m.field}: the export has no column ${m.object}.${m.source_header || m.source_column}`);
       continue;
     }
@@ -171,6 +173,11 @@ export async function planSetup(ctx: StepContext, dest: Destination): Promise<Pl
       continue;
     }
     const have = (await fieldsOf(n.module)).find((f) => f.apiName === n.apiName);
+    if (!have && n.values && n.values.length === 0) {
+      // A picklist needs its options, and no record of this export has a value for it.
+      plan.skipped.push(`${id} (${n.type}): no record of this export has a value for it, so it has no options yet; run setup again after an export that does`);
+      continue;
+    }
     if (!have) {
       plan.actions.push({ kind: 'create_field', need: n });
       continue;

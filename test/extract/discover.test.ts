@@ -3,7 +3,7 @@
  * the proposed custom-field mapping merged with a person's confirmed rows, the not-migrated
  * inventory, and the gate load uses.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -58,7 +58,9 @@ function ctxFor(pipeline: PipelineDefinition, strictGates = false): StepContext 
 describe('discover', () => {
   it('profiles every raw column, proposes a mapping for each custom column, and keeps confirmed rows', async () => {
     const pipeline = pipelineFor('zoho');
-    const mappingFile = path.join(tmp, 'custom-fields.csv');
+    // The mapping for this export lives in the workspace (--out), never in the pipeline's folder.
+    const mappingFile = path.join(tmp, 'out', 'custom-fields.csv');
+    mkdirSync(path.dirname(mappingFile), { recursive: true });
     // A person confirmed Industry with their own field name earlier.
     writeCustomFieldMappings(mappingFile, [
       { object: 'leads', source_column: 'industry', source_header: 'Industry', inferred_type: 'picklist', module: 'Leads', field: 'Industry', field_type: 'picklist', confirmed: true, reason: 'standard field' },
@@ -79,6 +81,7 @@ describe('discover', () => {
     expect(Number(by('leads', 'email').non_null)).toBe(leadsRows.e);
 
     const mapping = readCustomFieldMappings(mappingFile);
+    expect(existsSync(path.join(tmp, 'custom-fields.csv')), 'the pipeline folder is left alone').toBe(false);
     const custom = (await db.pool.query(`select file, column_name from etl.raw_columns where source = 'leadtrekker' and is_custom order by file, ordinal`)).rows;
     expect(mapping.map((m) => `${m.object}.${m.source_column}`).sort()).toEqual(custom.map((c) => `${c.file}.${c.column_name}`).sort());
     const m = (c: string) => mapping.find((x) => x.source_column === c)!;
@@ -98,9 +101,9 @@ describe('discover', () => {
 
   it('uses Nutshell custom field types for a Nutshell destination', async () => {
     const pipeline = pipelineFor('nutshell');
-    rmSync(path.join(tmp, 'custom-fields.csv'), { force: true });
+    rmSync(path.join(tmp, 'out', 'custom-fields.csv'), { force: true });
     await discover(ctxFor(pipeline));
-    const mapping = readCustomFieldMappings(path.join(tmp, 'custom-fields.csv'));
+    const mapping = readCustomFieldMappings(path.join(tmp, 'out', 'custom-fields.csv'));
     const m = (c: string) => mapping.find((x) => x.source_column === c)!;
     expect(m('budget_zar')).toMatchObject({ field: 'Budget (ZAR)', field_type: 'Currency' });
     expect(m('newsletter_opt_in').field_type).toBe('Decision');
@@ -110,7 +113,7 @@ describe('discover', () => {
 
   it('stops load at CUSTOM_FIELDS_UNCONFIRMED (exit 3) until every row is confirmed', async () => {
     const pipeline = pipelineFor('zoho');
-    const file = path.join(tmp, 'custom-fields.csv');
+    const file = path.join(tmp, 'out', 'custom-fields.csv');
     const err = await requireConfirmedCustomFields(ctxFor(pipeline, true)).catch((e) => e);
     expect(err).toMatchObject({ code: 'CUSTOM_FIELDS_UNCONFIRMED', exitCode: 3 });
     writeCustomFieldMappings(file, readCustomFieldMappings(file).map((r) => ({ ...r, confirmed: true })));

@@ -146,7 +146,8 @@ from stg_leadtrekker.leads l
       expect((await failure({ select: ['leadtrekker_to_nutshell.people'] })).code).toBe('SELECT_OUTSIDE_PIPELINE');
       const r = await buildModels(db, dir, { schemas: SCHEMAS, select: ['stg_leadtrekker.leads+'] });
       expect(r.built.map((b) => b.id)).not.toContain('leadtrekker_to_nutshell.people');
-      expect(r.restored.sort()).toEqual(['analyst.names', 'leadtrekker_to_nutshell.people']);
+      // (the pipeline's own generated views, such as the snake_case twins, come back too)
+      expect(r.restored).toEqual(expect.arrayContaining(['analyst.names', 'leadtrekker_to_nutshell.people']));
       const back = await db.pool.query(`select obj_description('leadtrekker_to_nutshell.people'::regclass, 'pg_class') as c, (select count(*)::int from analyst.names) as n`);
       expect(back.rows[0]).toEqual({ c: "the other pipeline's people", n: 4 });
       // +m: the model and everything upstream
