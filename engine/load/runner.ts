@@ -182,7 +182,17 @@ async function planFor(o: RunLoadOptions, obj: LoadObject, task: string, utils: 
       `select count(*)::int as n from etl.load_workers where pipeline = $1 and not (worker_id = any($2)) and heartbeat_at >= now() - make_interval(secs => $3)`,
       [pipeline.name, mine, staleSeconds],
     );
-    if (open.rowCount && others.rows[0].n > 0) {
+    // A chunk of the open plan that a live worker runs (this process's too: its reaper may have
+    // handed it a dead process's chunk before this object's turn) means the plan is joined, never
+    // superseded under that worker: a second plan would load the same keys beside it.
+    const running = open.rowCount
+      ? await client.query(
+          `select count(*)::int as n from etl.load_chunks c join etl.load_workers w on w.worker_id = c.worker_id
+            where c.plan_id = $1 and c.status = 'running' and w.heartbeat_at >= now() - make_interval(secs => $2)`,
+          [open.rows[0].plan_id, staleSeconds],
+        )
+      : undefined;
+    if (open.rowCount && (others.rows[0].n > 0 || running!.rows[0].n > 0)) {
       const planId = open.rows[0].plan_id as number;
       await client.query('commit');
       o.log(`load: ${obj.name}: joining plan ${planId}, already running in another process`);
