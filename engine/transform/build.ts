@@ -47,15 +47,23 @@ export interface BuildResult {
 }
 
 export async function runLib(db: Db, sqlDir: string, graph: ModelGraph = loadModels(sqlDir)): Promise<void> {
-  await db.pool.query('create schema if not exists lib');
-  for (const script of graph.lib) {
-    try {
-      await db.pool.query(script.sql);
-    } catch (err) {
-      const e = err as Error & { position?: string };
-      const line = e.position ? script.sql.slice(0, Number(e.position) - 1).split('\n').length : undefined;
-      throw new CliError('MODEL_SQL', `${script.file}${line ? `:${line}` : ''}: ${e.message}`, { cause: err });
-    }
+  // Two processes on one database (two loads resumed at once, each rewriting its report) would
+  // replace the same functions at once, and PostgreSQL refuses that ("tuple concurrently
+  // updated"): one at a time, under a transaction-scoped advisory lock.
+  await inTransaction(db, async (client) => {
+    await client.query(`select pg_advisory_xact_lock(hashtext('crm-migrate lib'))`);
+    await client.query('create schema if not exists lib');
+    for (const script of graph.lib) await runLibScript(client, script);
+  });
+}
+
+async function runLibScript(client: { query(sql: string): Promise<unknown> }, script: ModelGraph['lib'][number]): Promise<void> {
+  try {
+    await client.query(script.sql);
+  } catch (err) {
+    const e = err as Error & { position?: string };
+    const line = e.position ? script.sql.slice(0, Number(e.position) - 1).split('\n').length : undefined;
+    throw new CliError('MODEL_SQL', `${script.file}${line ? `:${line}` : ''}: ${e.message}`, { cause: err });
   }
 }
 
