@@ -36,8 +36,8 @@ export class WriteIntents {
    * Of these records about to be created, those an earlier attempt may have written are looked
    * for first; what was found is recorded (or queued), and the rest is returned, to be sent.
    */
-  async resume(todo: Pending[]): Promise<Pending[]> {
-    if (!todo.length) return todo;
+  async resume(waiting: Pending[]): Promise<Pending[]> {
+    if (!waiting.length) return waiting;
     const { db, pipeline, destination } = this.ctx;
     // Entries of records already in etl.id_map are stale (a kill between the two writes).
     await db.pool.query(
@@ -49,13 +49,13 @@ export class WriteIntents {
       await db.pool.query<{ source_key: string; payload_hash: string; payload: Payload; sent_at: Date }>(
         `select source_key, payload_hash, payload, sent_at from etl.load_intents
           where pipeline = $1 and object = $2 and source_key = any($3) order by source_key`,
-        [pipeline.name, this.obj.name, todo.map((p) => p.sourceKey)],
+        [pipeline.name, this.obj.name, waiting.map((p) => p.sourceKey)],
       )
     ).rows;
-    if (!prior.length) return todo;
+    if (!prior.length) return waiting;
     const since = new Date(Math.min(...prior.map((r) => r.sent_at.getTime())) - SKEW_MS);
     const listed = await destination.createdSince!(this.obj.module, since);
-    const byKey = new Map(todo.map((p) => [p.sourceKey, p]));
+    const byKey = new Map(waiting.map((p) => [p.sourceKey, p]));
     const settled = new Set<string>();
     if (listed === null) {
       for (const r of prior) {
@@ -67,7 +67,7 @@ export class WriteIntents {
         );
         settled.add(r.source_key);
       }
-      return todo.filter((p) => !settled.has(p.sourceKey));
+      return waiting.filter((p) => !settled.has(p.sourceKey));
     }
     const ids = listed.map((r) => String(r.id));
     const taken = new Set(
@@ -88,7 +88,7 @@ export class WriteIntents {
       await this.loader.recordOk(found);
       await this.forget(found.map((f) => f.p.sourceKey));
     }
-    return todo.filter((p) => !settled.has(p.sourceKey));
+    return waiting.filter((p) => !settled.has(p.sourceKey));
   }
 
   /** Enter these records before their create call is sent (an entry already there keeps its time). */
