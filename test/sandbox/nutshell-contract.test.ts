@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
 import { startNutshellSandbox, snapshotNutshellOrg, diffNutshellSnapshots, type NutshellSandbox } from '../../connectors/destinations/nutshell/sandbox/server.ts';
 import { basic, ok, rpc } from './nutshell-helpers.ts';
+import { isSameNutshellRecord } from '../../connectors/destinations/nutshell/index.ts';
 
 let db: TestDb;
 let sb: NutshellSandbox;
@@ -130,6 +131,15 @@ describe('creates (4.2) and reads (4.3)', () => {
     expect(c.owner).toMatchObject({ entityType: 'Users', id: 2, name: 'Ann Lee' });
     expect(c.createdTime).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+0000$/);
     expect(await ok(sb, 'getContact', { contactId: c.id })).toEqual({ ...c });
+  });
+
+  it('a phone written with an extension reads back split, and verify sees the same number (only the same one)', async () => {
+    const sent = { name: 'Ext Person', phone: ['535-562-9238 ext 645'] };
+    const c = await ok(sb, 'newContact', { contact: sent });
+    expect(c.phone['0']).toMatchObject({ number: '5355629238', extension: '645', E164: '+15355629238' });
+    expect(isSameNutshellRecord('Contacts', sent, c)).toBe(true);
+    expect(isSameNutshellRecord('Contacts', { ...sent, phone: ['535-562-9238 ext 646'] }, c)).toBe(false);
+    expect(isSameNutshellRecord('Contacts', { ...sent, phone: ['535-562-9239 ext 645'] }, c)).toBe(false);
   });
 
   it('rejects an empty contact, unknown tags, unknown custom fields and missing references', async () => {

@@ -105,12 +105,16 @@ export function nutshellAsWritten(_module: string, read: Payload, written: Paylo
   };
   // A phone comes back as {E164, number, numberFormatted, ...}: the form that was written if it
   // is one of them, or if it has the same digits as one of them (a number written as exported,
-  // "(576) 555-8635", because it is not a valid E.164 number, comes back reformatted).
+  // "(576) 555-8635", because it is not a valid E.164 number, comes back reformatted). A number
+  // written with an extension ("535-562-9238 ext 645") comes back split: the number's digits
+  // followed by the extension's are the digits that were written.
   const digits = (f: string) => f.replace(/\D/g, '');
   const phone = (x: unknown, want: unknown) => {
     if (!x || typeof x !== 'object') return x;
     const forms = Object.values(x as Record<string, unknown>).filter((f): f is string => typeof f === 'string');
-    if (typeof want === 'string' && (forms.includes(want) || (digits(want) !== '' && forms.some((f) => digits(f) === digits(want))))) return want;
+    const ext = digits(String((x as { extension?: unknown }).extension ?? ''));
+    const same = (f: string) => digits(f) === digits(want as string) || (ext !== '' && digits(f) + ext === digits(want as string));
+    if (typeof want === 'string' && (forms.includes(want) || (digits(want) !== '' && forms.some(same)))) return want;
     return (x as { E164?: unknown }).E164 ?? (x as { number?: unknown }).number;
   };
   for (const [k, w] of Object.entries(written)) {
