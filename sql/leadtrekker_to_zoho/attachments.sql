@@ -16,7 +16,7 @@ select
   a.size_bytes                                            as "Size",
   a.path                                                  as file_path,
   case when not a.lead_exists
-       then 'ORPHAN: attachment ' || a.attachment_id || ' refers to lead ' || a.lead_id || ', which is not in the export' end as "_reject_reason",
+       then 'ORPHAN: attachment ' || a.attachment_id || ' refers to ' || lib.parent_missing('leadtrekker', 'leads', a.lead_id, 'lead') end as "_reject_reason",
   coalesce(
   case when a.size_bytes > s.max_bytes
        then 'OVER_SIZE_LIMIT: ' || a.file_name || ' is ' || round(a.size_bytes / 1048576.0, 1) || ' MB; Zoho takes at most '

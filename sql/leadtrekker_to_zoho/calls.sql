@@ -20,7 +20,7 @@ select
   'leads:' || a.lead_id                                   as "What_Id",
   coalesce(a.user_email, lower(a.user_raw))               as "Owner",
   case
-    when not a.lead_exists then 'ORPHAN: call ' || a.activity_id || ' refers to lead ' || a.lead_id || ', which is not in the export'
+    when not a.lead_exists then 'ORPHAN: call ' || a.activity_id || ' refers to ' || lib.parent_missing('leadtrekker', 'leads', a.lead_id, 'lead')
     when a.occurred_at is null then 'UNPARSEABLE_DATE: call ' || a.activity_id || ' has date ' || coalesce('"' || a.occurred_raw || '"', 'none') || '; Call_Start_Time is mandatory'
   end                                                     as "_reject_reason",
   case when w.source_key is not null

@@ -11,7 +11,7 @@ select
   'leads:' || r.lead_id                                   as "What_Id",
   coalesce(r.assigned_email, lower(r.assigned_raw))       as "Owner",
   case when not r.lead_exists
-       then 'ORPHAN: reminder ' || r.reminder_id || ' refers to lead ' || r.lead_id || ', which is not in the export' end as "_reject_reason",
+       then 'ORPHAN: reminder ' || r.reminder_id || ' refers to ' || lib.parent_missing('leadtrekker', 'leads', r.lead_id, 'lead') end as "_reject_reason",
   case when w.source_key is not null
        then 'PARENT_QUEUED: lead ' || r.lead_id || ' waits in the reconciliation queue (' || w.kind || ' ' || w.key || '); this reminder follows it' end as "_queue_reason"
 from stg_leadtrekker.reminders r
