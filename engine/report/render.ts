@@ -24,7 +24,7 @@ export function csvCell(v: unknown): string {
 }
 
 export function findingsCsv(rows: Finding[]): string {
-  const cols = ['category', 'severity', 'object', 'source_key', 'field', 'value', 'message', 'dq_view'] as const;
+  const cols = ['category', 'severity', 'object', 'source_key', 'field', 'value', 'message', 'dq_view', 'file', 'line'] as const;
   const lines = [cols.join(',')];
   for (const r of rows) lines.push(cols.map((c) => csvCell(r[c])).join(','));
   return lines.join('\r\n') + '\r\n';

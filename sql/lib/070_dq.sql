@@ -1,17 +1,24 @@
 -- Data-quality findings. Views in dq_<source> / dq_<pipeline> schemas return one row per
--- finding with exactly these columns (docs/models.md):
+-- finding with at least these columns (docs/models.md):
 --   category text, severity text ('error'|'warning'|'info'), object text, source_key text,
 --   field text, value text, message text
+-- and, where the view knows them, file text and line bigint (the export file and line of the
+-- record the finding is about).
 -- lib.dq_findings unions every such view of the schemas given, naming the view each row came
 -- from (dq_view). Rules:
 --   * views whose name starts with "_" are helpers, not findings, and are left out;
 --   * a finding repeated in several views (a view that unions the others, say) is counted
 --     once, under the most specific view;
 --   * severity is lower-cased, "warn" read as warning; any other value is kept as written;
+--   * a view without file and line has them found from the record's key: the helper view
+--     _record_lines of the schemas given (object, id, file, line: every landed row of every
+--     export file with an id, engine/extract/lineage.ts) matched on (object, source_key), or on
+--     a source_key written <object>:<id>; the last line of an id that repeats (the row used);
 --   * a view breaking the contract (missing columns, another severity) is itself reported
 --     as a finding of category dq_view_contract rather than skipped in silence.
+drop function if exists lib.dq_findings(text[]);
 create or replace function lib.dq_findings(schemas text[])
-returns table (dq_view text, category text, severity text, object text, source_key text, field text, value text, message text)
+returns table (dq_view text, category text, severity text, object text, source_key text, field text, value text, message text, file text, line bigint)
 language plpgsql stable as $$
 declare
   v record;
@@ -19,7 +26,17 @@ declare
   parts text[] := '{}';
   contract text[] := '{}';
   bad text;
+  lineage text[] := '{}';
+  lines text;
 begin
+  for v in
+    select n.nspname as s from pg_class c join pg_namespace n on n.oid = c.relnamespace
+     where n.nspname = any(schemas) and c.relname = '_record_lines' and c.relkind in ('v', 'r', 'm')
+  loop
+    lineage := lineage || format('select object, id, file, line from %I._record_lines', v.s);
+  end loop;
+  lines := case when cardinality(lineage) > 0 then array_to_string(lineage, ' union all ')
+                else 'select null::text as object, null::text as id, null::text as file, null::bigint as line where false' end;
   for v in
     select c.table_schema as s, c.table_name as t, array_agg(c.column_name::text) as have
     from information_schema.columns c
@@ -30,26 +47,37 @@ begin
     if v.have @> cols then
       parts := parts || format(
         'select %L::text as dq_view, category::text, case lower(btrim(severity::text)) when ''warn'' then ''warning'' else lower(btrim(severity::text)) end as severity,
-                object::text, source_key::text, field::text, value::text, message::text from %I.%I',
-        v.s || '.' || v.t, v.s, v.t);
+                object::text, source_key::text, field::text, value::text, message::text, %s as file, %s as line from %I.%I',
+        v.s || '.' || v.t,
+        case when v.have @> array['file', 'line'] then 'file::text' else 'null::text' end,
+        case when v.have @> array['file', 'line'] then 'line::bigint' else 'null::bigint' end,
+        v.s, v.t);
       execute format('select string_agg(distinct coalesce(severity::text, ''(null)''), '', '') from %I.%I
                       where coalesce(lower(btrim(severity::text)), '''') not in (''error'', ''warning'', ''warn'', ''info'')', v.s, v.t) into bad;
       if bad is not null then
-        contract := contract || format('select %L::text, ''dq_view_contract''::text, ''error''::text, %L::text, null::text, ''severity''::text, %L::text, %L::text',
+        contract := contract || format('select %L::text, ''dq_view_contract''::text, ''error''::text, %L::text, null::text, ''severity''::text, %L::text, %L::text, null::text, null::bigint',
           v.s || '.' || v.t, v.t, bad, format('%s.%s uses severity %s; the contract allows error, warning, info', v.s, v.t, bad));
       end if;
     else
       bad := array_to_string(array(select unnest(cols) except select unnest(v.have) order by 1), ', ');
-      contract := contract || format('select %L::text, ''dq_view_contract''::text, ''error''::text, %L::text, null::text, %L::text, null::text, %L::text',
+      contract := contract || format('select %L::text, ''dq_view_contract''::text, ''error''::text, %L::text, null::text, %L::text, null::text, %L::text, null::text, null::bigint',
         v.s || '.' || v.t, v.t, bad, format('%s.%s lacks the finding columns %s; its findings are not in the report (name helper views with a leading _)', v.s, v.t, bad));
     end if;
   end loop;
   if cardinality(parts) > 0 then
     return query execute format($q$
-      with f as (%s),
+      with f0 as (%s),
+      l as (select object, btrim(id) as id, max(file) as file, max(line) as line from (%s) x where nullif(btrim(id), '') is not null group by 1, 2),
+      f as (
+        select f0.dq_view, f0.category, f0.severity, f0.object, f0.source_key, f0.field, f0.value, f0.message,
+               coalesce(f0.file, l1.file, l2.file) as file, coalesce(f0.line, l1.line, l2.line) as line
+        from f0
+        left join l l1 on f0.file is null and l1.object = f0.object and l1.id = btrim(f0.source_key)
+        left join l l2 on f0.file is null and l1.id is null and l2.object || ':' || l2.id = btrim(f0.source_key)
+      ),
       per_view as (
-        select f.dq_view, f.category, f.severity, f.object, f.source_key, f.field, f.value, f.message, count(*) as n
-        from f group by 1, 2, 3, 4, 5, 6, 7, 8
+        select f.dq_view, f.category, f.severity, f.object, f.source_key, f.field, f.value, f.message, f.file, f.line, count(*) as n
+        from f group by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
       ),
       best as (
         select distinct on (category, severity, object, source_key, field, value, message) *
@@ -57,9 +85,9 @@ begin
         order by category, severity, object, source_key, field, value, message, n desc,
                  (per_view.dq_view ~ '\.(findings|all_findings|all)$'), per_view.dq_view
       )
-      select b.dq_view, b.category, b.severity, b.object, b.source_key, b.field, b.value, b.message
+      select b.dq_view, b.category, b.severity, b.object, b.source_key, b.field, b.value, b.message, b.file, b.line
       from best b cross join lateral generate_series(1, b.n::int)
-    $q$, array_to_string(parts, ' union all '));
+    $q$, array_to_string(parts, ' union all '), lines);
   end if;
   if cardinality(contract) > 0 then
     return query execute array_to_string(contract, ' union all ');

@@ -1,0 +1,44 @@
+/**
+ * Where each record came from, for findings that name a record by its key only:
+ *
+ *   dq_<source>._record_lines   object (the export file's raw table), id (its id column, as
+ *                               exported), file, line: one row per landed row of every file
+ *                               that has an id column.
+ *
+ * lib.dq_findings (sql/lib/070_dq.sql) gives a finding without its own `file` and `line` those
+ * of its record, matched on (object, source_key) or on a key written `<object>:<id>`. The
+ * leading `_` keeps the view out of the findings. A plain view over the raw tables, written by
+ * `transform` beside the orphan view, always current with what extract landed.
+ */
+import type { Db } from '../db/connection.ts';
+import { dqSchema, rawSchema, type SourceConnector } from '../source.ts';
+import { ident } from './headers.ts';
+
+export const LINEAGE_VIEW = '_record_lines';
+
+const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
+/** (Re)create dq_<source>._record_lines from the raw tables the export landed. */
+export async function writeLineageView(db: Db, source: SourceConnector): Promise<void> {
+  const raw = rawSchema(source.name);
+  const dq = dqSchema(source.name);
+  const parts: string[] = [];
+  for (const f of source.files) {
+    if (!f.idColumn) continue;
+    const rel = `${ident(raw)}.${ident(f.name)}`;
+    const ok = (
+      await db.pool.query(
+        `select exists (select 1 from information_schema.columns where table_schema = $1 and table_name = $2 and column_name = $3) as ok`,
+        [raw, f.name, f.idColumn],
+      )
+    ).rows[0].ok;
+    if (ok) parts.push(`select ${lit(f.name)}::text as object, ${ident(f.idColumn)}::text as id, _file::text as file, _line::bigint as line from ${rel}`);
+  }
+  await db.pool.query(`create schema if not exists ${ident(dq)}`);
+  await db.pool.query(`drop view if exists ${ident(dq)}.${ident(LINEAGE_VIEW)}`);
+  if (!parts.length) return;
+  await db.pool.query(`create view ${ident(dq)}.${ident(LINEAGE_VIEW)} as ${parts.join('\nunion all\n')}`);
+  await db.pool.query(
+    `comment on view ${ident(dq)}.${ident(LINEAGE_VIEW)} is ${lit('Every landed row of every export file with an id column: object, id, file, line. lib.dq_findings names the file and line of a finding from it (engine/extract/lineage.ts).')}`,
+  );
+}
