@@ -65,8 +65,8 @@ select 'not_a_number', 'warning', 'companies', company_id, 'Employees', employee
 from stg_leadtrac.companies where employees_raw is not null and employees is null
 
 union all
-select 'custom_field_without_column', 'info', 'custom_fields', d.object, d.field, d.type,
-       'defined in custom_fields.csv but no export file has the column: nothing to migrate'
+select 'custom_field_without_column', 'info', 'custom_fields', d.object || ':' || d.field, 'Field', d.field,
+       'defined in custom_fields.csv (type ' || coalesce(d.type, 'none') || ') but no export file has the column: nothing to migrate'
 from stg_leadtrac.custom_fields d where d.column_name is null
 union all
 select 'unknown_type', 'error', 'activities', activity_id, 'Type', type_raw, 'not Call, Email, Note, Meeting or Appointment: the activity is rejected'

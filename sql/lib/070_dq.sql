@@ -10,10 +10,12 @@
 --   * a finding repeated in several views (a view that unions the others, say) is counted
 --     once, under the most specific view;
 --   * severity is lower-cased, "warn" read as warning; any other value is kept as written;
---   * a view without file and line has them found from the record's key: the helper view
---     _record_lines of the schemas given (object, id, file, line: every landed row of every
---     export file with an id, engine/extract/lineage.ts) matched on (object, source_key), or on
---     a source_key written <object>:<id>; the last line of an id that repeats (the row used);
+--   * a view without file and line has them found from the record's key: the helper views
+--     _record_lines* of the schemas given (object, id, file, line: every landed row of every
+--     export file with an id, engine/extract/lineage.ts; a pipeline's merged records, links
+--     and definitions in views of its own) matched on (object, source_key), on
+--     a source_key written <object>:<id>, or on a destination key <load object>:<id> when one
+--     export file only has that id; the last line of an id that repeats (the row used);
 --   * a view breaking the contract (missing columns, another severity) is itself reported
 --     as a finding of category dq_view_contract rather than skipped in silence.
 drop function if exists lib.dq_findings(text[]);
@@ -30,10 +32,10 @@ declare
   lines text;
 begin
   for v in
-    select n.nspname as s from pg_class c join pg_namespace n on n.oid = c.relnamespace
-     where n.nspname = any(schemas) and c.relname = '_record_lines' and c.relkind in ('v', 'r', 'm')
+    select n.nspname as s, c.relname as t from pg_class c join pg_namespace n on n.oid = c.relnamespace
+     where n.nspname = any(schemas) and c.relname like '\_record\_lines%' and c.relkind in ('v', 'r', 'm')
   loop
-    lineage := lineage || format('select object, id, file, line from %I._record_lines', v.s);
+    lineage := lineage || format('select object::text, id::text, file::text, line::bigint from %I.%I', v.s, v.t);
   end loop;
   lines := case when cardinality(lineage) > 0 then array_to_string(lineage, ' union all ')
                 else 'select null::text as object, null::text as id, null::text as file, null::bigint as line where false' end;
@@ -68,12 +70,14 @@ begin
     return query execute format($q$
       with f0 as (%s),
       l as (select object, btrim(id) as id, max(file) as file, max(line) as line from (%s) x where nullif(btrim(id), '') is not null group by 1, 2),
+      lone as (select id, max(file) as file, max(line) as line from l group by id having count(*) = 1),
       f as (
         select f0.dq_view, f0.category, f0.severity, f0.object, f0.source_key, f0.field, f0.value, f0.message,
-               coalesce(f0.file, l1.file, l2.file) as file, coalesce(f0.line, l1.line, l2.line) as line
+               coalesce(f0.file, l1.file, l2.file, l3.file) as file, coalesce(f0.line, l1.line, l2.line, l3.line) as line
         from f0
         left join l l1 on f0.file is null and l1.object = f0.object and l1.id = btrim(f0.source_key)
         left join l l2 on f0.file is null and l1.id is null and l2.object || ':' || l2.id = btrim(f0.source_key)
+        left join lone l3 on f0.file is null and l1.id is null and l2.id is null and l3.id = btrim(substr(f0.source_key, strpos(f0.source_key, ':') + 1))
       ),
       per_view as (
         select f.dq_view, f.category, f.severity, f.object, f.source_key, f.field, f.value, f.message, f.file, f.line, count(*) as n
