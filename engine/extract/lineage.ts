@@ -42,3 +42,25 @@ export async function writeLineageView(db: Db, source: SourceConnector): Promise
     `comment on view ${ident(dq)}.${ident(LINEAGE_VIEW)} is ${lit('Every landed row of every export file with an id column: object, id, file, line. lib.dq_findings names the file and line of a finding from it (engine/extract/lineage.ts).')}`,
   );
 }
+
+export const HEADERS_VIEW = '_headers_written';
+
+/**
+ * dq_<source>._headers_written (file, canonical, header): each column whose header the export
+ * writes another way than the connector's own (an alias, another case), so lib.dq_findings names
+ * a finding's column as this export's header says it ('Date Created', not 'Created').
+ */
+export async function writeHeadersView(db: Db, source: SourceConnector): Promise<void> {
+  const dq = dqSchema(source.name);
+  const rows = source.files.flatMap((f) => f.columns.map((c) => `(${lit(f.name)}, ${lit(f.file)}, ${lit(c.name)}, ${lit(c.header)})`));
+  await db.pool.query(`create schema if not exists ${ident(dq)}`);
+  await db.pool.query(`drop view if exists ${ident(dq)}.${ident(HEADERS_VIEW)}`);
+  if (!rows.length) return;
+  await db.pool.query(
+    `create view ${ident(dq)}.${ident(HEADERS_VIEW)} as
+     select s.file_label::text as file, s.canonical::text as canonical, rc.header::text as header
+       from (values ${rows.join(', ')}) s(file_name, file_label, column_name, canonical)
+       join etl.raw_columns rc on rc.source = ${lit(source.name)} and rc.file = s.file_name and rc.column_name = s.column_name
+      where rc.header <> s.canonical`,
+  );
+}

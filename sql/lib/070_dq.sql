@@ -16,6 +16,9 @@
 --     and definitions in views of its own) matched on (object, source_key), on
 --     a source_key written <object>:<id>, or on a destination key <load object>:<id> when one
 --     export file only has that id; the last line of an id that repeats (the row used);
+--   * the column is named as this export's header writes it: a connector header the export
+--     wrote another way (an alias, another case: the helper view _headers_written) is replaced
+--     by the header as written, in the finding's file;
 --   * a view breaking the contract (missing columns, another severity) is itself reported
 --     as a finding of category dq_view_contract rather than skipped in silence.
 drop function if exists lib.dq_findings(text[]);
@@ -30,15 +33,27 @@ declare
   bad text;
   lineage text[] := '{}';
   lines text;
+  written text[] := '{}';
+  heads text;
 begin
   for v in
     select n.nspname as s, c.relname as t from pg_class c join pg_namespace n on n.oid = c.relnamespace
      where n.nspname = any(schemas) and c.relname like '\_record\_lines%' and c.relkind in ('v', 'r', 'm')
   loop
-    lineage := lineage || format('select object::text, id::text, file::text, line::bigint from %I.%I', v.s, v.t);
+    -- record_id: rows of a file's own id column (the generated _record_lines), the only ones a
+    -- destination key <load object>:<id> is matched to
+    lineage := lineage || format('select object::text, id::text, file::text, line::bigint, %L::boolean as record_id from %I.%I', v.t = '_record_lines', v.s, v.t);
   end loop;
+  for v in
+    select n.nspname as s, c.relname as t from pg_class c join pg_namespace n on n.oid = c.relnamespace
+     where n.nspname = any(schemas) and c.relname = '_headers_written' and c.relkind in ('v', 'r', 'm')
+  loop
+    written := written || format('select file::text, canonical::text, header::text from %I.%I', v.s, v.t);
+  end loop;
+  heads := case when cardinality(written) > 0 then array_to_string(written, ' union all ')
+                else 'select null::text as file, null::text as canonical, null::text as header where false' end;
   lines := case when cardinality(lineage) > 0 then array_to_string(lineage, ' union all ')
-                else 'select null::text as object, null::text as id, null::text as file, null::bigint as line where false' end;
+                else 'select null::text as object, null::text as id, null::text as file, null::bigint as line, false as record_id where false' end;
   for v in
     select c.table_schema as s, c.table_name as t, array_agg(c.column_name::text) as have
     from information_schema.columns c
@@ -69,15 +84,25 @@ begin
   if cardinality(parts) > 0 then
     return query execute format($q$
       with f0 as (%s),
-      l as (select object, btrim(id) as id, max(file) as file, max(line) as line from (%s) x where nullif(btrim(id), '') is not null group by 1, 2),
-      lone as (select id, max(file) as file, max(line) as line from l group by id having count(*) = 1),
-      f as (
+      l as (select object, btrim(id) as id, max(file) as file, max(line) as line, bool_or(record_id) as record_id from (%s) x where nullif(btrim(id), '') is not null group by 1, 2),
+      lone as (select id, max(file) as file, max(line) as line from l where record_id group by id having count(*) = 1),
+      h as (%s),
+      f1 as (
         select f0.dq_view, f0.category, f0.severity, f0.object, f0.source_key, f0.field, f0.value, f0.message,
                coalesce(f0.file, l1.file, l2.file, l3.file) as file, coalesce(f0.line, l1.line, l2.line, l3.line) as line
         from f0
         left join l l1 on f0.file is null and l1.object = f0.object and l1.id = btrim(f0.source_key)
         left join l l2 on f0.file is null and l1.id is null and l2.object || ':' || l2.id = btrim(f0.source_key)
         left join lone l3 on f0.file is null and l1.id is null and l2.id is null and l3.id = btrim(substr(f0.source_key, strpos(f0.source_key, ':') + 1))
+      ),
+      -- the column as this export's header writes it, each part of "First Name / Last Name"
+      f as (
+        select f1.dq_view, f1.category, f1.severity, f1.object, f1.source_key,
+               case when f1.file is null or f1.field is null or not exists (select 1 from h where lower(h.file) = lower(f1.file)) then f1.field
+                    else (select string_agg(coalesce((select min(h.header) from h where lower(h.file) = lower(f1.file) and lower(h.canonical) = lower(btrim(t.part))), btrim(t.part)), ' / ' order by t.ord)
+                            from unnest(string_to_array(f1.field, ' / ')) with ordinality t(part, ord)) end as field,
+               f1.value, f1.message, f1.file, f1.line
+        from f1
       ),
       per_view as (
         select f.dq_view, f.category, f.severity, f.object, f.source_key, f.field, f.value, f.message, f.file, f.line, count(*) as n
@@ -91,7 +116,7 @@ begin
       )
       select b.dq_view, b.category, b.severity, b.object, b.source_key, b.field, b.value, b.message, b.file, b.line
       from best b cross join lateral generate_series(1, b.n::int)
-    $q$, array_to_string(parts, ' union all '), lines);
+    $q$, array_to_string(parts, ' union all '), lines, heads);
   end if;
   if cardinality(contract) > 0 then
     return query execute array_to_string(contract, ' union all ');
