@@ -9,7 +9,7 @@
  * Also: near-duplicate companies and duplicate clusters are reported in every pipeline (a
  * category for them exists in the pipeline's views, found on a high-mess export that has them).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -98,5 +98,13 @@ describe('every finding names file, line, column and value', () => {
         const { rows, missing } = await gaps(db, p);
         expect(rows.length).toBeGreaterThan(0);
         expect(missing, `findings without their place (seed ${seed})`).toEqual({});
+        if (which === 'high-mess') {
+          // near-duplicate companies and duplicate clusters the generator drew are reported: as
+          // near duplicates left for a person, or as the clusters the SQL merged
+          const manifest = JSON.parse(readFileSync(path.join(input, 'manifest.json'), 'utf8')) as { files: Record<string, { classes?: Record<string, number> }> };
+          const drawn = Object.values(manifest.files).reduce((n, f) => n + (f.classes?.['company.near_duplicate'] ?? 0) + (f.classes?.['client.duplicate_cluster'] ?? 0), 0);
+          const reported = rows.filter((r) => ['company_near_duplicate', 'company_variants', 'duplicate'].includes(r.category));
+          if (drawn > 0) expect(reported.length, `${drawn} near-duplicate companies or clusters drawn, none reported (seed ${seed})`).toBeGreaterThan(0);
+        }
       }, 300_000);
 });
