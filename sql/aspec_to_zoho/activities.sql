@@ -10,9 +10,9 @@ select
   coalesce(o.user_name, a.owner_raw)                           as owner_name,
   to_char(a.occurred_local, case when a.has_time then 'YYYY-MM-DD HH24:MI' else 'YYYY-MM-DD' end) as local_time,
   concat_ws(E'\n',
-    case when a.contact_id is not null and not a.contact_known then format('ASPEC contact %s is not in the export.', a.contact_id) end,
-    case when a.opportunity_id is not null and not a.opportunity_known then format('ASPEC opportunity %s is not in the export.', a.opportunity_id) end,
-    case when a.company_id is not null and not a.company_known then format('ASPEC company %s is not in the export.', a.company_id) end) as missing_note,
+    case when a.contact_id is not null and not a.contact_known then 'ASPEC ' || lib.parent_missing('aspec', 'contacts', a.contact_id, 'contact') || '.' end,
+    case when a.opportunity_id is not null and not a.opportunity_known then 'ASPEC ' || lib.parent_missing('aspec', 'opportunities', a.opportunity_id, 'opportunity') || '.' end,
+    case when a.company_id is not null and not a.company_known then 'ASPEC ' || lib.parent_missing('aspec', 'companies', a.company_id, 'company') || '.' end) as missing_note,
   -- nothing the activity names exists in the export: it has nowhere to go in Zoho
   not (a.opportunity_known or a.account_company_id is not null or a.contact_known) as orphan
 from stg_aspec.activities a

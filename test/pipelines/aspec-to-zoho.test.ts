@@ -359,7 +359,7 @@ describe('aspec-to-zoho (seed 004)', () => {
     const missing = raw.find((a) => a.contact_id && !a.contact_known && a.account_company_id && a.type.toLowerCase() !== 'note' && !a.opportunity_id)!;
     const rec = (missing.type.toLowerCase() === 'meeting' ? events : tasks).get(`activities:${missing.activity_id}`)!;
     expect(rec.data.What_Id.id).toBe(accounts.get(`companies:${missing.account_company_id}`)!.id);
-    expect(rec.data.Description).toContain(`ASPEC contact ${missing.contact_id} is not in the export`);
+    expect(rec.data.Description).toContain(`ASPEC contact ${missing.contact_id}, which is not in the export`);
   });
 
   it('User/owner -> Users by email: archived users and owners without a Zoho user wait in the reconciliation queue until a person decides', async () => {
