@@ -46,9 +46,10 @@ export async function writeLineageView(db: Db, source: SourceConnector): Promise
 export const HEADERS_VIEW = '_headers_written';
 
 /**
- * dq_<source>._headers_written (file, canonical, header): each column whose header the export
- * writes another way than the connector's own (an alias, another case), so lib.dq_findings names
- * a finding's column as this export's header says it ('Date Created', not 'Created').
+ * dq_<source>._headers_written (file, canonical, header): each column of each file of the
+ * connector, with the header as this export writes it (an alias, another case), or null when the
+ * export does not have the column, so lib.dq_findings names a finding's column as this export's
+ * header says it ('Date Created', not 'Created') and leaves out columns it does not have.
  */
 export async function writeHeadersView(db: Db, source: SourceConnector): Promise<void> {
   const dq = dqSchema(source.name);
@@ -60,7 +61,8 @@ export async function writeHeadersView(db: Db, source: SourceConnector): Promise
     `create view ${ident(dq)}.${ident(HEADERS_VIEW)} as
      select s.file_label::text as file, s.canonical::text as canonical, rc.header::text as header
        from (values ${rows.join(', ')}) s(file_name, file_label, column_name, canonical)
-       join etl.raw_columns rc on rc.source = ${lit(source.name)} and rc.file = s.file_name and rc.column_name = s.column_name
-      where rc.header <> s.canonical`,
+       left join etl.raw_columns rc on rc.source = ${lit(source.name)} and rc.file = s.file_name and rc.column_name = s.column_name
+      -- only files this export has
+      where exists (select 1 from etl.raw_columns x where x.source = ${lit(source.name)} and x.file = s.file_name)`,
   );
 }

@@ -18,7 +18,8 @@
 --     export file only has that id; the last line of an id that repeats (the row used);
 --   * the column is named as this export's header writes it: a connector header the export
 --     wrote another way (an alias, another case: the helper view _headers_written) is replaced
---     by the header as written, in the finding's file;
+--     by the header as written, in the finding's file; of a field naming several columns
+--     ("Name / First Name / Last Name") those the export does not have are left out;
 --   * a view breaking the contract (missing columns, another severity) is itself reported
 --     as a finding of category dq_view_contract rather than skipped in silence.
 drop function if exists lib.dq_findings(text[]);
@@ -99,8 +100,14 @@ begin
       f as (
         select f1.dq_view, f1.category, f1.severity, f1.object, f1.source_key,
                case when f1.file is null or f1.field is null or not exists (select 1 from h where lower(h.file) = lower(f1.file)) then f1.field
-                    else (select string_agg(coalesce((select min(h.header) from h where lower(h.file) = lower(f1.file) and lower(h.canonical) = lower(btrim(t.part))), btrim(t.part)), ' / ' order by t.ord)
-                            from unnest(string_to_array(f1.field, ' / ')) with ordinality t(part, ord)) end as field,
+                    else coalesce((
+                      select string_agg(w.header, ' / ' order by w.ord)
+                        from (select t.ord, case when hh.canonical is null then btrim(t.part) else hh.header end as header
+                                from unnest(string_to_array(f1.field, ' / ')) with ordinality t(part, ord)
+                                left join lateral (select min(h.canonical) as canonical, min(h.header) as header from h
+                                                    where lower(h.file) = lower(f1.file) and lower(h.canonical) = lower(btrim(t.part))
+                                                   having count(*) > 0) hh on true) w
+                       where w.header is not null), f1.field) end as field,
                f1.value, f1.message, f1.file, f1.line
         from f1
       ),
