@@ -12,7 +12,8 @@ import { recordKey, type Payload } from '../destination.ts';
 import { stableStringify } from '../load/load-object.ts';
 import { CliError } from '../errors.ts';
 import type { StepContext } from '../steps/context.ts';
-import { declaredPicklists, expectedRecords, htmlEscape, outDir, picklistColumns, relationExists, viewName, writeCsv } from './common.ts';
+import { declaredPicklists, expectedRecords, htmlEscape, outDir, picklistColumns, relationExists, viewName } from './common.ts';
+import { writeCsvFile } from '../util/csv-write.ts';
 import { mappingHash } from './approval.ts';
 
 export type DiffReason = 'missing record' | 'missing field' | 'missing lookup' | 'picklist mismatch' | 'truncation' | 'date shift' | 'type coercion' | 'value mismatch';
@@ -218,7 +219,7 @@ export async function runVerify(ctx: StepContext): Promise<VerifyResult> {
   }
   const dir = outDir(ctx, 'verify');
   const csv = path.join(dir, 'diff.csv');
-  writeCsv(csv, ['object', 'source_key', 'dest_id', 'field', 'expected', 'actual', 'reason'], diffs.map((d) => [d.object, d.source_key, d.dest_id, d.field, d.expected, d.actual, d.reason]));
+  writeCsvFile(csv, ['object', 'source_key', 'dest_id', 'field', 'expected', 'actual', 'reason'], diffs.map((d) => [d.object, d.source_key, d.dest_id, d.field, d.expected, d.actual, d.reason]));
   const html = path.join(dir, 'verify.html');
   writeFileSync(html, renderHtml(pipeline.name, { runId: ctx.runId, sampleRunId, records, fields, held, notCompared }, diffs, byField, byReason, refused));
 
