@@ -227,9 +227,25 @@ export interface SandboxControl {
   dump(databaseUrl: string, pipeline: string, modules: string[]): Promise<OrgDump>;
 }
 
+/**
+ * What of a destination is secret: masked wherever the tool writes text (logs, reports, errors,
+ * --json output; engine/secrets.ts).
+ */
+export interface DestinationSecrets {
+  /** Environment variables whose values are credentials. */
+  variables: readonly string[];
+  /** Shapes of tokens the service issues (an access token seen before it is registered), and what replaces them. */
+  tokens?: readonly { pattern: RegExp; mask: string }[];
+}
+
 /** How a pipeline obtains its destination: the real service with credentials, else the sandbox. */
 export interface DestinationFactory {
   name: string;
+  /** Its name for people, in reports and help (the product's name; absent: `name`). */
+  title?: string;
+  /** The environment variables it reads, as help lists them (credentials first; without them: the sandbox). */
+  environment?: readonly string[];
+  secrets?: DestinationSecrets;
   connect(ctx: { databaseUrl: string; env: NodeJS.ProcessEnv; log: (msg: string) => void }): Promise<Destination>;
   /** The sandbox as a standalone server and a reader of its org (crash rehearsals). */
   sandbox?: SandboxControl;

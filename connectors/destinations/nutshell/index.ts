@@ -381,6 +381,9 @@ export function createNutshellAdapter(client: NutshellClient, target: string, is
 export function nutshellDestination(opts: NutshellDestinationOptions = {}): DestinationFactory {
   return {
     name: 'nutshell',
+    title: 'Nutshell',
+    environment: ['NUTSHELL_USERNAME', 'NUTSHELL_API_KEY', 'NUTSHELL_API_URL'],
+    secrets: { variables: ['NUTSHELL_API_KEY'] },
     async connect({ databaseUrl, env, log }) {
       const haveCreds = env.NUTSHELL_USERNAME || env.NUTSHELL_API_KEY;
       const common = {

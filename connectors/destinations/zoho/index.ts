@@ -10,7 +10,7 @@
 import type { Destination, DestinationFactory, DestinationField, DestinationRule, LookupRef, Payload, RecordOutcome } from '../../../engine/destination.ts';
 import { CliError } from '../../../engine/errors.ts';
 import { isMoney } from '../../../engine/values.ts';
-import { CreditBudget } from '../../../engine/load/credits.ts';
+import { CreditBudget } from './credits.ts';
 import { ZohoClient, ZOHO_MAX_BATCH, bulkUpsertViaJob, zohoBulkWritable } from './client.ts';
 import type { ZohoSandboxSeed } from './sandbox/server.ts';
 
@@ -111,6 +111,13 @@ export function zohoRules(
 export function zohoDestination(opts: ZohoDestinationOptions = {}): DestinationFactory {
   return {
     name: 'zoho',
+    title: 'Zoho CRM',
+    environment: ['ZOHO_CLIENT_ID', 'ZOHO_CLIENT_SECRET', 'ZOHO_REFRESH_TOKEN', 'ZOHO_ACCOUNTS_URL', 'ZOHO_API_DOMAIN'],
+    secrets: {
+      variables: ['ZOHO_CLIENT_SECRET', 'ZOHO_REFRESH_TOKEN', 'ZOHO_CLIENT_ID'],
+      // Zoho access/refresh tokens have a recognisable shape.
+      tokens: [{ pattern: /\b1000\.[0-9a-f]{16,}\.[0-9a-f]{8,}\b/g, mask: '1000.***' }],
+    },
     async connect({ databaseUrl, env, log }) {
       const haveCreds = env.ZOHO_CLIENT_ID || env.ZOHO_CLIENT_SECRET || env.ZOHO_REFRESH_TOKEN;
       // pg and the sandbox load on connect: `--help` and `list` read this definition without them.
