@@ -2,6 +2,7 @@
  * What the load engine needs from a destination. Each destination connector (Zoho, Nutshell)
  * implements it; the engine knows neither by name.
  */
+import type pg from 'pg';
 export interface RecordOutcome {
   ok: boolean;
   /** Destination id of the written record. */
@@ -225,6 +226,18 @@ export interface SandboxControl {
   start(opts: { databaseUrl: string; port?: number; host?: string; env?: NodeJS.ProcessEnv }): Promise<{ url: string; clientEnv: Record<string, string>; close(): Promise<void> }>;
   /** The org the sandbox holds in `databaseUrl`: the records of `modules` that `pipeline` writes, keyed by its keys. */
   dump(databaseUrl: string, pipeline: string, modules: string[]): Promise<OrgDump>;
+  /**
+   * The sandbox org as rollback promises to restore it (its records and files; fields and lists
+   * of values belong to setup), read from the sandbox's tables in `pool`'s database, and what
+   * differs between two such states ([] = equal, else one line per difference).
+   */
+  probe(pool: pg.Pool): Promise<OrgProbe>;
+}
+
+/** A sandbox org's state, comparable with `diff`. */
+export interface OrgProbe<S = unknown> {
+  state(): Promise<S>;
+  diff(a: S, b: S): string[];
 }
 
 /**

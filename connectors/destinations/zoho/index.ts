@@ -7,7 +7,7 @@
  * duplicate_check_fields = ['CRM_Migrate_Key']. Repeating such a write after a dropped
  * connection finds the record the first attempt created and updates it: never a duplicate.
  */
-import type { Destination, DestinationFactory, DestinationField, DestinationRule, LookupRef, Payload, RecordOutcome } from '../../../engine/destination.ts';
+import type { Destination, DestinationFactory, DestinationField, OrgProbe, DestinationRule, LookupRef, Payload, RecordOutcome } from '../../../engine/destination.ts';
 import { CliError } from '../../../engine/errors.ts';
 import { isMoney } from '../../../engine/values.ts';
 import { CreditBudget } from './credits.ts';
@@ -265,6 +265,19 @@ export function zohoDestination(opts: ZohoDestinationOptions = {}): DestinationF
       async dump(databaseUrl, pipeline, modules) {
         const { dumpZohoOrg } = await import('./sandbox/dump.ts');
         return dumpZohoOrg(databaseUrl, pipeline, modules, ZOHO_KEY_FIELD);
+      },
+      async probe(pool) {
+        const { snapshotZohoOrg, diffZohoSnapshots } = await import('./sandbox/snapshot.ts');
+        type State = Pick<Awaited<ReturnType<typeof snapshotZohoOrg>>, 'records' | 'attachments'>;
+        const empty = { modules: [], fields: {}, users: {}, tags: {} };
+        const probe: OrgProbe<State> = {
+          async state() {
+            const s = await snapshotZohoOrg(pool as never);
+            return { records: s.records, attachments: s.attachments };
+          },
+          diff: (a, b) => diffZohoSnapshots({ ...empty, ...a }, { ...empty, ...b }),
+        };
+        return probe as OrgProbe;
       },
     },
   };
