@@ -32,7 +32,7 @@ export interface CustomFieldMapping {
   /** Destination module and field API name (created in setup). */
   module: string;
   field: string;
-  /** Destination field type (Zoho data_type or Nutshell custom field type). */
+  /** Destination field type (its data type or custom field type, as the destination names it). */
   field_type: string;
   /** `yes` once a person confirmed the row. */
   confirmed: boolean;

@@ -1,6 +1,6 @@
 /**
  * The command line (a contract: docs/design.md, command line):
- *   list | <pipeline> [step] [flags] | db url|psql|stop | sandbox zoho|nutshell --port N
+ *   list | <pipeline> [step] [flags] | db url|psql|stop | sandbox <destination> --port N
  * Logs go to stderr; `--json` prints one summary object on stdout. Exit: 0 done, 1 failed,
  * 2 usage, 3 stopped at a gate that needs a person.
  */

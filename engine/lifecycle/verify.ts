@@ -40,7 +40,7 @@ export interface VerifyResult {
   not_compared: string[];
   /**
    * Records the destination merged onto a record another source record of the same object
-   * wrote first (Nutshell finds a contact by email): the first is compared, these are counted.
+   * wrote first (a destination that finds a contact by email): the first is compared, these are counted.
    */
   merged: { object: string; source_key: string; into: string }[];
   mismatches: number;
@@ -185,7 +185,7 @@ export async function runVerify(ctx: StepContext): Promise<VerifyResult> {
       // what the loader derived; the idempotency key is the record's source_key.
       const want: Payload = { ...exp.shaped };
       if (dest.upsert && dest.idempotencyField) want[dest.idempotencyField] = recordKey(pipeline.name, key);
-      // In the written shape, where the destination reads records back in another one (Nutshell).
+      // In the written shape, where the destination reads records back in another one.
       const seen = dest.asWritten ? await dest.asWritten(obj.module, actual, want) : actual;
       for (const [field, value] of Object.entries(want)) {
         if (field === 'Owner' && !exp.ownerKnown) continue;

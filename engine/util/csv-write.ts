@@ -16,7 +16,7 @@
  *     guard is reversible: `readWrittenCsv` drops exactly one leading apostrophe and every value,
  *     headers with quotes, commas, newlines or a leading '=' included, comes back as written.
  *   - The one exception, `formulas: 'verbatim'`: a file that is data for a destination's import
- *     API (Zoho Bulk Write), not a document for a person. The guard there would change the
+ *     API (a bulk import), not a document for a person. The guard there would change the
  *     values written into the CRM, so it is left out; quoting and line ending are the same.
  *
  * Cells: null and undefined are empty, a Date is its ISO text, another object its JSON, the rest
