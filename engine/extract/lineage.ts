@@ -41,6 +41,16 @@ export async function writeLineageView(db: Db, source: SourceConnector): Promise
   await db.pool.query(
     `comment on view ${ident(dq)}.${ident(LINEAGE_VIEW)} is ${lit('Every landed row of every export file with an id column: object, id, file, line. lib.dq_findings names the file and line of a finding from it (engine/extract/lineage.ts).')}`,
   );
+  await comment(db, dq, LINEAGE_VIEW, {
+    object: 'the raw table (export file) of the row',
+    id: 'the value of its id column, as exported',
+    file: 'the export file the row came from',
+    line: 'the line the row starts on in that file',
+  });
+}
+
+async function comment(db: Db, schema: string, view: string, columns: Record<string, string>): Promise<void> {
+  for (const [c, text] of Object.entries(columns)) await db.pool.query(`comment on column ${ident(schema)}.${ident(view)}.${ident(c)} is ${lit(text)}`);
 }
 
 export const HEADERS_VIEW = '_headers_written';
@@ -65,4 +75,12 @@ export async function writeHeadersView(db: Db, source: SourceConnector): Promise
       -- only files this export has
       where exists (select 1 from etl.raw_columns x where x.source = ${lit(source.name)} and x.file = s.file_name)`,
   );
+  await db.pool.query(
+    `comment on view ${ident(dq)}.${ident(HEADERS_VIEW)} is ${lit("Each column of each export file: the connector's header and the header as this export writes it (null: the export lacks the column). lib.dq_findings names a finding's column as written (engine/extract/lineage.ts).")}`,
+  );
+  await comment(db, dq, HEADERS_VIEW, {
+    file: 'the export file',
+    canonical: "the column's header in the connector",
+    header: 'the header as this export writes it; null when the export does not have the column',
+  });
 }

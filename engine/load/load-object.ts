@@ -171,7 +171,7 @@ export class ObjectLoader {
 
   /**
    * The record waits on the queue item (kind, key), opened with `detail` if new. Its own reason
-   * and message default to the item's (a child waiting on its parent's item has its own).
+   * and message default to the item's (a child waiting for its parent has its own).
    */
   async queue(sourceKey: string, kind: string, key: string, detail: string, own?: { reason: string; message: string }): Promise<void> {
     this.counts.queued++;
@@ -311,6 +311,24 @@ export class ObjectLoader {
       if (row._custom && typeof row._custom === 'object')
         for (const [f, v] of Object.entries(row._custom as Record<string, unknown>)) if (v !== null && v !== undefined) fields[f] = v;
 
+      // A parent that is not in the destination decides first (the queue contract,
+      // engine/load/parents.ts): the child waits on a waiting parent, whoever owns it.
+      let verdict: ParentVerdict | undefined;
+      for (const [field] of this.lookupObjects) {
+        const v = fields[field];
+        if (v === null || v === undefined || refs.has(`${field}\0${String(v)}`)) continue;
+        const vd = parentVerdict(obj.name, sourceKey, field, String(v), parents.get(field)?.get(String(v)));
+        if (!verdict || verdictRank(vd) > verdictRank(verdict)) verdict = vd;
+      }
+      if (verdict?.action === 'queue') {
+        await this.queue(sourceKey, verdict.kind, verdict.key, verdict.message, { reason: verdict.reason, message: verdict.message });
+        continue;
+      }
+      if (verdict) {
+        await this.reject(sourceKey, verdict.reason, verdict.message);
+        continue;
+      }
+
       // Owner: the source email, matched in the users step.
       let ownerId: string | undefined;
       if (obj.owner) {
@@ -328,25 +346,12 @@ export class ObjectLoader {
       }
       const hashInput = { ...fields, __owner: ownerId ?? null };
       const lookups: Record<string, LookupRef> = {};
-      let unresolved: ParentVerdict | undefined;
+      // (every lookup resolves here: one that did not was decided above)
       for (const [field] of this.lookupObjects) {
         const v = fields[field];
         delete fields[field];
         if (v === null || v === undefined) continue;
-        const ref = refs.get(`${field}\0${String(v)}`);
-        if (!ref) {
-          const verdict = parentVerdict(obj.name, sourceKey, field, String(v), parents.get(field)?.get(String(v)));
-          // a parent refused for good outranks one that waits, which outranks one not met yet
-          if (!unresolved || verdictRank(verdict) > verdictRank(unresolved)) unresolved = verdict;
-        } else lookups[field] = ref;
-      }
-      if (unresolved?.action === 'queue') {
-        await this.queue(sourceKey, unresolved.kind, unresolved.key, unresolved.message, { reason: unresolved.reason, message: unresolved.message });
-        continue;
-      }
-      if (unresolved) {
-        await this.reject(sourceKey, unresolved.reason, unresolved.message);
-        continue;
+        lookups[field] = refs.get(`${field}\0${String(v)}`)!;
       }
       const prev = existing.get(sourceKey);
       if (obj.attachment) {

@@ -3,7 +3,7 @@
  * parent that is not in the destination (no etl.id_map row). The parent's current state
  * (etl.record_status) decides:
  *
- *   queued    the child waits on the parent's queue item (WAITING_FOR_PARENT) and is written by
+ *   queued    the child waits (WAITING_FOR_PARENT, on an item of kind parent) and is written by
  *             the load that writes its parent; the item resolves when nothing waits on it;
  *   rejected  the child is rejected PARENT_REJECTED, with the parent's reason (a parent the SQL
  *             or the destination refused);
@@ -54,10 +54,10 @@ export function parentVerdict(object: string, sourceKey: string, field: string, 
   if (parent?.state === 'queued')
     return {
       action: 'queue',
-      // on the parent's own item, so the person deciding it sees what waits with it; a parent
-      // queued by a load always has one
-      kind: parent.queue_kind ?? 'record',
-      key: parent.queue_key ?? `${parent.object}:${parentKey}`,
+      // an item of its own per parent (kind parent), so an owner's item holds only what that
+      // owner owns; it resolves when the children it holds are written
+      kind: 'parent',
+      key: `${parent.object}:${parentKey}`,
       reason: 'WAITING_FOR_PARENT',
       message: `WAITING_FOR_PARENT: its ${field} ${parent.object} ${parentKey} waits in the queue (${why(parent)}); it is written by the load that writes its parent`,
     };

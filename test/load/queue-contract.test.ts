@@ -1,8 +1,8 @@
 /**
  * The queue contract (docs/load.md), one rule for every pipeline, on each pipeline's bundled
  * sample against its sandbox (real PostgreSQL, real HTTP):
- *   - a child of a queued parent waits on the parent's queue item (WAITING_FOR_PARENT), and is
- *     written once its parent is; the item resolves when nothing waits on it;
+ *   - a child of a queued parent waits (WAITING_FOR_PARENT) on an item for that parent (kind
+ *     parent), and is written once its parent is; the item resolves when nothing waits on it;
  *   - a child of a rejected parent is rejected PARENT_REJECTED with the parent's reason.
  * The parents are held by the loader's own queue and reject (the path a `_queue_reason`, an
  * owner without a user or a destination refusal takes); every object is loaded by the engine.
@@ -55,7 +55,7 @@ async function pick(db: TestDb, p: PipelineDefinition): Promise<Pick> {
 
 describe('the queue contract, on every pipeline', () => {
   it.each(registry.pipelines.map((p) => [p.name, p] as const))(
-    '%s: children of a queued parent wait on its item and load with it; children of a rejected parent are rejected with its reason',
+    '%s: children of a queued parent wait for it and load with it; children of a rejected parent are rejected with its reason',
     async (_n, p) => {
       const db = await createTestDb();
       cleanup.push(() => db.drop());
@@ -89,8 +89,9 @@ describe('the queue contract, on every pipeline', () => {
       const state = async (keys: string[]) =>
         q(`select s.source_key, s.state, s.reason_code, s.message, s.queue_id, q.status from etl.record_status s left join etl.queue_items q on q.id = s.queue_id
             where s.pipeline = $1 and s.object = $2 and s.source_key = any($3) order by s.source_key`, [p.name, child.name, keys]);
-      const parentItem = (await q(`select queue_id from etl.record_status where pipeline = $1 and object = $2 and source_key = $3`, [p.name, parent.name, waiting.key]))[0]!.queue_id;
-      expect(parentItem).not.toBeNull();
+      // the children wait on an item of the parent's own (kind parent), not on whatever holds the parent
+      const parentItem = (await q(`select id from etl.queue_items where pipeline = $1 and kind = 'parent' and key = $2`, [p.name, `${parent.name}:${waiting.key}`]))[0]?.id;
+      expect(parentItem, `queue item parent ${parent.name}:${waiting.key}`).toBeDefined();
 
       // queued parent: its children wait on its item, never rejected for the lookup
       const w = await state(waiting.children);
