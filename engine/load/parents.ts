@@ -57,7 +57,7 @@ export function parentVerdict(object: string, sourceKey: string, field: string, 
       // an item of its own per parent (kind parent), so an owner's item holds only what that
       // owner owns; it resolves when the children it holds are written
       kind: 'parent',
-      key: `${parent.object}:${parentKey}`,
+      key: parentItemKey(parent.object, parentKey),
       reason: 'WAITING_FOR_PARENT',
       message: `WAITING_FOR_PARENT: its ${field} ${parent.object} ${parentKey} waits in the queue (${why(parent)}); it is written by the load that writes its parent`,
     };
@@ -75,4 +75,9 @@ export function parentVerdict(object: string, sourceKey: string, field: string, 
 /** Several lookups unresolved: a parent refused for good (3) speaks over one that waits (2), over one not met yet (1). */
 export function verdictRank(v: ParentVerdict): number {
   return v.action === 'queue' ? 2 : v.reason === 'LOOKUP_UNRESOLVED' ? 1 : 3;
+}
+
+/** The key of the queue item a queued parent's children wait on: the parent's object and key (once). */
+export function parentItemKey(object: string, key: string): string {
+  return key.startsWith(`${object}:`) ? key : `${object}:${key}`;
 }

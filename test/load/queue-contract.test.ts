@@ -15,6 +15,7 @@ import { ObjectLoader, loadObject, type LoadContext } from '../../engine/load/lo
 import { viewOf, type LoadObject, type PipelineDefinition } from '../../engine/pipeline.ts';
 import { startRun } from '../../engine/runs.ts';
 import { ident } from '../../engine/extract/headers.ts';
+import { parentItemKey } from '../../engine/load/parents.ts';
 
 const cleanup: (() => Promise<void>)[] = [];
 afterAll(async () => {
@@ -90,8 +91,8 @@ describe('the queue contract, on every pipeline', () => {
         q(`select s.source_key, s.state, s.reason_code, s.message, s.queue_id, q.status from etl.record_status s left join etl.queue_items q on q.id = s.queue_id
             where s.pipeline = $1 and s.object = $2 and s.source_key = any($3) order by s.source_key`, [p.name, child.name, keys]);
       // the children wait on an item of the parent's own (kind parent), not on whatever holds the parent
-      const parentItem = (await q(`select id from etl.queue_items where pipeline = $1 and kind = 'parent' and key = $2`, [p.name, `${parent.name}:${waiting.key}`]))[0]?.id;
-      expect(parentItem, `queue item parent ${parent.name}:${waiting.key}`).toBeDefined();
+      const parentItem = (await q(`select id from etl.queue_items where pipeline = $1 and kind = 'parent' and key = $2`, [p.name, parentItemKey(parent.name, waiting.key)]))[0]?.id;
+      expect(parentItem, `queue item parent ${parentItemKey(parent.name, waiting.key)}`).toBeDefined();
 
       // queued parent: its children wait on its item, never rejected for the lookup
       const w = await state(waiting.children);
