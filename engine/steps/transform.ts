@@ -13,7 +13,6 @@ import { writeOrphanView } from '../extract/orphans.ts';
 import { resolveConventions, saveConventions } from '../extract/conventions.ts';
 import type { Step, StepContext } from './context.ts';
 import { recordBuilt, requireOwnLanding, withSourceLock } from '../landing.ts';
-import { rawSchema } from '../source.ts';
 
 /**
  * Load the value maps, then build the pipeline's SQL models in dependency order. Only models
@@ -64,7 +63,6 @@ export async function buildPipelineModels(
   // (a fixture, a restored copy) gets the connector's own.
   await saveConventions(db, pipeline.source.name, resolveConventions(pipeline.source, undefined), { onlyIfMissing: true });
   await writeCustomFunctions(db, pipeline.source);
-  await analyzeLanded(db, pipeline.source.name);
   const maps = await loadValueMaps(db, pipelineSchema(pipeline), mapsDir);
   // The custom-field mapping in use (the workspace's, else the pipeline's defaults), as a table
   // the custom_values model binds to the export's headers.
@@ -85,17 +83,3 @@ export async function buildPipelineModels(
   return { maps, result };
 }
 
-/**
- * Statistics for the source's raw tables that changed since they were last analyzed (a new
- * landing): the staging models join each file with lists of its own distinct values, and without
- * statistics (a server with autovacuum off, or a build right after extract) the planner guesses
- * their sizes and can pick a nested loop over a million rows.
- */
-async function analyzeLanded(db: Db, source: string): Promise<void> {
-  const r = await db.pool.query<{ rel: string }>(
-    `select format('%I.%I', schemaname, relname) as rel from pg_stat_user_tables
-      where schemaname = $1 and (n_mod_since_analyze > 0 or coalesce(last_analyze, last_autoanalyze) is null)`,
-    [rawSchema(source)],
-  );
-  for (const { rel } of r.rows) await db.pool.query(`analyze ${rel}`);
-}

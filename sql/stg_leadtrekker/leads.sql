@@ -27,13 +27,17 @@ companies as (
 ),
 -- a name split once per way it is written (First Name, Last Name, Name), not once per lead:
 -- names repeat. Null and '' read the same in lib.person_name, so the three columns are one
--- key (each length-prefixed, so no two ways of writing share it): one hashable equality, which
--- the planner estimates as it does a single column.
+-- key (each length-prefixed, so no two ways of writing share it), grouped on: the planner then
+-- knows the key is unique and hashes this list, where a join on three columns (selectivities
+-- multiplied) or on an unknown key (sorted) costs it a nested loop or a sort of every lead.
 names as (
-  select length(w.f) || ':' || w.f || length(w.l) || ':' || w.l || ':' || w.n as k,
-         p.salutation, p.first_name as given_name, p.middle, p.last_name as family_name, p.suffix, p.uncertain, p.reason
-  from (select distinct coalesce(first_name, '') as f, coalesce(last_name, '') as l, coalesce(name, '') as n
-        from raw_leadtrekker.leads) w
+  select w.k, p.salutation, p.first_name as given_name, p.middle, p.last_name as family_name, p.suffix, p.uncertain, p.reason
+  from (select k, min(f) as f, min(l) as l, min(n) as n
+        from (select length(coalesce(first_name, '')) || ':' || coalesce(first_name, '')
+                     || length(coalesce(last_name, '')) || ':' || coalesce(last_name, '') || ':' || coalesce(name, '') as k,
+                     coalesce(first_name, '') as f, coalesce(last_name, '') as l, coalesce(name, '') as n
+              from raw_leadtrekker.leads) x
+        group by k) w
   cross join lateral lib.person_name(w.f, w.l, w.n) p
 ),
 -- a phone number read once per way it is written in its column (a switchboard on many leads):
