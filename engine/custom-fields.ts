@@ -71,7 +71,10 @@ export function customFieldsFile(p: Pick<PipelineDefinition, 'name' | 'dir'>, ou
 
 export function readCustomFieldMappings(file: string): CustomFieldMapping[] {
   if (!existsSync(file)) return [];
-  const rows = parse(readFileSync(file, 'utf8'), { columns: true, bom: true, skip_empty_lines: true, trim: true, comment: '#' }) as Record<string, string>[];
+  // `#` starts a comment only at the start of a line: a header such as `# of Staff` is a value.
+  const raw = parse(readFileSync(file, 'utf8'), { columns: true, bom: true, skip_empty_lines: true, trim: true, comment: '#', comment_no_infix: true }) as Record<string, string>[];
+  // The writer neutralises spreadsheet formulas with a leading quote; the value is the text after it.
+  const rows = raw.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'string' && /^'[=+\-@\t\r]/.test(v) ? v.slice(1) : v])));
   return rows.map((r) => ({
     object: r.object ?? '',
     source_column: r.source_column ?? '',
@@ -88,7 +91,9 @@ export function readCustomFieldMappings(file: string): CustomFieldMapping[] {
 function csvCell(v: string): string {
   // Neutralise spreadsheet formulas in every CSV the tool writes.
   const safe = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
-  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+  // quoted when it holds a separator, a quote, a line break, `#` (the reader's comment mark) or
+  // spaces at either end (the reader trims what is not quoted)
+  return /[",\n\r#]|^\s|\s$/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
 export function writeCustomFieldMappings(file: string, rows: CustomFieldMapping[]): void {

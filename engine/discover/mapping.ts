@@ -5,95 +5,103 @@
  */
 import { mappingHeaderKey, type CustomFieldMapping } from '../custom-fields.ts';
 import type { PipelineDefinition } from '../pipeline.ts';
+import type { CustomFieldConventions, DestinationField } from '../destination.ts';
 import type { ColumnProfile } from './profile.ts';
 
-/** Zoho field API names: letters, digits and underscores, words joined by `_`. */
-export function zohoApiName(header: string): string {
-  const name = header
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[^A-Za-z0-9]+/g, ' ')
-    .trim()
-    .split(/\s+/)
-    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
-    .join('_');
-  if (!name) return '';
-  return (/^[A-Za-z]/.test(name) ? name : `F_${name}`).slice(0, 50);
-}
-
-/** Nutshell has custom fields on these entity types only (docs/destinations.md, Nutshell). */
-const NUTSHELL_CUSTOM_FIELD_MODULES = ['Contacts', 'Accounts', 'Leads'];
-
-/** Zoho data types by inferred type (Zoho's field types: text = Single Line, textarea = Multi Line...). */
-function zohoType(p: ColumnProfile): { type: string; why: string } {
-  switch (p.inferred_type) {
-    case 'long_text':
-      return { type: 'textarea', why: 'Multi Line' };
-    case 'number':
-      return p.integers ? { type: 'integer', why: 'Number (whole numbers only)' } : { type: 'double', why: 'Decimal' };
-    case 'date':
-      return { type: 'date', why: 'Date' };
-    case 'checkbox':
-      return { type: 'boolean', why: 'Checkbox' };
-    case 'picklist':
-      return { type: 'picklist', why: `Picklist of ${p.distinct_count} values` };
-    case 'email':
-      return { type: 'email', why: 'Email' };
-    case 'phone':
-      return { type: 'phone', why: 'Phone' };
-    default:
-      return { type: 'text', why: 'Single Line' };
-  }
-}
-
 /**
- * Nutshell custom field types (Text, LongText, Currency, Date, Decision; Email/Phone on leads
- * only). It has no number or checkbox type: numbers go to Currency when they carry a currency,
- * else Text; checkboxes become a Decision of Yes/No.
+ * Without a destination's own conventions: the header is the name and the label, types are
+ * the mapping file's vocabulary as inferred, names compare without case.
  */
-function nutshellType(p: ColumnProfile, module: string): { type: string; why: string } {
-  const leads = /^leads?$/i.test(module);
-  switch (p.inferred_type) {
-    case 'long_text':
-      return { type: 'LongText', why: 'LongText' };
-    case 'number':
-      return p.money ? { type: 'Currency', why: 'Currency (values carry a currency)' } : { type: 'Text', why: 'Text (Nutshell has no number type)' };
-    case 'date':
-      return { type: 'Date', why: 'Date' };
-    case 'checkbox':
-      return { type: 'Decision', why: 'Decision Yes/No (Nutshell has no checkbox type)' };
-    case 'picklist':
-      return { type: 'Decision', why: `Decision of ${p.distinct_count} choices` };
-    case 'email':
-      return leads ? { type: 'Email', why: 'Email' } : { type: 'Text', why: 'Text (Email fields exist on leads only)' };
-    case 'phone':
-      return leads ? { type: 'Phone', why: 'Phone' } : { type: 'Text', why: 'Text (Phone fields exist on leads only)' };
-    default:
-      return { type: 'Text', why: 'Text' };
-  }
-}
+const GENERIC: CustomFieldConventions = {
+  type: (c) => {
+    const t = ({ long_text: 'textarea', number: c.integers ? 'integer' : 'double', checkbox: 'boolean' } as Record<string, string>)[c.inferred_type] ?? c.inferred_type;
+    return { type: t, why: t };
+  },
+  name: (header, column) => header.replace(/\s+/g, ' ').trim() || column,
+  label: (header, name) => header.replace(/\s+/g, ' ').trim() || name,
+  key: (s) => s.replace(/\s+/g, ' ').trim().toLowerCase(),
+  numbered: (name, n) => `${name} ${n}`,
+};
 
 /** The destination module of a raw object: the pipeline's customFieldTargets, else a load object of that name. */
 export function targetModule(pipeline: PipelineDefinition, object: string): string {
   return pipeline.customFieldTargets?.[object] ?? pipeline.objects.find((o) => o.name === object)?.module ?? '';
 }
 
-export function proposeMapping(pipeline: PipelineDefinition, profiles: ColumnProfile[]): CustomFieldMapping[] {
-  const nutshell = pipeline.destination.name === 'nutshell';
+/** The field types a mapping names (the types lib.custom_value reads). */
+const MAPPING_TYPES = new Set(['text', 'textarea', 'integer', 'bigint', 'double', 'decimal', 'currency', 'percent', 'date', 'datetime', 'boolean', 'picklist', 'multiselectpicklist', 'email', 'phone', 'website']);
+
+/** What discover knows of the destination when it proposes. */
+export interface ProposalContext {
+  /** The destination's conventions (Destination.customFields); absent: generic ones. */
+  conventions?: CustomFieldConventions;
+  /** Destination name, for the reasons written beside each row. */
+  destination?: string;
+  /** The fields each target module already has (standard and custom), read from the destination's metadata. */
+  existing?: Map<string, DestinationField[]>;
+  /** Fields the pipeline itself writes or creates (its schema, the idempotency field): never reused for a custom column. */
+  reserved?: Set<string>;
+}
+
+/**
+ * The proposal: one row per custom column, named and typed by the destination's conventions.
+ * A name the destination counts as a field the module already has is not proposed as a new
+ * field (the destination would refuse it, Zoho's DUPLICATE_DATA): a custom field nobody else
+ * writes is reused as it is (its type too); a standard field, or one the pipeline writes
+ * itself, gets a numbered name instead. Two columns whose names clash with each other (a
+ * header repeated, `REGION` and `Region`) get numbered names too.
+ */
+export function proposeMapping(pipeline: PipelineDefinition, profiles: ColumnProfile[], ctx: ProposalContext = {}): CustomFieldMapping[] {
+  const conv = ctx.conventions ?? GENERIC;
+  const dest = ctx.destination ?? pipeline.destination.name;
+  // Names taken per module, by the destination's key: by an existing field or an earlier row.
+  const taken = new Map<string, Map<string, { field?: DestinationField; row?: boolean }>>();
+  const takenIn = (module: string) => {
+    if (!taken.has(module)) {
+      const m = new Map<string, { field?: DestinationField; row?: boolean }>();
+      for (const f of ctx.existing?.get(module) ?? []) {
+        m.set(conv.key(f.apiName), { field: f });
+        if (f.label) m.set(conv.key(f.label), { field: f });
+      }
+      taken.set(module, m);
+    }
+    return taken.get(module)!;
+  };
   return profiles
     .filter((p) => p.is_custom)
     .map((p) => {
       const target = targetModule(pipeline, p.object);
       // a module the destination cannot give custom fields: proposed unmapped, with why
-      const unsupported = nutshell && target && !NUTSHELL_CUSTOM_FIELD_MODULES.includes(target);
+      const unsupported = !!(conv.modules && target && !conv.modules.includes(target));
       const module = unsupported ? '' : target;
-      const t = nutshell ? nutshellType(p, module) : zohoType(p);
-      // a header with no letter or digit (a lone quote, "#") is named after its column
-      const field = nutshell ? p.header.trim() || p.column_name : zohoApiName(p.header) || zohoApiName(p.column_name) || 'Custom_Field';
+      let t = conv.type({ header: p.header, column: p.column_name, inferred_type: p.inferred_type, integers: p.integers, money: p.money, distinct_count: p.distinct_count }, module);
+      let field = conv.name(p.header, p.column_name);
+      let note = '';
+      if (module) {
+        const names = takenIn(module);
+        const clash = names.get(conv.key(field));
+        const reusable = clash?.field && clash.field.custom && !ctx.reserved?.has(`${module}.${clash.field.apiName}`);
+        if (clash && reusable && !clash.row) {
+          field = clash.field!.apiName;
+          // typed as that field is, when its type is one the mapping file names
+          const own = clash.field!.type.toLowerCase();
+          if (MAPPING_TYPES.has(own)) t = { type: own, why: `the ${dest} custom field ${field} already there (${clash.field!.type})` };
+          note = `; ${module} already has the custom field ${field}: mapped onto it`;
+        } else if (clash) {
+          const was = field;
+          let n = 2;
+          while (names.has(conv.key(conv.numbered(was, n)))) n++;
+          field = conv.numbered(was, n);
+          note = clash.field
+            ? `; ${module} already has ${clash.field.custom ? 'the field' : 'the standard field'} ${clash.field.apiName}${clash.field.label && clash.field.label !== clash.field.apiName ? ` ("${clash.field.label}")` : ''}, which ${dest} counts as the same name: proposed as ${field} (map it to ${clash.field.apiName} instead if it holds the same thing)`
+            : `; another column of the export is already proposed as ${was}: proposed as ${field}`;
+        }
+        names.set(conv.key(field), { row: true, field: names.get(conv.key(field))?.field });
+      }
       const where = unsupported
-        ? `; Nutshell has custom fields on ${NUTSHELL_CUSTOM_FIELD_MODULES.join(', ')} only, not ${target}: not migrated unless you map it to one of those`
+        ? `; ${dest} has custom fields on ${conv.modules!.join(', ')} only, not ${target}: not migrated unless you map it to one of those`
         : module
-          ? ``
+          ? note
           : `; no destination module for raw object "${p.object}": fill in module, or set customFieldTargets in the pipeline`;
       return {
         object: p.object,

@@ -1,9 +1,10 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { defaultCustomFieldsFile, readCustomFieldMappings, workspaceCustomFieldsFile, writeCustomFieldMappings } from '../custom-fields.ts';
-import { mergeMappings, notMigratedInventory, notMigratedMarkdown, profileSource, proposeMapping, saveProfiles, type ColumnProfile } from '../discover/index.ts';
+import { mergeMappings, notMigratedInventory, notMigratedMarkdown, profileSource, proposeMapping, saveProfiles, targetModule, type ColumnProfile, type ProposalContext } from '../discover/index.ts';
+import type { DestinationField } from '../destination.ts';
 import { ensureWorkspaceDir } from '../workspace.ts';
-import type { Step } from './context.ts';
+import type { Step, StepContext } from './context.ts';
 
 function csvCell(v: unknown): string {
   const s = String(v ?? '');
@@ -39,6 +40,31 @@ function profilesMarkdown(pipeline: string, profiles: ColumnProfile[]): string {
 }
 
 /**
+ * What the destination says about custom fields: its conventions (names, labels, types), and
+ * the fields each target module already has, standard and custom, read from its metadata, so
+ * that no proposal clashes with one of them. A destination whose metadata cannot be read is
+ * proposed for all the same, without that check, and the log says so.
+ */
+async function destinationContext(ctx: StepContext, profiles: ColumnProfile[]): Promise<ProposalContext> {
+  const { pipeline } = ctx;
+  const dest = await ctx.destination();
+  const existing = new Map<string, DestinationField[]>();
+  const reserved = new Set<string>();
+  const modules = new Set(profiles.filter((p) => p.is_custom).map((p) => targetModule(pipeline, p.object)).filter(Boolean));
+  for (const m of new Set(pipeline.objects.filter((o) => !o.attachment).map((o) => o.module))) if (dest.idempotencyField) reserved.add(`${m}.${dest.idempotencyField}`);
+  for (const f of [...(pipeline.schema?.fields ?? []), ...(pipeline.schema?.modules ?? []).flatMap((m) => m.fields)]) reserved.add(`${f.module}.${f.field}`);
+  if (dest.schema) {
+    try {
+      const have = new Set((await dest.schema.listModules()).map((m) => m.apiName));
+      for (const m of modules) if (have.has(m)) existing.set(m, await dest.schema.listFields(m));
+    } catch (err) {
+      ctx.log(`discover: the fields ${dest.target} already has could not be read (${(err as Error).message}); proposals are not checked against them`);
+    }
+  }
+  return { conventions: dest.customFields, destination: dest.name, existing, reserved };
+}
+
+/**
  * Profile every raw table of the pipeline's source, propose the custom-field mapping for this
  * export (out/<pipeline>/custom-fields.csv, keeping the rows a person confirmed there), and
  * inventory what will not migrate. Writes out/<pipeline>/discovery/.
@@ -58,7 +84,7 @@ export const discover: Step = async (ctx) => {
   const mappingFile = workspaceCustomFieldsFile(pipeline, ctx.flags.out);
   const fromWorkspace = existsSync(mappingFile);
   const base = readCustomFieldMappings(fromWorkspace ? mappingFile : defaultCustomFieldsFile(pipeline));
-  const proposed = proposeMapping(pipeline, profiles);
+  const proposed = proposeMapping(pipeline, profiles, await destinationContext(ctx, profiles));
   const merged = mergeMappings(base, proposed);
   const gone = fromWorkspace ? merged.gone : [];
   const rows = fromWorkspace ? merged.rows : merged.rows.filter((r) => !merged.gone.includes(r));
