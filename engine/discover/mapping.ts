@@ -99,17 +99,18 @@ export function proposeMapping(pipeline: PipelineDefinition, profiles: ColumnPro
         names.set(conv.key(field), { row: true, field: names.get(conv.key(field))?.field });
       }
       const where = unsupported
-        ? `; ${dest} has custom fields on ${conv.modules!.join(', ')} only, not ${target}: not migrated unless you map it to one of those`
+        ? `; ${dest} has custom fields on ${conv.modules!.join(', ')} only, not ${target}: not migrated unless you map it to one of those (fill in module and field)`
         : module
           ? note
-          : `; no destination module for raw object "${p.object}": fill in module, or set customFieldTargets in the pipeline`;
+          : `; no destination module for raw object "${p.object}": fill in module and field (${field} would do), or set customFieldTargets in the pipeline`;
       return {
         object: p.object,
         source_column: p.column_name,
         source_header: p.header,
         inferred_type: p.inferred_type,
         module,
-        field,
+        // no module, no field: a row without one writes nothing (the views bind rows by field)
+        field: module ? field : '',
         field_type: t.type,
         confirmed: false,
         reason: `${p.inferred_type}: ${p.evidence} -> ${t.why}${where}`,
