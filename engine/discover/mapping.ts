@@ -7,6 +7,7 @@ import { mappingHeaderKey, type CustomFieldMapping } from '../custom-fields.ts';
 import type { PipelineDefinition } from '../pipeline.ts';
 import type { CustomFieldConventions, DestinationField } from '../destination.ts';
 import type { ColumnProfile } from './profile.ts';
+import { definedType, type CustomFieldDefinition } from './definitions.ts';
 
 /**
  * Without a destination's own conventions: the header is the name and the label, types are
@@ -31,6 +32,9 @@ export function targetModule(pipeline: PipelineDefinition, object: string): stri
 /** The field types a mapping names (the types lib.custom_value reads). */
 const MAPPING_TYPES = new Set(['text', 'textarea', 'integer', 'bigint', 'double', 'decimal', 'currency', 'percent', 'date', 'datetime', 'boolean', 'picklist', 'multiselectpicklist', 'email', 'phone', 'website']);
 
+/** A column (or a definition without one) to propose a field for. */
+type Candidate = Pick<ColumnProfile, 'object' | 'column_name' | 'header' | 'inferred_type' | 'integers' | 'money' | 'distinct_count' | 'evidence'>;
+
 /** What discover knows of the destination when it proposes. */
 export interface ProposalContext {
   /** The destination's conventions (Destination.customFields); absent: generic ones. */
@@ -39,6 +43,8 @@ export interface ProposalContext {
   destination?: string;
   /** The fields each target module already has (standard and custom), read from the destination's metadata. */
   existing?: Map<string, DestinationField[]>;
+  /** The export's own custom-field definitions (SourceConnector.customFieldDefinitions). */
+  definitions?: CustomFieldDefinition[];
   /** Fields the pipeline itself writes or creates (its schema, the idempotency field): never reused for a custom column. */
   reserved?: Set<string>;
 }
@@ -67,9 +73,35 @@ export function proposeMapping(pipeline: PipelineDefinition, profiles: ColumnPro
     }
     return taken.get(module)!;
   };
-  return profiles
+  // The columns to propose: every custom column (typed as the export's definition says, when
+  // it has one), then every definition this export has no column for.
+  const defKey = (object: string, header: string) => `${object}\u0000${mappingHeaderKey(header)}`;
+  const defs = new Map((ctx.definitions ?? []).map((d) => [defKey(d.object, d.header), d]));
+  const describe = (d: CustomFieldDefinition) => `defined in ${d.file}.csv line ${d.line} as ${d.type || '(no type)'}${d.options.length ? ` with options ${d.options.join(' | ')}` : ''}`;
+  const columns: Candidate[] = profiles
     .filter((p) => p.is_custom)
     .map((p) => {
+      const d = defs.get(defKey(p.object, p.header));
+      const t = d && definedType(d.type);
+      if (!d || !t) return p;
+      return { ...p, inferred_type: t.inferred, money: !!t.money, integers: false, evidence: `${describe(d)} (values: ${p.evidence})` };
+    });
+  const have = new Set(profiles.map((p) => defKey(p.object, p.header)));
+  for (const d of ctx.definitions ?? []) {
+    if (have.has(defKey(d.object, d.header))) continue;
+    const t = definedType(d.type) ?? { inferred: 'text' as const };
+    columns.push({
+      object: d.object,
+      column_name: '',
+      header: d.header,
+      inferred_type: t.inferred,
+      integers: false,
+      money: !!t.money,
+      distinct_count: d.options.length,
+      evidence: `${describe(d)}; no column in this export (proposed so that the field exists for the people who fill it in after the move)`,
+    });
+  }
+  return columns.map((p) => {
       const target = targetModule(pipeline, p.object);
       // a module the destination cannot give custom fields: proposed unmapped, with why
       const unsupported = !!(conv.modules && target && !conv.modules.includes(target));
@@ -115,7 +147,7 @@ export function proposeMapping(pipeline: PipelineDefinition, profiles: ColumnPro
         confirmed: false,
         reason: `${p.inferred_type}: ${p.evidence} -> ${t.why}${where}`,
       };
-    });
+  });
 }
 
 /**

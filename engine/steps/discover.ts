@@ -3,6 +3,7 @@ import path from 'node:path';
 import { defaultCustomFieldsFile, readCustomFieldMappings, workspaceCustomFieldsFile, writeCustomFieldMappings } from '../custom-fields.ts';
 import { mergeMappings, notMigratedInventory, notMigratedMarkdown, profileSource, proposeMapping, saveProfiles, targetModule, type ColumnProfile, type ProposalContext } from '../discover/index.ts';
 import type { DestinationField } from '../destination.ts';
+import { readDefinitions } from '../discover/definitions.ts';
 import { ensureWorkspaceDir } from '../workspace.ts';
 import type { Step, StepContext } from './context.ts';
 
@@ -50,7 +51,9 @@ async function destinationContext(ctx: StepContext, profiles: ColumnProfile[]): 
   const dest = await ctx.destination();
   const existing = new Map<string, DestinationField[]>();
   const reserved = new Set<string>();
-  const modules = new Set(profiles.filter((p) => p.is_custom).map((p) => targetModule(pipeline, p.object)).filter(Boolean));
+  const definitions = await readDefinitions(ctx.db, pipeline.source);
+  const objects = [...profiles.filter((p) => p.is_custom).map((p) => p.object), ...definitions.map((d) => d.object)];
+  const modules = new Set(objects.map((o) => targetModule(pipeline, o)).filter(Boolean));
   for (const m of new Set(pipeline.objects.filter((o) => !o.attachment).map((o) => o.module))) if (dest.idempotencyField) reserved.add(`${m}.${dest.idempotencyField}`);
   for (const f of [...(pipeline.schema?.fields ?? []), ...(pipeline.schema?.modules ?? []).flatMap((m) => m.fields)]) reserved.add(`${f.module}.${f.field}`);
   if (dest.schema) {
@@ -61,7 +64,7 @@ async function destinationContext(ctx: StepContext, profiles: ColumnProfile[]): 
       ctx.log(`discover: the fields ${dest.target} already has could not be read (${(err as Error).message}); proposals are not checked against them`);
     }
   }
-  return { conventions: dest.customFields, destination: dest.name, existing, reserved };
+  return { conventions: dest.customFields, destination: dest.name, existing, reserved, definitions };
 }
 
 /**
@@ -97,7 +100,7 @@ export const discover: Step = async (ctx) => {
   const unconfirmed = rows.filter((r) => !r.confirmed).length;
   ctx.log(`discover: ${profiles.length} column(s) profiled in ${new Set(profiles.map((p) => p.object)).size} raw table(s); written to ${dir}`);
   ctx.log(`  custom fields: ${rows.length} (${rows.length - unconfirmed} confirmed, ${unconfirmed} to confirm in ${mappingFile})`);
-  for (const r of rows.filter((x) => !x.confirmed)) ctx.log(`    ${r.object}.${r.source_column} -> ${r.module || '?'}.${r.field} (${r.field_type}): ${r.reason}`);
+  for (const r of rows.filter((x) => !x.confirmed)) ctx.log(`    ${r.object}.${r.source_column || `"${r.source_header}" (no column)`} -> ${r.module || '?'}.${r.field} (${r.field_type}): ${r.reason}`);
   for (const g of gone) ctx.log(`  confirmed mapping kept for a column no longer in the export: ${g.object}.${g.source_column}`);
   for (const it of items) ctx.log(`  not migrated: ${it.what} (${it.file}): ${it.rows} row(s)`);
   ctx.summary.discover = {
