@@ -6,11 +6,13 @@
  *   - every confirmed field exists in the org afterwards, read back through the destination's
  *     metadata, under the name the proposal gave it;
  *   - verify finds no mismatch (the custom values written are the values read back);
- *   - the proposal is written to the run's folder: no tracked file of the checkout changes.
+ *   - where the export defines its custom fields (ASPEC, LeadTrac), every definition is proposed
+ *     (with a column in this export or not), a defined picklist's options are options of the
+ *     field in the org, and every value a record holds outside them has a finding;
+ *   - the proposal is written to the run's folder: no file of the pipeline's folder changes.
  * The seed is printed; CRM_MIGRATE_TEST_SEED=<n> replays a failure.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -19,12 +21,14 @@ import { inProcess } from '../lifecycle/helpers.ts';
 import { generate, GENERATORS } from '../../tools/generate/index.ts';
 import { registry } from '../../pipelines/registry.ts';
 import { STEP_INFO } from '../../engine/steps/catalog.ts';
-import { readCustomFieldMappings, workspaceCustomFieldsFile, writeCustomFieldMappings } from '../../engine/custom-fields.ts';
+import { mappingHeaderKey, readCustomFieldMappings, workspaceCustomFieldsFile, writeCustomFieldMappings } from '../../engine/custom-fields.ts';
+import { pipelineSchema } from '../../engine/pipeline.ts';
+import { dqSchema, rawSchema } from '../../engine/source.ts';
 
 const seed = process.env.CRM_MIGRATE_TEST_SEED ?? String(1 + Math.floor(Math.random() * 1_000_000));
 const SIZE = 25;
-const root = path.resolve(import.meta.dirname, '../..');
-const tracked = () => execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: root, encoding: 'utf8' });
+/** The pipeline's committed files (its defaults among them), as they are now. */
+const committed = (dir: string) => Object.fromEntries(readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => [path.join(e.parentPath, e.name), readFileSync(path.join(e.parentPath, e.name), 'utf8')]));
 
 const cleanup: (() => Promise<void>)[] = [];
 afterAll(async () => {
@@ -34,7 +38,7 @@ afterAll(async () => {
 describe(`custom fields round trip, seed ${seed} (CRM_MIGRATE_TEST_SEED=${seed} replays it)`, () => {
   for (const p of registry.pipelines) {
     it(`${p.name}: every proposal confirmed as is is created by setup, loaded and read back`, async () => {
-      const before = tracked();
+      const before = committed(p.dir);
       const db: TestDb = await createTestDb();
       const tmp = mkdtempSync(path.join(tmpdir(), `cf-roundtrip-${p.name}-`));
       cleanup.push(async () => {
@@ -80,19 +84,55 @@ describe(`custom fields round trip, seed ${seed} (CRM_MIGRATE_TEST_SEED=${seed} 
       const verify = await cli(['verify']);
       expect(verify.verify.mismatches).toBe(0);
 
+      // The export's own definitions, read from its raw table as landed.
+      const q = async (sql: string, params: unknown[] = []) => (await db.pool.query(sql, params)).rows;
+      const spec = p.source.customFieldDefinitions;
+      const squish = (v: unknown) => String(v ?? '').replace(/\s+/g, ' ').trim();
+      const defs = spec
+        ? (await q(`select "${spec.field}" as field, "${spec.object}" as object, ${spec.options ? `"${spec.options}"` : 'null'} as options from ${rawSchema(p.source.name)}.${spec.file} order by _line`))
+            .map((d) => ({ object: spec.objects[squish(d.object).toLowerCase()], header: squish(d.field), options: squish(d.options).split(spec.optionSeparator ?? '|').map(squish).filter(Boolean) }))
+            .filter((d) => d.object && d.header)
+        : [];
+      const rowOf = (object: string, header: string) => proposed.find((r) => r.object === object && mappingHeaderKey(r.source_header, r.source_column) === mappingHeaderKey(header));
+      for (const d of defs) expect(rowOf(d.object, d.header), `definition ${d.object}."${d.header}" proposed`).toBeTruthy();
+
       // Read the fields back from the destination's metadata: every mapped row is a field there.
       const again = await p.destination.connect({ databaseUrl: db.url, env: process.env, log: () => {} });
       try {
         const mapped = proposed.filter((r) => r.module && r.field);
         expect(mapped.length).toBeGreaterThan(0);
         for (const module of new Set(mapped.map((r) => r.module))) {
-          const fields = new Set((await again.schema!.listFields(module)).map((f) => f.apiName));
-          for (const r of mapped.filter((x) => x.module === module)) expect(fields.has(r.field), `${module}.${r.field} (${r.object}."${r.source_header}") in the org`).toBe(true);
+          const fields = await again.schema!.listFields(module);
+          for (const r of mapped.filter((x) => x.module === module)) {
+            const f = fields.find((x) => x.apiName === r.field);
+            expect(f, `${module}.${r.field} (${r.object}."${r.source_header}") in the org`).toBeTruthy();
+            // a defined picklist offers the options its definition lists (the first definition of a field wins)
+            const d = defs.find((x) => x.object === r.object && mappingHeaderKey(x.header) === mappingHeaderKey(r.source_header));
+            if (d?.options.length && /picklist/i.test(r.field_type)) {
+              const have = new Set((f!.picklistValues ?? []).map((v) => squish(v).toLowerCase()));
+              for (const o of d.options) expect(have.has(o.toLowerCase()), `${module}.${r.field} offers the defined option "${o}" (has ${[...have].join(', ')})`).toBe(true);
+            }
+          }
         }
       } finally {
         await again.close();
       }
-      expect(tracked(), 'tracked files of the checkout unchanged').toBe(before);
+
+      // Every value a record holds outside a defined picklist's options is a finding.
+      const defined = defs.filter((d) => d.options.length);
+      if (defined.length) {
+        const values = await q(`select object, module, field, field_type, header, raw from ${pipelineSchema(p)}.custom_values where field_type like '%picklist'`);
+        const findings = await q(`select field, value from ${dqSchema(p.name)}.findings`);
+        const reported = new Set(findings.map((f) => `${mappingHeaderKey(f.field)}\u0000${squish(f.value)}`));
+        for (const v of values) {
+          const d = defined.find((x) => x.object === v.object && mappingHeaderKey(x.header) === mappingHeaderKey(v.header));
+          if (!d) continue;
+          const options = new Set(d.options.map((o) => o.toLowerCase()));
+          for (const one of String(v.raw).split(v.field_type === 'multiselectpicklist' ? /[;|]/ : /$^/).map(squish).filter(Boolean))
+            if (!options.has(one.toLowerCase())) expect(reported.has(`${mappingHeaderKey(v.header)}\u0000${squish(v.raw)}`), `${v.object}."${v.header}" value "${v.raw}" outside the options ${d.options.join(' | ')} has a finding`).toBe(true);
+        }
+      }
+      expect(committed(p.dir), `${p.dir}: the pipeline's files unchanged`).toEqual(before);
     }, 300_000);
   }
 });
