@@ -167,7 +167,20 @@ export function mergeMappings(existing: CustomFieldMapping[], proposed: CustomFi
   // Every confirmed row of a header is kept (one column may feed several modules).
   const confirmed = new Map<string, CustomFieldMapping[]>();
   for (const r of existing) if (r.confirmed) confirmed.set(key(r), [...(confirmed.get(key(r)) ?? []), r]);
-  const rows = proposed.flatMap((p) => confirmed.get(key(p))?.map((o) => ({ ...o, source_column: p.source_column })) ?? [p]);
+  // Two headers that compare equal (`Region` and `REGION `, a header repeated) are two columns:
+  // each keeps the confirmed rows written with its own spelling; rows of neither spelling go to
+  // the first of them only, never to both.
+  const exact = (h: string) => h.replace(/\s+/g, ' ').trim();
+  const given = new Set<string>();
+  const rows = proposed.flatMap((p) => {
+    const all = confirmed.get(key(p));
+    if (!all) return [p];
+    const same = all.filter((o) => exact(o.source_header) === exact(p.source_header));
+    const spelled = new Set(proposed.filter((q) => key(q) === key(p)).map((q) => exact(q.source_header)));
+    const mine = same.length ? same : given.has(key(p)) ? [] : all.filter((o) => !spelled.has(exact(o.source_header)));
+    given.add(key(p));
+    return mine.length ? mine.map((o) => ({ ...o, source_column: p.source_column })) : [p];
+  });
   const seen = new Set(proposed.map(key));
   const gone = existing.filter((r) => r.confirmed && !seen.has(key(r)));
   return { rows: [...rows, ...gone], gone };

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
 import { extractSource } from '../../engine/extract/extract-source.ts';
 import { discover } from '../../engine/steps/discover.ts';
-import { requireConfirmedCustomFields } from '../../engine/discover/index.ts';
+import { mergeMappings, requireConfirmedCustomFields } from '../../engine/discover/index.ts';
 import { readCustomFieldMappings, writeCustomFieldMappings } from '../../engine/custom-fields.ts';
 import type { PipelineDefinition } from '../../engine/pipeline.ts';
 import type { StepContext } from '../../engine/steps/context.ts';
@@ -144,6 +144,17 @@ describe('discover', () => {
     // no two rows of a module share a name as Zoho compares them
     const keys = mapping.filter((r) => r.module).map((r) => `${r.module}.${r.field.toLowerCase()}`);
     expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  it('keeps the confirmed rows of a repeated header with the column spelled as they are, never on both', () => {
+    const row = (column: string, header: string, field: string, confirmed: boolean) =>
+      ({ object: 'leads', source_column: column, source_header: header, inferred_type: 'text' as const, module: 'Leads', field, field_type: 'text', confirmed, reason: '' });
+    const proposed = [row('region', 'Region', 'Region', false), row('region_2', 'REGION', 'REGION_2', false)];
+    const { rows } = mergeMappings([row('region', 'Region', 'Sales_Region', true), row('region_2', 'REGION', 'Region_Code', true)], proposed);
+    expect(rows.map((r) => `${r.source_column}:${r.field}:${r.confirmed}`)).toEqual(['region:Sales_Region:true', 'region_2:Region_Code:true']);
+    // a confirmed row spelled as neither goes to the first column only
+    const other = mergeMappings([row('region', 'region ', 'Sales_Region', true)], proposed).rows;
+    expect(other.map((r) => `${r.source_column}:${r.field}:${r.confirmed}`)).toEqual(['region:Sales_Region:true', 'region_2:REGION_2:false']);
   });
 
   it('reads back every header it writes: a quote, a comma, #, a line break, a leading formula mark', () => {
