@@ -122,7 +122,8 @@ describe(`custom fields round trip, seed ${seed} (CRM_MIGRATE_TEST_SEED=${seed} 
       const defined = defs.filter((d) => d.options.length);
       if (defined.length) {
         const values = await q(`select object, module, field, field_type, header, raw from ${pipelineSchema(p)}.custom_values where field_type like '%picklist'`);
-        const findings = await q(`select field, value from ${dqSchema(p.name)}.findings`);
+        // every finding of the pipeline's and the source's dq views, as the report gathers them
+        const findings = await q(`select field, value from lib.dq_findings($1::text[])`, [[dqSchema(p.name), dqSchema(p.source.name)]]);
         const reported = new Set(findings.map((f) => `${mappingHeaderKey(f.field)}\u0000${squish(f.value)}`));
         for (const v of values) {
           const d = defined.find((x) => x.object === v.object && mappingHeaderKey(x.header) === mappingHeaderKey(v.header));
