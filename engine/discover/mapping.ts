@@ -45,7 +45,7 @@ export interface ProposalContext {
   existing?: Map<string, DestinationField[]>;
   /** The export's own custom-field definitions (SourceConnector.customFieldDefinitions). */
   definitions?: CustomFieldDefinition[];
-  /** Fields the pipeline itself writes or creates (its schema, the idempotency field): never reused for a custom column. */
+  /** Fields the pipeline itself writes or creates (its schema, the idempotency field, confirmed rows of the mapping): never reused for another custom column. */
   reserved?: Set<string>;
 }
 
@@ -69,6 +69,9 @@ export function proposeMapping(pipeline: PipelineDefinition, profiles: ColumnPro
         m.set(conv.key(f.apiName), { field: f });
         if (f.label) m.set(conv.key(f.label), { field: f });
       }
+      // the pipeline's own fields are taken before setup has created them
+      for (const r of ctx.reserved ?? [])
+        if (r.startsWith(`${module}.`) && !m.has(conv.key(r.slice(module.length + 1)))) m.set(conv.key(r.slice(module.length + 1)), { field: { apiName: r.slice(module.length + 1), type: '', custom: true } });
       taken.set(module, m);
     }
     return taken.get(module)!;
@@ -124,7 +127,9 @@ export function proposeMapping(pipeline: PipelineDefinition, profiles: ColumnPro
           let n = 2;
           while (names.has(conv.key(conv.numbered(was, n)))) n++;
           field = conv.numbered(was, n);
-          note = clash.field
+          note = clash.field && ctx.reserved?.has(`${module}.${clash.field.apiName}`)
+            ? `; the pipeline already writes ${module}.${clash.field.apiName} (its schema, or a confirmed row of the mapping), which ${dest} counts as the same name: proposed as ${field}`
+            : clash.field
             ? `; ${module} already has ${clash.field.custom ? 'the field' : 'the standard field'} ${clash.field.apiName}${clash.field.label && clash.field.label !== clash.field.apiName ? ` ("${clash.field.label}")` : ''}, which ${dest} counts as the same name: proposed as ${field} (map it to ${clash.field.apiName} instead if it holds the same thing)`
             : `; another column of the export is already proposed as ${was}: proposed as ${field}`;
         }

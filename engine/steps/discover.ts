@@ -87,7 +87,10 @@ export const discover: Step = async (ctx) => {
   const mappingFile = workspaceCustomFieldsFile(pipeline, ctx.flags.out);
   const fromWorkspace = existsSync(mappingFile);
   const base = readCustomFieldMappings(fromWorkspace ? mappingFile : defaultCustomFieldsFile(pipeline));
-  const proposed = proposeMapping(pipeline, profiles, await destinationContext(ctx, profiles));
+  const dctx = await destinationContext(ctx, profiles);
+  // a field a confirmed row writes is taken for every other column
+  for (const r of base) if (r.confirmed && r.module && r.field) dctx.reserved?.add(`${r.module}.${r.field}`);
+  const proposed = proposeMapping(pipeline, profiles, dctx);
   const merged = mergeMappings(base, proposed);
   const gone = fromWorkspace ? merged.gone : [];
   const rows = fromWorkspace ? merged.rows : merged.rows.filter((r) => !merged.gone.includes(r));
