@@ -3,7 +3,7 @@
  * and type, by the seed's rule (text -> Single Line, long text -> Multi Line, number -> Numeric,
  * date -> Date, checkbox -> Checkbox, picklist -> Picklist), with the reason for each row.
  */
-import { mappingHeaderKey, type CustomFieldMapping } from '../custom-fields.ts';
+import { mappingHeaderKey, type CustomFieldMapping, type InferredType } from '../custom-fields.ts';
 import type { PipelineDefinition } from '../pipeline.ts';
 import type { CustomFieldConventions, DestinationField } from '../destination.ts';
 import type { ColumnProfile } from './profile.ts';
@@ -87,12 +87,16 @@ export function proposeMapping(pipeline: PipelineDefinition, profiles: ColumnPro
       const d = defs.get(defKey(p.object, p.header));
       const t = d && definedType(d.type);
       if (!d || !t) return p;
+      // a picklist with neither options nor values cannot be created (no destination takes one without choices)
+      if (t.inferred === 'picklist' && !d.options.length && !p.distinct_count) return { ...p, evidence: `${describe(d)} with no options, and no values in this export (values: ${p.evidence})` };
       return { ...p, inferred_type: t.inferred, money: !!t.money, integers: false, evidence: `${describe(d)} (values: ${p.evidence})` };
     });
   const have = new Set(profiles.map((p) => defKey(p.object, p.header)));
   for (const d of ctx.definitions ?? []) {
     if (have.has(defKey(d.object, d.header))) continue;
-    const t = definedType(d.type) ?? { inferred: 'text' as const };
+    let t: { inferred: InferredType; money?: boolean } = definedType(d.type) ?? { inferred: 'text' };
+    // a picklist with no options cannot be created (no destination takes one without choices): text
+    if (t.inferred === 'picklist' && !d.options.length) t = { inferred: 'text' };
     columns.push({
       object: d.object,
       column_name: '',
@@ -101,7 +105,7 @@ export function proposeMapping(pipeline: PipelineDefinition, profiles: ColumnPro
       integers: false,
       money: !!t.money,
       distinct_count: d.options.length,
-      evidence: `${describe(d)}; no column in this export (proposed so that the field exists for the people who fill it in after the move)`,
+      evidence: `${describe(d)}; no column in this export (proposed so that the field exists for the people who fill it in after the move)${t.inferred === 'text' && definedType(d.type)?.inferred === 'picklist' ? '; a picklist without options cannot be created, so text' : ''}`,
     });
   }
   return columns.map((p) => {
