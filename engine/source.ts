@@ -99,6 +99,8 @@ export interface CustomFieldDefinitionsSpec {
   optionSeparator?: string;
   /** The object column's values (compared lower-case) -> the raw table whose custom columns they name. */
   objects: Record<string, string>;
+  /** A field defined twice for one object: the first definition counts (default) or the last, as the source's staging model reads them. */
+  wins?: 'first' | 'last';
 }
 
 /** Raw schema name for a source. */

@@ -1,6 +1,7 @@
 /**
  * The export's own custom-field definitions (SourceConnector.customFieldDefinitions): one per
- * object and field as the export lists them (the first wins), read from the raw table, so that
+ * object and field as the export lists them (the first or the last counts, as the source's
+ * staging model reads them), read from the raw table, so that
  * `discover` proposes every defined field, typed as defined, whether this export has its column
  * or not.
  */
@@ -32,7 +33,7 @@ export async function readDefinitions(db: Db, source: SourceConnector): Promise<
   const { rows } = await db.pool.query<{ field: string | null; type: string | null; object: string | null; options: string | null; line: number }>(
     `select ${ident(spec.field)} as field, ${ident(spec.type)} as type, ${ident(spec.object)} as object,
             ${spec.options ? ident(spec.options) : 'null::text'} as options, _line as line
-       from ${table} order by _line`,
+       from ${table} order by _line ${spec.wins === 'last' ? 'desc' : ''}`,
   );
   const seen = new Set<string>();
   const out: CustomFieldDefinition[] = [];

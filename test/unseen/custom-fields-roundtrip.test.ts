@@ -106,8 +106,8 @@ describe(`custom fields round trip, seed ${seed} (CRM_MIGRATE_TEST_SEED=${seed} 
           for (const r of mapped.filter((x) => x.module === module)) {
             const f = fields.find((x) => x.apiName === r.field);
             expect(f, `${module}.${r.field} (${r.object}."${r.source_header}") in the org`).toBeTruthy();
-            // a defined picklist offers the options its definition lists (the first definition of a field wins)
-            const d = defs.find((x) => x.object === r.object && mappingHeaderKey(x.header) === mappingHeaderKey(r.source_header));
+            // a defined picklist offers the options its definition lists (of a field defined twice, the one the source reads)
+            const d = (spec?.wins === 'last' ? [...defs].reverse() : defs).find((x) => x.object === r.object && mappingHeaderKey(x.header) === mappingHeaderKey(r.source_header));
             if (d?.options.length && /picklist/i.test(r.field_type)) {
               const have = new Set((f!.picklistValues ?? []).map((v) => squish(v).toLowerCase()));
               for (const o of d.options) expect(have.has(o.toLowerCase()), `${module}.${r.field} offers the defined option "${o}" (has ${[...have].join(', ')})`).toBe(true);
@@ -128,8 +128,8 @@ describe(`custom fields round trip, seed ${seed} (CRM_MIGRATE_TEST_SEED=${seed} 
         const reported = new Set(findings.map((f) => `${mappingHeaderKey(f.field)}\u0000${squish(f.value)}`));
         let outside = 0;
         for (const v of values) {
-          const d = defined.find((x) => x.object === v.object && mappingHeaderKey(x.header) === mappingHeaderKey(v.header));
-          if (!d) continue;
+          const d = (spec?.wins === 'last' ? [...defs].reverse() : defs).find((x) => x.object === v.object && mappingHeaderKey(x.header) === mappingHeaderKey(v.header));
+          if (!d?.options.length) continue;
           const options = new Set(d.options.map((o) => o.toLowerCase()));
           const written: string[] = (Array.isArray(v.value) ? v.value : [v.value]).map(squish).filter(Boolean);
           if (written.every((one) => options.has(one.toLowerCase()))) continue;

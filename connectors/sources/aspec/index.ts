@@ -20,6 +20,8 @@ export const aspec: SourceConnector = {
     options: 'options',
     optionSeparator: '|',
     objects: { contact: 'contacts', company: 'companies', opportunity: 'opportunities' },
+    // the export's last row wins (stg_aspec.custom_field_definitions)
+    wins: 'last',
   },
   files: [
     {
