@@ -174,9 +174,9 @@ export interface CustomFieldConventions {
   type(column: CustomFieldColumn, module: string): { type: string; why: string };
   /** The field as a mapping names it (what views write in `_custom` and setup creates), valid for the destination: characters, length, prefix. */
   name(header: string, column: string): string;
-  /** The label setup sends for a field of this name (valid characters and length; for Zoho, a label from which this very API name derives). */
+  /** The label setup sends for a field of this name (valid characters and length; where the destination derives the API name from the label, one that derives this very name). */
   label(header: string, name: string): string;
-  /** Two fields (a name or a label) the destination counts as the same field compare equal under this key (Zoho: labels without case; Nutshell: names). */
+  /** Two fields (a name or a label) the destination counts as the same field compare equal under this key (labels without case, say, or names as written). */
   key(nameOrLabel: string): string;
   /** The n-th variant (n >= 2) of a name that clashes with a field already there. */
   numbered(name: string, n: number): string;

@@ -79,8 +79,8 @@ export interface SourceConnector {
   /** Folder with attachment bodies, relative to the export folder, if the source has one. */
   filesDir?: string;
   /**
-   * The export's own list of its custom fields (ASPEC custom_field_definitions.csv, LeadTrac
-   * custom_fields.csv), as raw columns: `discover` proposes a field for every definition (with a
+   * The export's own list of its custom fields (a definitions file of the export), as raw
+   * columns: `discover` proposes a field for every definition (with a
    * column in this export or not), typed as the definition says. Absent: custom fields are
    * inferred from the columns alone.
    */
