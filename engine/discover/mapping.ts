@@ -52,7 +52,7 @@ export interface ProposalContext {
 /**
  * The proposal: one row per custom column, named and typed by the destination's conventions.
  * A name the destination counts as a field the module already has is not proposed as a new
- * field (the destination would refuse it, Zoho's DUPLICATE_DATA): a custom field nobody else
+ * field (the destination would refuse it as a duplicate): a custom field nobody else
  * writes is reused as it is (its type too); a standard field, or one the pipeline writes
  * itself, gets a numbered name instead. Two columns whose names clash with each other (a
  * header repeated, `REGION` and `Region`) get numbered names too.
