@@ -86,3 +86,4 @@ export async function buildPipelineModels(
   await applyComments(db, pipeline, loadModels(modelsDir()));
   return { maps, result };
 }
+
