@@ -225,6 +225,29 @@ export interface SandboxControl {
   start(opts: { databaseUrl: string; port?: number; host?: string; env?: NodeJS.ProcessEnv }): Promise<{ url: string; clientEnv: Record<string, string>; close(): Promise<void> }>;
   /** The org the sandbox holds in `databaseUrl`: the records of `modules` that `pipeline` writes, keyed by its keys. */
   dump(databaseUrl: string, pipeline: string, modules: string[]): Promise<OrgDump>;
+  /** The faults a rehearsal injects through this sandbox, each in a load of its own (`npm run chaos`'s fault matrix). */
+  rehearsalFaults?: SandboxFault[];
+  /** Calls the sandbox in `databaseUrl` answered with an injected fault (with `slowerThanMs`: calls that took longer). */
+  injectedFaults?(databaseUrl: string, slowerThanMs?: number): Promise<number>;
+}
+
+/** One kind of fault a destination's sandbox injects, as a rehearsal runs it. */
+export interface SandboxFault {
+  name: string;
+  /** Fault injection (the sandbox's CRM_SANDBOX_FAULTS JSON; the rehearsal adds its own seed). */
+  faults?: Record<string, unknown>;
+  /** More environment for the load (a client timeout...). */
+  env?: Record<string, string>;
+  /**
+   * Environment for the load derived from the uninterrupted reference load's database (an org
+   * whose day holds fewer API credits than that load spent).
+   */
+  envFromReference?(referenceUrl: string): Promise<Record<string, string>>;
+  /** The first run must stop with this error code; then `between` runs and the load resumes. */
+  expectStop?: string;
+  between?(databaseUrl: string): Promise<void>;
+  /** Report how many calls took longer than this (the client's timeout). */
+  slowerThanMs?: number;
 }
 
 /** How a pipeline obtains its destination: the real service with credentials, else the sandbox. */

@@ -16,6 +16,7 @@ import { CliError } from '../../../engine/errors.ts';
 import { entitySchema, NutshellClient, NutshellError, type NutshellEntity } from './client.ts';
 import { NUTSHELL_MODULES, nutshellAsWritten, shapeNutshellRecord } from './shape.ts';
 import type { FaultConfig, NutshellSandboxSeed } from './sandbox/server.ts';
+import { NUTSHELL_REHEARSAL_FAULTS, nutshellInjectedFaults } from './sandbox/rehearsal.ts';
 
 export { shapeNutshellRecord, NUTSHELL_MODULES } from './shape.ts';
 
@@ -426,6 +427,8 @@ export function nutshellDestination(opts: NutshellDestinationOptions = {}): Dest
         const { dumpNutshellOrg } = await import('./sandbox/dump.ts');
         return dumpNutshellOrg(databaseUrl, pipeline, modules);
       },
+      rehearsalFaults: NUTSHELL_REHEARSAL_FAULTS,
+      injectedFaults: nutshellInjectedFaults,
     },
   };
 }

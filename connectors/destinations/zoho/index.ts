@@ -13,6 +13,7 @@ import { isMoney } from '../../../engine/values.ts';
 import { CreditBudget } from '../../../engine/load/credits.ts';
 import { ZohoClient, ZOHO_MAX_BATCH, bulkUpsertViaJob, zohoBulkWritable } from './client.ts';
 import type { ZohoSandboxSeed } from './sandbox/server.ts';
+import { ZOHO_REHEARSAL_FAULTS, zohoInjectedFaults } from './sandbox/rehearsal.ts';
 
 export interface ZohoDestinationOptions {
   /** Users and other state the sandbox org starts with (for rehearsals on sample data). */
@@ -259,6 +260,8 @@ export function zohoDestination(opts: ZohoDestinationOptions = {}): DestinationF
         const { dumpZohoOrg } = await import('./sandbox/dump.ts');
         return dumpZohoOrg(databaseUrl, pipeline, modules, ZOHO_KEY_FIELD);
       },
+      rehearsalFaults: ZOHO_REHEARSAL_FAULTS,
+      injectedFaults: zohoInjectedFaults,
     },
   };
 }
