@@ -14,10 +14,10 @@
  * type and the source's conventions. Views carry the result in `_custom` ({field: typed value});
  * the loader writes it as it is (docs/custom-fields.md).
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { tmpdir } from 'node:os';
-import { parse } from 'csv-parse/sync';
+import { readWrittenCsv, writeCsvFile } from './util/csv-write.ts';
 import type { PipelineDefinition } from './pipeline.ts';
 import { workspaceDir } from './workspace.ts';
 
@@ -32,7 +32,7 @@ export interface CustomFieldMapping {
   /** Destination module and field API name (created in setup). */
   module: string;
   field: string;
-  /** Destination field type (Zoho data_type or Nutshell custom field type). */
+  /** Destination field type (its data type or custom field type, as the destination names it). */
   field_type: string;
   /** `yes` once a person confirmed the row. */
   confirmed: boolean;
@@ -51,7 +51,7 @@ export const mappingHeaderKey = (header: string | null | undefined, column = '')
 /** A header-only mapping file, for a pipeline with no custom fields (the table still exists). */
 export function emptyMappingFile(): string {
   const file = path.join(tmpdir(), `crm-migrate-empty-custom-fields-${process.pid}.csv`);
-  writeFileSync(file, CUSTOM_FIELD_COLUMNS.join(',') + '\n');
+  writeCsvFile(file, CUSTOM_FIELD_COLUMNS, []);
   return file;
 }
 
@@ -71,7 +71,9 @@ export function customFieldsFile(p: Pick<PipelineDefinition, 'name' | 'dir'>, ou
 
 export function readCustomFieldMappings(file: string): CustomFieldMapping[] {
   if (!existsSync(file)) return [];
-  const rows = parse(readFileSync(file, 'utf8'), { columns: true, bom: true, skip_empty_lines: true, trim: true, comment: '#' }) as Record<string, string>[];
+  // The project's own reader of what its writer wrote: '#' comments, the formula guard undone, so
+  // a header such as `=Budget, "net"` binds as the export wrote it.
+  const rows = readWrittenCsv(file);
   return rows.map((r) => ({
     object: r.object ?? '',
     source_column: r.source_column ?? '',
@@ -85,18 +87,16 @@ export function readCustomFieldMappings(file: string): CustomFieldMapping[] {
   }));
 }
 
-function csvCell(v: string): string {
-  // Neutralise spreadsheet formulas in every CSV the tool writes.
-  const safe = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
-  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
 export function writeCustomFieldMappings(file: string, rows: CustomFieldMapping[]): void {
-  const lines = [
-    '# Custom-field mapping proposed by `discover`. Edit module/field/field_type if needed,',
-    '# then set confirmed to yes. `load` stops at a gate while any row is not confirmed.',
-    CUSTOM_FIELD_COLUMNS.join(','),
-    ...rows.map((r) => CUSTOM_FIELD_COLUMNS.map((c) => csvCell(c === 'confirmed' ? (r.confirmed ? 'yes' : 'no') : String(r[c]))).join(',')),
-  ];
-  writeFileSync(file, lines.join('\n') + '\n');
+  writeCsvFile(
+    file,
+    CUSTOM_FIELD_COLUMNS,
+    rows.map((r) => CUSTOM_FIELD_COLUMNS.map((c) => (c === 'confirmed' ? (r.confirmed ? 'yes' : 'no') : String(r[c])))),
+    {
+      comments: [
+        'Custom-field mapping proposed by `discover`. Edit module/field/field_type if needed,',
+        'then set confirmed to yes. `load` stops at a gate while any row is not confirmed.',
+      ],
+    },
+  );
 }

@@ -1,7 +1,8 @@
 /**
- * What the load engine needs from a destination. Each destination connector (Zoho, Nutshell)
- * implements it; the engine knows neither by name.
+ * What the load engine needs from a destination. Each destination connector
+ * (connectors/destinations/<name>) implements it; the engine knows none by name.
  */
+import type pg from 'pg';
 export interface RecordOutcome {
   ok: boolean;
   /** Destination id of the written record. */
@@ -63,8 +64,8 @@ export interface Destination {
    * Idempotent write keyed on `idempotencyField` (which holds the source_key): a record whose key
    * already exists is updated, never duplicated. Used for first writes so that a retry after an
    * ambiguous failure (connection dropped after the server may have written) cannot duplicate.
-   * Absent: the engine inserts, and the destination's `insert` must dedupe itself (Nutshell
-   * searches by email before creating people).
+   * Absent: the engine inserts, and the destination's `insert` must dedupe itself (e.g. by
+   * searching by email before creating people).
    */
   upsert?(module: string, records: Payload[]): Promise<RecordOutcome[]>;
   /** Field (unique, created by `setup`) that carries the record's key (recordKey) on every written record. */
@@ -83,10 +84,10 @@ export interface Destination {
    */
   listIdsByKeyPrefix?(module: string, prefix: string): Promise<Set<string>>;
   /**
-   * Destinations with no idempotent write (no upsert; Nutshell's JSON-RPC has neither an
-   * idempotency key nor a search on custom fields): every record of the module created at or
+   * Destinations with no idempotent write (no upsert, no idempotency key, no search on
+   * custom fields): every record of the module created at or
    * after `since`, read in full, so the engine can recognise what an interrupted create wrote
-   * (`isSameRecord`) before sending it again. null: the module cannot be listed (Nutshell notes),
+   * (`isSameRecord`) before sending it again. null: the module cannot be listed (e.g. notes),
    * and an interrupted create of it is queued for a person instead of being sent twice.
    * Absent: the engine sends again (the destination's `insert` must dedupe itself).
    */
@@ -102,27 +103,27 @@ export interface Destination {
   /** Attachments already on a record (to find out whether an interrupted upload happened). */
   listAttachments?(module: string, parentId: string): Promise<{ id: string; name: string; size?: number }[]>;
   /**
-   * Large-object path (Zoho Bulk Write): write many records in one asynchronous job. The engine
+   * Large-object path (a bulk import API): write many records in one asynchronous job. The engine
    * uses it for objects with at least `bulkThreshold` records to write. Absent: batches.
    */
   bulkUpsert?(module: string, records: Payload[]): Promise<RecordOutcome[]>;
   bulkThreshold?: number;
   /**
-   * Whether the destination's metadata says `module` takes bulk jobs (Zoho: an API-supported
-   * module of the documented Bulk Write set, or a custom module). Absent: every module is tried,
+   * Whether the destination's metadata says `module` takes bulk jobs (e.g. a module of the
+   * documented bulk set, or a custom module). Absent: every module is tried,
    * and a refused job (BulkWriteRefused) falls back to batches.
    */
   bulkSupported?(module: string): Promise<boolean>;
   /**
-   * Convert a Lead into Contact + Account (+ Deal when the body asks for one), Zoho's
-   * lead-convert action; the ids of the records it created or matched come back. A lead already
+   * Convert a Lead into Contact + Account (+ Deal when the body asks for one), the
+   * destination's lead-convert action; the ids of the records it created or matched come back. A lead already
    * converted answers `{ ok: false, code: 'ID_ALREADY_CONVERTED' }` with the ids it was converted
    * to when the destination can tell them. Absent: leads can only stay leads.
    */
   convertLead?(id: string, body: Record<string, unknown>): Promise<RecordOutcome & { contactId?: string; accountId?: string; dealId?: string }>;
   /**
    * A record `get` read back, put in the shape `shape` writes (verify compares the two field by
-   * field). Absent: the destination reads records back as they were written (Zoho).
+   * field). Absent: the destination reads records back as they were written.
    */
   asWritten?(module: string, read: Payload, written: Payload): Payload | Promise<Payload>;
   /** Calls made and records sent by write calls so far (for the batching report). */
@@ -164,7 +165,7 @@ export interface DestinationSchema {
 
 /** One thing the destination refuses (etl.destination_rules; see staging-schema/0050). */
 export interface DestinationRule {
-  /** The destination's field (API name, or Nutshell's key). */
+  /** The destination's field (its API name or key). */
   field: string;
   rule: 'mandatory' | 'max_length' | 'picklist';
   /** View columns that fill the field (any one non-empty satisfies a mandatory rule). */
@@ -195,7 +196,7 @@ export class BulkWriteRefused extends Error {
 
 /**
  * The key a written record carries in the destination (the idempotency field): the pipeline and the
- * record's source_key, `leadtrekker-to-zoho/leads:LT-100001`. Unique per org even when several
+ * record's source_key, `<pipeline>/leads:LT-100001`. Unique per org even when several
  * pipelines write to it: two pipelines' `contacts:1` are two records, and no write or rollback of
  * one pipeline can reach the other's.
  */
@@ -225,6 +226,12 @@ export interface SandboxControl {
   start(opts: { databaseUrl: string; port?: number; host?: string; env?: NodeJS.ProcessEnv }): Promise<{ url: string; clientEnv: Record<string, string>; close(): Promise<void> }>;
   /** The org the sandbox holds in `databaseUrl`: the records of `modules` that `pipeline` writes, keyed by its keys. */
   dump(databaseUrl: string, pipeline: string, modules: string[]): Promise<OrgDump>;
+  /**
+   * The sandbox org as rollback promises to restore it (its records and files; fields and lists
+   * of values belong to setup), read from the sandbox's tables in `pool`'s database, and what
+   * differs between two such states ([] = equal, else one line per difference).
+   */
+  probe(pool: pg.Pool): Promise<OrgProbe>;
   /** The faults a rehearsal injects through this sandbox, each in a load of its own (`npm run chaos`'s fault matrix). */
   rehearsalFaults?: SandboxFault[];
   /** Calls the sandbox in `databaseUrl` answered with an injected fault (with `slowerThanMs`: calls that took longer). */
@@ -250,9 +257,31 @@ export interface SandboxFault {
   slowerThanMs?: number;
 }
 
+/** A sandbox org's state, comparable with `diff`. */
+export interface OrgProbe<S = unknown> {
+  state(): Promise<S>;
+  diff(a: S, b: S): string[];
+}
+
+/**
+ * What of a destination is secret: masked wherever the tool writes text (logs, reports, errors,
+ * --json output; engine/secrets.ts).
+ */
+export interface DestinationSecrets {
+  /** Environment variables whose values are credentials. */
+  variables: readonly string[];
+  /** Shapes of tokens the service issues (an access token seen before it is registered), and what replaces them. */
+  tokens?: readonly { pattern: RegExp; mask: string }[];
+}
+
 /** How a pipeline obtains its destination: the real service with credentials, else the sandbox. */
 export interface DestinationFactory {
   name: string;
+  /** Its name for people, in reports and help (the product's name; absent: `name`). */
+  title?: string;
+  /** The environment variables it reads, as help lists them (credentials first; without them: the sandbox). */
+  environment?: readonly string[];
+  secrets?: DestinationSecrets;
   connect(ctx: { databaseUrl: string; env: NodeJS.ProcessEnv; log: (msg: string) => void }): Promise<Destination>;
   /** The sandbox as a standalone server and a reader of its org (crash rehearsals). */
   sandbox?: SandboxControl;

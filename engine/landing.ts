@@ -1,5 +1,5 @@
 /**
- * Two pipelines of one source (leadtrekker-to-zoho and leadtrekker-to-nutshell) share
+ * Two pipelines of one source (the same source into two destinations) share
  * raw_<source> and stg_<source>. etl.source_landing says whose export they hold: `extract`
  * records its pipeline and input, `transform` the generation it built the staging tables from.
  * Every step that reads the staging data checks both are its pipeline's, so one pipeline's

@@ -10,7 +10,7 @@ import type { StepInfo } from './steps/catalog.ts';
 export interface LoadObject {
   /** Object name used in etl tables and reports (e.g. `leads`, `call_tasks`). */
   name: string;
-  /** Destination module (Zoho API name, Nutshell entity type). */
+  /** Destination module (its API name or entity type). */
   module: string;
   /** The destination-shaped view (`<pipeline_schema>.<view>`); defaults to the object name. */
   view?: string;
@@ -32,7 +32,7 @@ export interface LoadObject {
 }
 
 export interface PipelineDefinition {
-  /** CLI name, e.g. `leadtrekker-to-zoho`. */
+  /** CLI name, `<source>-to-<destination>`. */
   name: string;
   source: SourceConnector;
   destination: DestinationFactory;
@@ -41,7 +41,7 @@ export interface PipelineDefinition {
   objects: LoadObject[];
   /** What the destination must have before data moves (created by `setup` or checklisted). */
   schema?: SchemaRequirements;
-  /** Steps only this pipeline has (e.g. leadtrekker-to-zoho's optional `convert`). */
+  /** Steps only this pipeline has (e.g. an optional `convert` of leads). */
   steps?: Record<string, Step>;
   /** Help line and flags of each pipeline-specific step (a step not listed takes no flags). */
   stepInfo?: Record<string, StepInfo>;
@@ -77,7 +77,7 @@ export interface SchemaRequirements {
   modules?: { apiName: string; label: string; fields: FieldRequirement[] }[];
 }
 
-/** Schema of a pipeline's destination-shaped views: `leadtrekker-to-zoho` -> `leadtrekker_to_zoho`. */
+/** Schema of a pipeline's destination-shaped views: `<source>-to-<destination>` -> `<source>_to_<destination>`. */
 export const pipelineSchema = (p: { name: string }) => p.name.replace(/-/g, '_');
 
 /** Schemas whose models a pipeline builds. */

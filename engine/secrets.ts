@@ -1,9 +1,22 @@
 /**
  * Secrets never leave the process in logs, reports, errors or --json output. Every value of
- * a secret environment variable is masked wherever text is written.
+ * a secret environment variable is masked wherever text is written. Which variables are secret,
+ * and what a token of theirs looks like, each destination says (DestinationFactory.secrets);
+ * the CLI registers those of every pipeline it knows before it writes anything, and a step run
+ * on its own registers its pipeline's before it connects.
  */
-const SECRET_VARS = ['ZOHO_CLIENT_SECRET', 'ZOHO_REFRESH_TOKEN', 'ZOHO_CLIENT_ID', 'NUTSHELL_API_KEY'];
+import type { DestinationSecrets } from './destination.ts';
+
+const variables = new Set<string>();
+const tokens = new Map<string, { pattern: RegExp; mask: string }>();
 const extra = new Set<string>();
+
+/** Register what a destination declares secret (idempotent). */
+export function registerSecrets(s: DestinationSecrets | undefined): void {
+  if (!s) return;
+  for (const v of s.variables) variables.add(v);
+  for (const t of s.tokens ?? []) tokens.set(`${t.pattern.source}/${t.pattern.flags}`, t);
+}
 
 /** Register a secret obtained at run time (an access token). */
 export function registerSecret(value: string | undefined): void {
@@ -12,11 +25,11 @@ export function registerSecret(value: string | undefined): void {
 
 export function redactSecrets(text: string): string {
   let out = text;
-  const values = [...SECRET_VARS.map((k) => process.env[k]), ...extra].filter((v): v is string => !!v && v.length >= 6);
+  const values = [...[...variables].map((k) => process.env[k]), ...extra].filter((v): v is string => !!v && v.length >= 6);
   for (const v of values) out = out.split(v).join('***');
   // Passwords in connection strings.
   out = out.replace(/(postgres(?:ql)?:\/\/[^:/\s]+:)[^@\s]+@/g, '$1***@');
-  // Zoho access/refresh tokens have a recognisable shape.
-  out = out.replace(/\b1000\.[0-9a-f]{16,}\.[0-9a-f]{8,}\b/g, '1000.***');
+  // Tokens of a recognisable shape (a destination's access and refresh tokens).
+  for (const t of tokens.values()) out = out.replace(t.pattern, t.mask);
   return out;
 }

@@ -65,7 +65,7 @@ export interface SourceConventions {
 
 export interface SourceConnector {
   name: string;
-  /** Human name, e.g. "Leadtrekker Lead Management". */
+  /** Human name, as the product calls itself ("<Product> Lead Management"). */
   title: string;
   files: FileSpec[];
   /**

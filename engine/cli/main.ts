@@ -1,6 +1,6 @@
 /**
  * The command line (a contract: docs/design.md, command line):
- *   list | <pipeline> [step] [flags] | db url|psql|stop | sandbox zoho|nutshell --port N
+ *   list | <pipeline> [step] [flags] | db url|psql|stop | sandbox <destination> --port N
  * Logs go to stderr; `--json` prints one summary object on stdout. Exit: 0 done, 1 failed,
  * 2 usage, 3 stopped at a gate that needs a person.
  */
@@ -12,7 +12,7 @@ import type { Destination } from '../destination.ts';
 import type { Db } from '../db/connection.ts';
 import type { StepContext, StepFlags } from '../steps/context.ts';
 import { READ_ONLY_STEPS, STEP_NAMES, STEP_ORDER, stepHelp } from '../steps/catalog.ts';
-import { redactSecrets } from '../secrets.ts';
+import { redactSecrets, registerSecrets } from '../secrets.ts';
 import { parseCommandLine, PROGRAM, type ParsedCommand } from './parse.ts';
 import { createLogger, type CliLogger, type LogFormat } from './log.ts';
 import { createProgress, type ProgressReporter } from './progress.ts';
@@ -27,6 +27,8 @@ export interface CliRegistry {
 }
 
 export async function main(argv: string[], registry: CliRegistry): Promise<number> {
+  // What each destination says is secret is masked from the first line written on.
+  for (const p of registry.pipelines) registerSecrets(p.destination.secrets);
   let parsed;
   try {
     parsed = await parseCommandLine(argv, registry, { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) });

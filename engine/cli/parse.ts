@@ -36,19 +36,47 @@ interface Registryish {
   sandboxes: Record<string, unknown>;
 }
 
-const HELP_AFTER = `
-Examples:
-  ${PROGRAM} list
-  ${PROGRAM} leadtrekker-to-zoho                      every step on the bundled sample
-  ${PROGRAM} leadtrekker-to-zoho extract --input DIR  one step (${PROGRAM} <pipeline> <step> --help)
-  ${PROGRAM} db url
+/** Words joined into lines of at most `width` characters. */
+function wrap(text: string, width = 100): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  return [...lines, line].join('\n');
+}
 
-Environment: DATABASE_URL (else an embedded PostgreSQL in .crm-migrate/); ZOHO_CLIENT_ID,
-ZOHO_CLIENT_SECRET, ZOHO_REFRESH_TOKEN, ZOHO_ACCOUNTS_URL, ZOHO_API_DOMAIN; NUTSHELL_USERNAME,
-NUTSHELL_API_KEY, NUTSHELL_API_URL (without credentials: the sandbox); CRM_MIGRATE_PROGRESS_SECONDS
-(seconds between progress lines when stderr is not a terminal, default 10); CRM_MIGRATE_DEBUG=1
-(debug log lines, stack traces).
+/** The registry's destinations, each once, in the order of its pipelines. */
+const destinationsOf = (registry: Registryish) => [...new Map(registry.pipelines.map((p) => [p.destination.name, p.destination])).values()];
+
+/** Examples and environment after the command list: the pipelines and destinations are the registry's. */
+function helpAfter(registry: Registryish): string {
+  const example = registry.pipelines[0]?.name ?? '<pipeline>';
+  const col = Math.max(example.length + ' extract --input DIR'.length, 'list'.length) + 2;
+  const line = (cmd: string, what = '') => (what ? `  ${PROGRAM} ${cmd.padEnd(col)}${what}` : `  ${PROGRAM} ${cmd}`);
+  const destinationEnv = destinationsOf(registry)
+    .map((d) => d.environment ?? [])
+    .filter((vars) => vars.length)
+    .map((vars) => vars.join(', '));
+  const environment = [
+    'DATABASE_URL (else an embedded PostgreSQL in .crm-migrate/)',
+    ...(destinationEnv.length ? [`${destinationEnv.join('; ')} (without credentials: the sandbox)`] : []),
+    'CRM_MIGRATE_PROGRESS_SECONDS (seconds between progress lines when stderr is not a terminal, default 10)',
+    'CRM_MIGRATE_DEBUG=1 (debug log lines, stack traces).',
+  ].join('; ');
+  return `
+Examples:
+${line('list')}
+${line(example, 'every step on the bundled sample')}
+${line(`${example} extract --input DIR`, `one step (${PROGRAM} <pipeline> <step> --help)`)}
+${line('db url')}
+
+${wrap(`Environment: ${environment}`)}
 Exit codes: 0 done, 1 failed, 2 usage error, 3 stopped at a gate that needs a person.`;
+}
 
 export function packageVersion(): string {
   return (JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
@@ -194,14 +222,14 @@ export async function parseCommandLine(argv: string[], registry: Registryish, io
       // `db url|psql|stop [flags]` rather than commander's `db [options]`.
       subcommandTerm: (cmd: Command) => `${cmd.name()} ${cmd.usage()}`,
     })
-    .description('ETL-as-code migrations from small source CRMs into Zoho CRM and Nutshell')
+    .description(`ETL-as-code migrations from small source CRMs into ${destinationsOf(registry).map((d) => d.title ?? d.name).join(' and ')}`)
     .usage('<command> [flags]')
     .version(packageVersion(), '-V, --version', 'print the version')
     .helpOption('-h, --help', 'this text (every command and step has its own: <command> --help)')
     .enablePositionalOptions()
     .allowUnknownOption()
     .allowExcessArguments()
-    .addHelpText('after', HELP_AFTER);
+    .addHelpText('after', helpAfter(registry));
   program.action(() => {
     const [word] = program.args;
     if (word === undefined) {

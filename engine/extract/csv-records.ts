@@ -25,7 +25,7 @@ export const MAX_QUOTED_LINES = 10_000;
 const RAW_KEEP = 2000;
 /**
  * Largest field kept, in UTF-8 bytes (CRM_MAX_FIELD_BYTES overrides; docs/extract.md). The
- * destinations take far less in one field (a Zoho textarea holds 32,000 characters), so nothing
+ * destinations take far less in one field (a CRM's long text field holds some 32,000 characters), so nothing
  * loadable is lost, and one enormous value cannot stop the load further on.
  */
 export const DEFAULT_MAX_FIELD_BYTES = 1 << 20;

@@ -289,7 +289,7 @@ export async function extractSource(db: Db, source: SourceConnector, inputDir: s
 /**
  * Land one export file of a source (the benchmark calls this directly).
  * @example
- * const r = await extractFile(db, leadtrekker, 'leads', '/tmp/leads-1m.csv', { force: true });
+ * const r = await extractFile(db, source, 'leads', '/tmp/leads-1m.csv', { force: true });
  * console.log(r.method, r.landed, r.ms);
  */
 export async function extractFile(db: Db, source: SourceConnector, fileName: string, filePath: string, opts: ExtractOptions = {}): Promise<FileResult> {

@@ -2,9 +2,9 @@
  * Whose export is this folder? Before anything lands, extract reads the header of every CSV in
  * the export folder and measures how much of it each known source's layout explains: the share
  * of headers that are columns the source declares for that file name. The pipeline's own source
- * must explain the folder at least about as well as any other: LeadTrac files given to a
- * Leadtrekker pipeline (whose `leads.csv` passes Leadtrekker's required columns: `Lead Name` is
- * one of its aliases) would otherwise land, their other columns as "custom fields".
+ * must explain the folder at least about as well as any other: another source's files given to
+ * a pipeline (whose `leads.csv` can pass the pipeline's required columns when a header is one of
+ * its aliases) would otherwise land, their other columns as "custom fields".
  *
  * Nothing here reads more than a header, and a file that cannot be read (binary, a link outside
  * the export, an unterminated header) is left out of the comparison: the landing checks report it.
@@ -77,7 +77,7 @@ export const WRONG_SOURCE_SHARE = 0.6;
  * The other source this folder is an export of, when it clearly is one: it explains at least
  * 60% of the folder's headers and 20 points more than `own` does, and either `own` cannot land
  * the folder (`ownBlocked`: a required file or column missing) or the other source recognises a
- * file `own` does not declare at all (people.csv, lead_people.csv in a LeadTrac export).
+ * file `own` does not declare at all (e.g. a people.csv the pipeline's source has no file for).
  * A partial export of the pipeline's own source, or one with custom columns, is never taken for
  * another source's: nothing else explains it better.
  */
@@ -97,7 +97,7 @@ export function otherSource(own: SourceConnector, known: SourceConnector[], fold
 
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 
-/** What the error says about the comparison, e.g. "LeadTrac's layout explains 100% of its headers, LeadTrac ... 38%". */
+/** What the error says about the comparison, e.g. "<Other>'s layout explains 100% of its headers, <own> ... 38%". */
 export function describeFit(r: { own: SourceFit; other: SourceFit; only: string[] }): string {
   const parts = [
     `the ${r.other.source.title} layout (source \`${r.other.source.name}\`) explains ${pct(r.other.share)} of its ${r.other.total} headers, ${r.own.source.title}'s ${pct(r.own.share)}`,

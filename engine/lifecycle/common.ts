@@ -1,9 +1,8 @@
 /**
- * What the lifecycle commands share: where their documents go, CSV that a spreadsheet cannot
- * execute, and "what the view says to write" for a record: its columns shaped for the
- * destination with owners and lookups resolved from etl the way the loader resolves them.
+ * What the lifecycle commands share: where their documents go (their CSV goes through
+ * engine/util/csv-write.ts), and "what the view says to write" for a record: its columns shaped
+ * for the destination with owners and lookups resolved from etl the way the loader resolves them.
  */
-import { writeFileSync } from 'node:fs';
 import { ensureWorkspaceDir } from '../workspace.ts';
 import type { Db } from '../db/connection.ts';
 import type { Destination, LookupRef, Payload } from '../destination.ts';
@@ -14,18 +13,6 @@ import type { StepContext } from '../steps/context.ts';
 /** out/<pipeline>/<part> (or --out DIR/<part>), created. */
 export function outDir(ctx: StepContext, part: string): string {
   return ensureWorkspaceDir(ctx.pipeline.name, ctx.flags.out, part);
-}
-
-/** A CSV cell: formulas neutralised (a leading = + - @ tab or CR gets a quote), then quoted. */
-export function csvCell(v: unknown): string {
-  if (v === null || v === undefined) return '';
-  const s = typeof v === 'object' ? JSON.stringify(v) : String(v);
-  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
-export function writeCsv(file: string, header: string[], rows: unknown[][]): void {
-  writeFileSync(file, [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\n') + '\n');
 }
 
 export const htmlEscape = (s: unknown) =>

@@ -12,7 +12,8 @@ import { recordStep } from '../runs.ts';
 import { extract } from '../steps/extract.ts';
 import { transform } from '../steps/transform.ts';
 import type { StepContext } from '../steps/context.ts';
-import { outDir, relationExists, viewName, writeCsv } from './common.ts';
+import { outDir, relationExists, viewName } from './common.ts';
+import { writeCsvFile } from '../util/csv-write.ts';
 import { reconcileObject } from './reconcile.ts';
 import { checkRejectThreshold, loadGates } from '../steps/load.ts';
 
@@ -82,7 +83,7 @@ export async function runDelta(ctx: StepContext): Promise<DeltaObject[]> {
   }
   const dir = outDir(ctx, 'delta');
   const file = path.join(dir, 'deleted.csv');
-  writeCsv(
+  writeCsvFile(
     file,
     ['object', 'source_key', 'dest_module', 'dest_id', 'decision'],
     result.flatMap((d) => d.deleted.map((x) => [d.object, x.source_key, x.dest_module, x.dest_id, ''])),

@@ -11,7 +11,8 @@ import { ident } from '../extract/headers.ts';
 import { rawSchema } from '../source.ts';
 import type { PipelineDefinition } from '../pipeline.ts';
 import type { StepContext } from '../steps/context.ts';
-import { mdCell, outDir, pipelineSchema, relationExists, writeCsv } from './common.ts';
+import { mdCell, outDir, pipelineSchema, relationExists } from './common.ts';
+import { writeCsvFile } from '../util/csv-write.ts';
 import { pipelineState } from '../report/state.ts';
 
 interface NotMigrated {
@@ -53,7 +54,7 @@ export async function runHandoff(ctx: StepContext): Promise<{ dir: string; files
   for (const f of readdirSync(dir)) if (/\.csv$/.test(f)) rmSync(path.join(dir, f));
   const files: string[] = [];
   const csv = (name: string, header: string[], rows: unknown[][]) => {
-    writeCsv(path.join(dir, name), header, rows);
+    writeCsvFile(path.join(dir, name), header, rows);
     files.push(name);
   };
   const md: string[] = [`# ${pipeline.name}: hand-off documents`, '', `Written ${new Date().toISOString()} for ${pipeline.source.title} -> ${pipeline.destination.name}. Each section has a CSV beside this file.`, ''];

@@ -12,7 +12,8 @@ import { recordKey, type Payload } from '../destination.ts';
 import { stableStringify } from '../load/load-object.ts';
 import { CliError } from '../errors.ts';
 import type { StepContext } from '../steps/context.ts';
-import { declaredPicklists, expectedRecords, htmlEscape, outDir, picklistColumns, relationExists, viewName, writeCsv } from './common.ts';
+import { declaredPicklists, expectedRecords, htmlEscape, outDir, picklistColumns, relationExists, viewName } from './common.ts';
+import { writeCsvFile } from '../util/csv-write.ts';
 import { mappingHash } from './approval.ts';
 
 export type DiffReason = 'missing record' | 'missing field' | 'missing lookup' | 'picklist mismatch' | 'truncation' | 'date shift' | 'type coercion' | 'value mismatch';
@@ -39,7 +40,7 @@ export interface VerifyResult {
   not_compared: string[];
   /**
    * Records the destination merged onto a record another source record of the same object
-   * wrote first (Nutshell finds a contact by email): the first is compared, these are counted.
+   * wrote first (a destination that finds a contact by email): the first is compared, these are counted.
    */
   merged: { object: string; source_key: string; into: string }[];
   mismatches: number;
@@ -184,7 +185,7 @@ export async function runVerify(ctx: StepContext): Promise<VerifyResult> {
       // what the loader derived; the idempotency key is the record's source_key.
       const want: Payload = { ...exp.shaped };
       if (dest.upsert && dest.idempotencyField) want[dest.idempotencyField] = recordKey(pipeline.name, key);
-      // In the written shape, where the destination reads records back in another one (Nutshell).
+      // In the written shape, where the destination reads records back in another one.
       const seen = dest.asWritten ? await dest.asWritten(obj.module, actual, want) : actual;
       for (const [field, value] of Object.entries(want)) {
         if (field === 'Owner' && !exp.ownerKnown) continue;
@@ -218,7 +219,7 @@ export async function runVerify(ctx: StepContext): Promise<VerifyResult> {
   }
   const dir = outDir(ctx, 'verify');
   const csv = path.join(dir, 'diff.csv');
-  writeCsv(csv, ['object', 'source_key', 'dest_id', 'field', 'expected', 'actual', 'reason'], diffs.map((d) => [d.object, d.source_key, d.dest_id, d.field, d.expected, d.actual, d.reason]));
+  writeCsvFile(csv, ['object', 'source_key', 'dest_id', 'field', 'expected', 'actual', 'reason'], diffs.map((d) => [d.object, d.source_key, d.dest_id, d.field, d.expected, d.actual, d.reason]));
   const html = path.join(dir, 'verify.html');
   writeFileSync(html, renderHtml(pipeline.name, { runId: ctx.runId, sampleRunId, records, fields, held, notCompared }, diffs, byField, byReason, refused));
 

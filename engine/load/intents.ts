@@ -1,5 +1,5 @@
 /**
- * Exactly-once first writes for destinations that have no idempotent write (Nutshell): a
+ * Exactly-once first writes for destinations that have no idempotent write (no upsert): a
  * write-ahead entry in etl.load_intents before each create call, removed once the record's id is
  * in etl.id_map (or the destination said nothing was written).
  *
@@ -10,7 +10,7 @@
  * record of the pipeline already owns (etl.id_map) is taken as written: recorded, not sent again
  * (load log reason FOUND_WRITTEN). Several entries compete for the listed records one to one, in
  * source_key order, so two identical records sent by two source records are two records. Where
- * the destination cannot list a module (Nutshell notes), the record is queued
+ * the destination cannot list a module (e.g. notes), the record is queued
  * (`ambiguous_write`) for a person instead of being written a second time.
  */
 import type { LoadContext, ObjectLoader, Pending } from './load-object.ts';

@@ -74,8 +74,6 @@ interface StoredRule {
   destination: string;
 }
 
-const DEST_TITLE: Record<string, string> = { zoho: 'Zoho CRM', nutshell: 'Nutshell' };
-
 /**
  * One finding per view row and rule the destination would refuse (severity error), or store
  * outside a picklist's options (warning). Empty when setup has not read the rules yet.
@@ -104,7 +102,7 @@ export async function destinationRuleFindings(db: Db, p: PipelineDefinition): Pr
     const held = ['_reject_reason', '_skip_reason'].filter((c) => cols.has(c)).map((c) => `${ident(c)} is null`);
     const lineage = cols.has('_file') && cols.has('_line') ? `_file::text as _f, _line::text as _l` : `null::text as _f, null::text as _l`;
     const at = (r: { _f: string | null; _l: string | null }) => (r._f ? ` (${r._f} line ${r._l})` : '');
-    const title = (d: string) => DEST_TITLE[d] ?? d;
+    const title = (d: string) => (d === p.destination.name ? (p.destination.title ?? d) : d);
     // Every rule of the object is one condition of a single scan of the view (a view row is
     // computed once however many rules apply): `hits` lists the checks a row breaks.
     interface Check {

@@ -3,6 +3,7 @@
  * external assets, opens without a network) and one CSV per finding category.
  */
 import type { Finding, ReportData } from './collect.ts';
+import { csvText } from '../util/csv-write.ts';
 
 export const HTML_ROWS_PER_CATEGORY = 200;
 
@@ -13,21 +14,10 @@ const fmt = (n: number) => n.toLocaleString('en-US');
 /** File name of a category's CSV: findings_<category>.csv, safe on every file system. */
 export const csvName = (category: string) => `findings_${category.toLowerCase().replace(/[^a-z0-9_-]+/g, '_').replace(/^_+|_+$/g, '') || 'uncategorised'}.csv`;
 
-/**
- * One CSV cell. Cells a spreadsheet would run as a formula (starting with = + - @, or a tab or
- * carriage return before one) get a leading apostrophe.
- */
-export function csvCell(v: unknown): string {
-  let s = v === null || v === undefined ? '' : String(v);
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
+/** A category's findings as CSV (the project's one writer: engine/util/csv-write.ts). */
 export function findingsCsv(rows: Finding[]): string {
   const cols = ['category', 'severity', 'object', 'source_key', 'field', 'value', 'message', 'dq_view'] as const;
-  const lines = [cols.join(',')];
-  for (const r of rows) lines.push(cols.map((c) => csvCell(r[c])).join(','));
-  return lines.join('\r\n') + '\r\n';
+  return csvText(cols, rows.map((r) => cols.map((c) => r[c])));
 }
 
 const SEV_COLOR: Record<string, string> = { error: '#c0392b', warning: '#e08e0b', info: '#2e86c1', other: '#7f8c8d' };

@@ -24,8 +24,6 @@ export interface StepFlags {
   by?: string;
   /** load/delta: the share (0-1) of an object's records whose rejection fails the run (default 0.5). */
   rejectThreshold?: number;
-  /** convert (leadtrekker-to-zoho): comma-separated source statuses whose leads are converted. */
-  convertStatus?: string;
   /** load: chunks this process runs at once (1-64). */
   workers?: number;
   /** setup: make the planned changes on a real destination. */

@@ -3,22 +3,17 @@ import path from 'node:path';
 import { defaultCustomFieldsFile, readCustomFieldMappings, workspaceCustomFieldsFile, writeCustomFieldMappings } from '../custom-fields.ts';
 import { mergeMappings, notMigratedInventory, notMigratedMarkdown, profileSource, proposeMapping, saveProfiles, type ColumnProfile } from '../discover/index.ts';
 import { ensureWorkspaceDir } from '../workspace.ts';
+import { csvText } from '../util/csv-write.ts';
 import type { Step } from './context.ts';
-
-function csvCell(v: unknown): string {
-  const s = String(v ?? '');
-  // Neutralise spreadsheet formulas: these values come from the export.
-  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
 
 const PROFILE_COLUMNS = ['object', 'column_name', 'header', 'is_custom', 'inferred_type', 'rows', 'non_null', 'null_share', 'distinct_count', 'max_length', 'sample_values', 'longest_value'] as const;
 
 function profilesCsv(profiles: ColumnProfile[]): string {
-  const rows = profiles.map((p) =>
-    PROFILE_COLUMNS.map((c) => csvCell(c === 'sample_values' ? p.sample_values.join(' | ') : c === 'longest_value' ? (p.longest_value ?? '').slice(0, 200) : p[c])).join(','),
+  // These values come from the export: the one writer neutralises spreadsheet formulas.
+  return csvText(
+    PROFILE_COLUMNS,
+    profiles.map((p) => PROFILE_COLUMNS.map((c) => (c === 'sample_values' ? p.sample_values.join(' | ') : c === 'longest_value' ? (p.longest_value ?? '').slice(0, 200) : p[c]))),
   );
-  return [PROFILE_COLUMNS.join(','), ...rows].join('\n') + '\n';
 }
 
 const mdCell = (v: unknown) => String(v ?? '').replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ').slice(0, 80);

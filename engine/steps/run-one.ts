@@ -7,6 +7,7 @@ import type { Db } from '../db/connection.ts';
 import type { Destination } from '../destination.ts';
 import type { PipelineDefinition } from '../pipeline.ts';
 import { startRun, finishRun } from '../runs.ts';
+import { registerSecrets } from '../secrets.ts';
 import type { StepContext, StepFlags } from './context.ts';
 import { guardStep, steps } from './index.ts';
 
@@ -29,6 +30,7 @@ export async function runOneStep(
   const fn = steps[step] ?? pipeline.steps?.[step];
   if (!fn) throw new Error(`${pipeline.name} has no step "${step}"`);
   const logs: string[] = [];
+  registerSecrets(pipeline.destination.secrets);
   const runId = await startRun(db, pipeline.name, step, flags);
   let dest: Destination | undefined;
   const ctx: StepContext = {

@@ -70,8 +70,8 @@ export const optionKey = (v: string) => v.trim().replace(/\s+/g, ' ').toLowerCas
 
 /**
  * The options for the values the data uses: one per value as the destination compares them
- * (Zoho refuses a field whose options differ only by case, DUPLICATE_DATA, and the whole field
- * is then missing). Of several spellings the one in mixed case wins (`Retail` over `retail` and
+ * (a destination may refuse a field whose options differ only by case, DUPLICATE_DATA,
+ * and the whole field is then missing). Of several spellings the one in mixed case wins (`Retail` over `retail` and
  * `RETAIL`), then the first in order; records keep their own spelling, which the destination
  * stores as sent.
  */
@@ -107,7 +107,7 @@ export async function planSetup(ctx: StepContext, dest: Destination): Promise<Pl
       values: f.valuesFrom ? await valuesFrom(ctx, f.valuesFrom, `${f.module}.${f.field}`) : undefined,
       why: 'pipeline schema',
     });
-  // A source that defines its custom fields (ASPEC's custom_field_definitions.csv) lists their
+  // A source that defines its custom fields (a definitions file in its export) lists their
   // options in the pipeline's custom_field_options model (module, field, option).
   const optionsModel = `${pipelineSchema(pipeline)}.custom_field_options`;
   const hasOptions = (await ctx.db.pool.query('select to_regclass($1) is not null as ok', [optionsModel])).rows[0].ok as boolean;
@@ -119,7 +119,7 @@ export async function planSetup(ctx: StepContext, dest: Destination): Promise<Pl
     ).rows.map((r) => r.c as string),
   );
   for (const m of readCustomFieldMappings(customFieldsFile(pipeline, ctx.flags.out)).filter((r) => r.confirmed && r.module && r.field)) {
-    // (A source that defines its custom fields, ASPEC's definitions file, declares them in the
+    // (A source that defines its custom fields in a definitions file declares them in the
     // export itself: every definition is created, with or without a column.)
     if (!hasOptions && landed.size && !landed.has(`${m.object}.${m.source_column}`)) {
       plan.skipped.push(`${m.module}.${m.field}: the export has no column ${m.object}.${m.source_header || m.source_column}`);

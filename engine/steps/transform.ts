@@ -67,7 +67,7 @@ export async function buildPipelineModels(
   // The custom-field mapping in use (the workspace's, else the pipeline's defaults), as a table
   // the custom_values model binds to the export's headers.
   const mappingFile = customFieldsFile(pipeline, opts.out);
-  maps.push(await loadCsvTable(db, pipelineSchema(pipeline), 'map_custom_fields', existsSync(mappingFile) ? mappingFile : emptyMappingFile()));
+  maps.push(await loadCsvTable(db, pipelineSchema(pipeline), 'map_custom_fields', existsSync(mappingFile) ? mappingFile : emptyMappingFile(), { written: true }));
   const result = await buildModels(db, modelsDir(), {
     schemas: modelSchemas(pipeline),
     select: opts.select,

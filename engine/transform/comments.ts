@@ -115,7 +115,7 @@ export const ETL_COMMENTS: Record<string, { table: string; columns: Record<strin
     table:
       'The current state of every source record a load has seen: loaded (dest_id), rejected, queued (queue_id: the etl.queue_items row it waits on) or skipped, with the reason and the run that last changed it. etl.load_log keeps the history.',
     columns: {
-      pipeline: 'The pipeline (leadtrekker-to-zoho, ...).',
+      pipeline: 'The pipeline (its CLI name).',
       object: 'The destination object (the pipeline definition\'s name: leads, calls, ...).',
       source_key: 'The source record, as <object>:<id>.',
       state: 'loaded, rejected, queued (waiting for a person or for a parent that waits) or skipped.',

@@ -10,6 +10,7 @@ import { parse } from 'csv-parse/sync';
 import { inTransaction, type Db } from '../db/connection.ts';
 import { CliError } from '../errors.ts';
 import { columnNameFor, ident } from '../extract/headers.ts';
+import { unguardCell } from '../util/csv-write.ts';
 
 export interface LoadedMap {
   table: string;
@@ -41,11 +42,14 @@ export async function loadValueMaps(db: Db, schema: string, mapsDir: string): Pr
 /**
  * A CSV file (header line, `#` comments) as the table <schema>.<name>: text columns named from the
  * header, empty cells as null, and `_line`, the line of the file each row came from.
+ * `written`: a file the project's writer wrote (engine/util/csv-write.ts), read back by its rule:
+ * '#' starts a comment only at the start of a line, and the formula guard is undone.
  */
-export async function loadCsvTable(db: Db, schema: string, name: string, file: string): Promise<LoadedMap> {
+export async function loadCsvTable(db: Db, schema: string, name: string, file: string, opts: { written?: boolean } = {}): Promise<LoadedMap> {
   let records: { record: string[]; info: { lines: number } }[];
   try {
-    records = parse(readFileSync(file, "utf8"), { bom: true, skip_empty_lines: true, trim: true, comment: "#", info: true }) as unknown as typeof records;
+    const written = opts.written ? { comment_no_infix: true, cast: (v: string) => unguardCell(v) } : {};
+    records = parse(readFileSync(file, "utf8"), { bom: true, skip_empty_lines: true, trim: true, comment: "#", info: true, ...written }) as unknown as typeof records;
   } catch (err) {
     throw new CliError('VALUE_MAP_UNREADABLE', `${file}: ${(err as Error).message}`, { cause: err });
   }

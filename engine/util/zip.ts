@@ -1,5 +1,5 @@
 /**
- * ZIP files for the Bulk Write API (Zoho wants one CSV zipped in, and zips its result),
+ * ZIP files for a bulk import API (one CSV zipped in, and its result zipped),
  * read and written with fflate. One module for the client and the sandbox.
  */
 import { unzipSync, zipSync } from 'fflate';

@@ -17,11 +17,11 @@
  */
 import { z } from 'zod';
 import type { Destination } from '../../engine/destination.ts';
-import type { Step } from '../../engine/steps/context.ts';
+import type { Step, StepFlags } from '../../engine/steps/context.ts';
 import type { StepInfo } from '../../engine/steps/catalog.ts';
 import { CliError } from '../../engine/errors.ts';
 
-/** The flag is this step's own: no other step takes it. */
+/** The flag is this step's own: no other step takes it, and the engine does not know it. */
 export const convertInfo: StepInfo = {
   help: 'convert migrated Leads of the named Leadtrekker statuses to Contacts + Accounts (--convert-status Won[,Other])',
   flags: [
@@ -43,8 +43,11 @@ const CONVERTED = `exists (select 1 from etl.load_log g where g.pipeline = m.pip
                      and g.source_key = m.source_key and g.action = 'update' and g.reason_code = 'CONVERTED'
                      and g.dest_id = m.dest_id and g.rollback_of is null)`;
 
+/** What the parser puts in the flags from the flag declared above (its `key`). */
+type ConvertFlags = StepFlags & { convertStatus?: string };
+
 export const convert: Step = async (ctx) => {
-  const rule = String(ctx.flags.convertStatus ?? process.env.LTK_CONVERT_STATUS ?? '').trim();
+  const rule = String((ctx.flags as ConvertFlags).convertStatus ?? process.env.LTK_CONVERT_STATUS ?? '').trim();
   const statuses = rule.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
   const { db, pipeline } = ctx;
 

@@ -9,7 +9,6 @@ import { generateAspec } from '../../tools/generate/aspec.ts';
 
 lifecycleSuite({
   pipeline: aspecToZoho,
-  org: 'zoho',
   makeExport: async (dir) => {
     await generateAspec({ outDir: dir, contacts: 20, seed: 7 });
   },

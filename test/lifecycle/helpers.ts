@@ -15,8 +15,7 @@ import { readCsv, serialise, writeCsvFile } from './export-copy.ts';
 import { main } from '../../engine/cli/main.ts';
 import { STEP_INFO } from '../../engine/steps/catalog.ts';
 import { registry } from '../../pipelines/registry.ts';
-import { snapshotZohoOrg, diffZohoSnapshots, type ZohoOrgSnapshot } from '../../connectors/destinations/zoho/sandbox/snapshot.ts';
-import { snapshotNutshellOrg, diffNutshellSnapshots, type NutshellSnapshot } from '../../connectors/destinations/nutshell/sandbox/snapshot.ts';
+import type { OrgProbe } from '../../engine/destination.ts';
 
 /**
  * The CLI's main() in this process (what pipelines/run.ts calls), stdout and stderr captured:
@@ -58,41 +57,14 @@ export async function inProcess(dbUrl: string, args: string[], env: Record<strin
   return { exitCode, stdout, stderr: err.join(''), json };
 }
 
-/** A sandbox org's records (and files), comparable with `diff` ([] = equal). */
-export interface OrgProbe<S> {
-  state(): Promise<S>;
-  diff(a: S, b: S): string[];
-}
-
-type ZohoState = Pick<ZohoOrgSnapshot, 'records' | 'attachments'>;
-export function zohoOrg(pool: pg.Pool): OrgProbe<ZohoState> {
-  return {
-    async state() {
-      const s = await snapshotZohoOrg(pool as never);
-      return { records: s.records, attachments: s.attachments };
-    },
-    diff: (a, b) => diffZohoSnapshots({ modules: [], fields: {}, users: {}, tags: {}, ...a }, { modules: [], fields: {}, users: {}, tags: {}, ...b }),
-  };
-}
-
 /**
- * Nutshell: live entities only. Tags, custom fields and lead sources are the instance's lists of
- * values (what picklist values are in Zoho): setup and the load's get-or-create add them, and
- * rollback leaves them.
+ * The pipeline's sandbox org as rollback promises to restore it, comparable with `diff`
+ * ([] = equal): its destination says what that is (SandboxControl.probe).
  */
-type NutshellState = Pick<NutshellSnapshot, 'entities'>;
-export function nutshellOrg(pool: pg.Pool): OrgProbe<NutshellState> {
-  return {
-    async state() {
-      const { entities } = await snapshotNutshellOrg(pool as never);
-      return { entities: Object.fromEntries(Object.entries(entities).filter(([k]) => !k.startsWith('Sources:'))) };
-    },
-    // Each changed entity with its data before and after, so a failure says what differs.
-    diff: (a, b) =>
-      diffNutshellSnapshots({ tags: [], customFields: [], ...a }, { tags: [], customFields: [], ...b }).map((l) =>
-        l.startsWith('~ ') ? `${l}: ${JSON.stringify(a.entities[l.slice(2)])} -> ${JSON.stringify(b.entities[l.slice(2)])}` : l,
-      ),
-  };
+export async function orgProbe<S = any>(pipeline: PipelineDefinition, pool: pg.Pool): Promise<OrgProbe<S>> {
+  const sandbox = pipeline.destination.sandbox;
+  if (!sandbox) throw new Error(`${pipeline.name}: the ${pipeline.destination.name} destination has no sandbox to compare`);
+  return (await sandbox.probe(pool)) as OrgProbe<S>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -102,7 +74,6 @@ export function nutshellOrg(pool: pg.Pool): OrgProbe<NutshellState> {
 
 export interface LifecycleCase {
   pipeline: PipelineDefinition;
-  org: 'zoho' | 'nutshell';
   /** Writes a small export of the pipeline's source into `dir`. */
   makeExport(dir: string): Promise<void>;
   /** `sample --size`. */
@@ -203,7 +174,7 @@ export function lifecycleSuite(c: LifecycleCase): void {
 
   beforeAll(async () => {
     db = await createTestDb();
-    org = c.org === 'zoho' ? zohoOrg(db.pool as never) : nutshellOrg(db.pool as never);
+    org = await orgProbe(c.pipeline, db.pool as never);
     tmp = mkdtempSync(path.join(tmpdir(), `lifecycle-${P}-`));
     out = path.join(tmp, 'out');
     input = path.join(tmp, 'export');

@@ -10,7 +10,6 @@ import { generateLeadtrac } from '../../tools/generate/leadtrac.ts';
 
 lifecycleSuite({
   pipeline: leadtracToNutshell,
-  org: 'nutshell',
   makeExport: async (dir) => {
     await generateLeadtrac({ outDir: dir, leads: 20, seed: 'lifecycle' });
   },

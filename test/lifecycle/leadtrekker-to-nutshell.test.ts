@@ -30,7 +30,6 @@ const lead = (r: Record<string, string>, rows: Record<string, string>[]) => {
 
 lifecycleSuite({
   pipeline: leadtrekkerToNutshell,
-  org: 'nutshell',
   makeExport: async (dir) => {
     await generateLeadtrekker({ outDir: dir, leads: 30, seed: 'lifecycle' });
   },

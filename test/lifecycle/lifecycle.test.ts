@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
 import { runCli } from '../helpers/cli.ts';
-import { inProcess, zohoOrg } from './helpers.ts';
+import { inProcess, orgProbe } from './helpers.ts';
 import { STEP_INFO } from '../../engine/steps/catalog.ts';
 import { leadtrekkerToZoho } from '../../pipelines/leadtrekker-to-zoho/pipeline.ts';
 import { parse } from 'csv-parse/sync';
@@ -29,8 +29,9 @@ const spawnCli = (args: string[]) => runCli(withOut(args), { DATABASE_URL: db.ur
 const q = async (sql: string, params: unknown[] = []) => (await db.pool.query(sql, params)).rows;
 
 /** What rollback promises to restore: records and files (fields and picklists belong to setup). */
-const orgState = () => zohoOrg(db.pool as never).state();
-const orgDiff = (a: Awaited<ReturnType<typeof orgState>>, b: Awaited<ReturnType<typeof orgState>>) => zohoOrg(db.pool as never).diff(a, b);
+type OrgState = { records: Record<string, Record<string, unknown>> };
+const orgState = async () => (await orgProbe<OrgState>(leadtrekkerToZoho, db.pool as never)).state();
+const orgDiff = async (a: OrgState, b: OrgState) => (await orgProbe<OrgState>(leadtrekkerToZoho, db.pool as never)).diff(a, b);
 
 let before: Awaited<ReturnType<typeof orgState>>;
 let afterLoad: Awaited<ReturnType<typeof orgState>>;
@@ -194,18 +195,18 @@ describe('migration lifecycle (leadtrekker-to-zoho, sandbox)', () => {
     expect(again.exitCode, again.stderr).toBe(0);
     for (const x of Object.values(again.json.delta.objects) as { new: string[]; changed: string[] }[]) expect([...x.new, ...x.changed]).toEqual([]);
     expect((await q(`select count(*)::int as n from etl.load_log where run_id = $1 and action in ('insert','update')`, [again.json.run_id]))[0].n).toBe(0);
-    expect(orgDiff(snap, await orgState())).toEqual([]);
+    expect(await orgDiff(snap, await orgState())).toEqual([]);
   }, 90_000);
 
   it('rolls back the delta to the loaded org, then everything to the org before the sample', async () => {
     const r1 = await cli(['rollback', '--run', String(deltaRun)]);
     expect(r1.exitCode, r1.stderr).toBe(0);
     expect(r1.json.rollback).toMatchObject({ deleted: 1, restored: 2, failed: 0 });
-    expect(orgDiff(afterLoad, await orgState())).toEqual([]);
+    expect(await orgDiff(afterLoad, await orgState())).toEqual([]);
 
     const all = await spawnCli(['rollback', '--all']);
     expect(all.exitCode, all.stderr).toBe(0);
-    expect(orgDiff(before, await orgState())).toEqual([]);
+    expect(await orgDiff(before, await orgState())).toEqual([]);
     expect((await q('select count(*)::int as n from etl.id_map where pipeline = $1', [P]))[0].n).toBe(0);
     const logged = await q(`select action, count(*)::int as n from etl.load_log where run_id = $1 group by 1`, [all.json.run_id]);
     expect(logged.every((l) => l.action === 'delete' || l.action === 'restore')).toBe(true);
@@ -214,7 +215,7 @@ describe('migration lifecycle (leadtrekker-to-zoho, sandbox)', () => {
     const again = await cli(['rollback', '--all']);
     expect(again.exitCode, again.stderr).toBe(0);
     expect(again.json.rollback).toMatchObject({ deleted: 0, restored: 0, failed: 0 });
-    expect(orgDiff(before, await orgState())).toEqual([]);
+    expect(await orgDiff(before, await orgState())).toEqual([]);
   }, 90_000);
 
   it('writes the hand-off documents with formula cells neutralised', async () => {

@@ -9,7 +9,6 @@ import { generateServicetracker } from '../../tools/generate/servicetracker.ts';
 
 lifecycleSuite({
   pipeline: servicetrackerToZoho,
-  org: 'zoho',
   makeExport: async (dir) => {
     await generateServicetracker({ outDir: dir, clients: 12, seed: 7 });
   },

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
 import { ZohoClient } from '../../connectors/destinations/zoho/client.ts';
-import { CreditBudget, CreditBudgetError } from '../../engine/load/credits.ts';
+import { CreditBudget, CreditBudgetError } from '../../connectors/destinations/zoho/credits.ts';
 import { safeAttachmentPath } from '../../engine/load/attachments.ts';
 import { readZip as unzip, writeZip as zipFiles } from '../../engine/util/zip.ts';
 

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
 import { runCli } from '../helpers/cli.ts';
-import { csvCell } from '../../engine/report/render.ts';
+import { csvCell } from '../../engine/util/csv-write.ts';
 
 const P = 'leadtrekker-to-zoho';
 let db: TestDb;
@@ -118,7 +118,7 @@ describe('report step', () => {
   it('writes a CSV per category with every row, formulas neutralised', () => {
     const files = readdirSync(path.join(out, 'report')).sort();
     expect(files).toEqual(['findings_dq_view_contract.csv', 'findings_duplicate_email.csv', 'findings_invalid_email.csv', 'findings_orphan.csv', 'findings_uncertain_name.csv', 'report.html']);
-    const orphan = readFileSync(path.join(out, 'report', 'findings_orphan.csv'), 'utf8').trim().split('\r\n');
+    const orphan = readFileSync(path.join(out, 'report', 'findings_orphan.csv'), 'utf8').trim().split('\n');
     expect(orphan).toHaveLength(251);
     expect(orphan[0]).toBe('category,severity,object,source_key,field,value,message,dq_view');
     // counted under the specific view, not the union

@@ -34,9 +34,9 @@ const rounds = Number(args.rounds);
 
 /**
  * Value tables: each row is a value and the conventions of the source that wrote it.
- * Shares follow the generators in tools/generate (which follow the exports): Leadtrekker
- * day-first in Johannesburg with amounts written both ways, ServiceTracker ISO/UTC, LeadTrac US dates with
- * AM/PM in New York, ASPEC ISO or day-first in Toronto; a few blanks and unreadable values.
+ * Shares follow the generators in tools/generate (which follow the bundled sources' exports):
+ * day-first in Johannesburg with amounts written both ways, ISO/UTC, US dates with AM/PM in New
+ * York, ISO or day-first in Toronto; a few blanks and unreadable values.
  */
 const INPUTS = `
 select setseed(0.42);

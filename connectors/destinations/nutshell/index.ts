@@ -11,7 +11,7 @@
  * (engine/load/intents.ts). See README.md.
  */
 import { z } from 'zod';
-import type { Destination, DestinationFactory, DestinationField, DestinationRule, Payload, RecordOutcome } from '../../../engine/destination.ts';
+import type { Destination, DestinationFactory, DestinationField, DestinationRule, OrgProbe, Payload, RecordOutcome } from '../../../engine/destination.ts';
 import { CliError } from '../../../engine/errors.ts';
 import { entitySchema, NutshellClient, NutshellError, type NutshellEntity } from './client.ts';
 import { NUTSHELL_MODULES, nutshellAsWritten, shapeNutshellRecord } from './shape.ts';
@@ -382,6 +382,9 @@ export function createNutshellAdapter(client: NutshellClient, target: string, is
 export function nutshellDestination(opts: NutshellDestinationOptions = {}): DestinationFactory {
   return {
     name: 'nutshell',
+    title: 'Nutshell',
+    environment: ['NUTSHELL_USERNAME', 'NUTSHELL_API_KEY', 'NUTSHELL_API_URL'],
+    secrets: { variables: ['NUTSHELL_API_KEY'] },
     async connect({ databaseUrl, env, log }) {
       const haveCreds = env.NUTSHELL_USERNAME || env.NUTSHELL_API_KEY;
       const common = {
@@ -429,6 +432,25 @@ export function nutshellDestination(opts: NutshellDestinationOptions = {}): Dest
       },
       rehearsalFaults: NUTSHELL_REHEARSAL_FAULTS,
       injectedFaults: nutshellInjectedFaults,
+      // Live entities only. Tags, custom fields and lead sources are the instance's lists of values
+      // (what picklist values are elsewhere): setup and the load's get-or-create add them, and
+      // rollback leaves them.
+      async probe(pool) {
+        const { snapshotNutshellOrg, diffNutshellSnapshots } = await import('./sandbox/snapshot.ts');
+        type State = Pick<Awaited<ReturnType<typeof snapshotNutshellOrg>>, 'entities'>;
+        const probe: OrgProbe<State> = {
+          async state() {
+            const { entities } = await snapshotNutshellOrg(pool as never);
+            return { entities: Object.fromEntries(Object.entries(entities).filter(([k]) => !k.startsWith('Sources:'))) };
+          },
+          // Each changed entity with its data before and after, so a failure says what differs.
+          diff: (a, b) =>
+            diffNutshellSnapshots({ tags: [], customFields: [], ...a }, { tags: [], customFields: [], ...b }).map((l) =>
+              l.startsWith('~ ') ? `${l}: ${JSON.stringify(a.entities[l.slice(2)])} -> ${JSON.stringify(b.entities[l.slice(2)])}` : l,
+            ),
+        };
+        return probe as OrgProbe;
+      },
     },
   };
 }

@@ -760,6 +760,7 @@ export async function bulkUpsertViaJob(client: ZohoClient, module: string, recor
     throw new BulkWriteRefused(module, 'BULK_UNMAPPABLE', `${module} records carry a polymorphic lookup (What_Id + $se_module) that a Bulk Write CSV cannot map`);
   const { writeZip: zipFiles, readZip: unzip } = await import('../../../engine/util/zip.ts');
   const { parse } = await import('csv-parse/sync');
+  const { csvText } = await import('../../../engine/util/csv-write.ts');
   const cols = new Set<string>([keyField]);
   const cell = (v: unknown): string => {
     if (v === null || v === undefined) return '';
@@ -769,9 +770,10 @@ export async function bulkUpsertViaJob(client: ZohoClient, module: string, recor
   };
   for (const r of records) for (const [k, v] of Object.entries(r)) if (!k.startsWith('$')) cols.add(v && typeof v === 'object' && !Array.isArray(v) && 'id' in v ? `${k}.id` : k);
   const columns = [...cols];
-  const esc = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-  const lines = [columns.join(','), ...records.map((r) => columns.map((c) => esc(cell(r[c.endsWith('.id') ? c.slice(0, -3) : c]))).join(','))];
-  const zip = zipFiles([{ name: `${module}.csv`, data: Buffer.from(lines.join('\n') + '\n', 'utf8') }]);
+  // Data for Zoho's import, not a document for a person: the project's writer without the formula
+  // guard (it would change the values written into the CRM).
+  const text = csvText(columns, records.map((r) => columns.map((c) => cell(r[c.endsWith('.id') ? c.slice(0, -3) : c]))), { formulas: 'verbatim' });
+  const zip = zipFiles([{ name: `${module}.csv`, data: Buffer.from(text, 'utf8') }]);
   // Bulk Write reads dates as MM/dd/yyyy unless told: name the ISO format of date columns.
   const formats: Record<string, string> = {};
   for (const c of columns) {

@@ -7,10 +7,10 @@
  * duplicate_check_fields = ['CRM_Migrate_Key']. Repeating such a write after a dropped
  * connection finds the record the first attempt created and updates it: never a duplicate.
  */
-import type { Destination, DestinationFactory, DestinationField, DestinationRule, LookupRef, Payload, RecordOutcome } from '../../../engine/destination.ts';
+import type { Destination, DestinationFactory, DestinationField, OrgProbe, DestinationRule, LookupRef, Payload, RecordOutcome } from '../../../engine/destination.ts';
 import { CliError } from '../../../engine/errors.ts';
 import { isMoney } from '../../../engine/values.ts';
-import { CreditBudget } from '../../../engine/load/credits.ts';
+import { CreditBudget } from './credits.ts';
 import { ZohoClient, ZOHO_MAX_BATCH, bulkUpsertViaJob, zohoBulkWritable } from './client.ts';
 import type { ZohoSandboxSeed } from './sandbox/server.ts';
 import { ZOHO_REHEARSAL_FAULTS, zohoInjectedFaults } from './sandbox/rehearsal.ts';
@@ -112,6 +112,13 @@ export function zohoRules(
 export function zohoDestination(opts: ZohoDestinationOptions = {}): DestinationFactory {
   return {
     name: 'zoho',
+    title: 'Zoho CRM',
+    environment: ['ZOHO_CLIENT_ID', 'ZOHO_CLIENT_SECRET', 'ZOHO_REFRESH_TOKEN', 'ZOHO_ACCOUNTS_URL', 'ZOHO_API_DOMAIN'],
+    secrets: {
+      variables: ['ZOHO_CLIENT_SECRET', 'ZOHO_REFRESH_TOKEN', 'ZOHO_CLIENT_ID'],
+      // Zoho access/refresh tokens have a recognisable shape.
+      tokens: [{ pattern: /\b1000\.[0-9a-f]{16,}\.[0-9a-f]{8,}\b/g, mask: '1000.***' }],
+    },
     async connect({ databaseUrl, env, log }) {
       const haveCreds = env.ZOHO_CLIENT_ID || env.ZOHO_CLIENT_SECRET || env.ZOHO_REFRESH_TOKEN;
       // pg and the sandbox load on connect: `--help` and `list` read this definition without them.
@@ -262,6 +269,19 @@ export function zohoDestination(opts: ZohoDestinationOptions = {}): DestinationF
       },
       rehearsalFaults: ZOHO_REHEARSAL_FAULTS,
       injectedFaults: zohoInjectedFaults,
+      async probe(pool) {
+        const { snapshotZohoOrg, diffZohoSnapshots } = await import('./sandbox/snapshot.ts');
+        type State = Pick<Awaited<ReturnType<typeof snapshotZohoOrg>>, 'records' | 'attachments'>;
+        const empty = { modules: [], fields: {}, users: {}, tags: {} };
+        const probe: OrgProbe<State> = {
+          async state() {
+            const s = await snapshotZohoOrg(pool as never);
+            return { records: s.records, attachments: s.attachments };
+          },
+          diff: (a, b) => diffZohoSnapshots({ ...empty, ...a }, { ...empty, ...b }),
+        };
+        return probe as OrgProbe;
+      },
     },
   };
 }

@@ -1,12 +1,13 @@
 /**
- * The destination's daily API credit budget (Zoho: a rolling 24 h window per org, §9.1). Every
+ * Zoho's daily API credit budget (a rolling 24 h window per org, §9.1), kept by this adapter:
+ * the engine knows no credits (a destination without a budget simply has none). Every
  * call is entered in etl.api_usage before it is sent; a call that would take the last 24 hours
  * past the budget (minus a reserve kept for people using the CRM) is not sent: the load stops
  * cleanly and the same command resumes it later. The server's X-API-CREDITS-REMAINING header,
  * when present, is trusted over the ledger.
  */
 import type pg from 'pg';
-import { CliError } from '../errors.ts';
+import { CliError } from '../../../engine/errors.ts';
 
 export class CreditBudgetError extends CliError {
   constructor(message: string) {
