@@ -19,7 +19,10 @@ import { ensureEmbeddedServer, stopEmbeddedServer } from '../../engine/db/embedd
 import { registry } from '../../pipelines/registry.ts';
 import { failed, faultsOf, renderTable, runChaos, type ChaosReport, type TrialResult } from './lib.ts';
 
-const DEFAULT_PIPELINES = 'leadtrekker-to-zoho,leadtrac-to-nutshell';
+// The registry's choice, else the first pipeline of each destination that has a sandbox.
+const DEFAULT_PIPELINES = (
+  registry.rehearsed ?? [...new Map(registry.pipelines.filter((p) => p.destination.sandbox).map((p) => [p.destination.name, p.name] as const).reverse()).values()].reverse()
+).join(',');
 const USAGE = `Usage: npm run chaos -- [--trials N per pipeline (10)] [--seed S (1)] [--pipeline a,b (${DEFAULT_PIPELINES})] [--size N (20)] [--faults "429 storm,token expiry" | none] [--keep] [--json]
 Faults: ${[...new Set(registry.pipelines.flatMap((p) => faultsOf(p).map((f) => `${f.name} (${p.destination.name})`)))].join(', ')}`;
 
