@@ -96,6 +96,13 @@ export interface Destination {
   isSameRecord?(module: string, sent: Payload, got: Payload): boolean;
   /** Metadata calls `setup` uses. Absent: `setup` can only write the admin checklist. */
   schema?: DestinationSchema;
+  /**
+   * How the destination names and types a custom field (`discover` proposes with it, `setup`
+   * labels with it): API names and labels it accepts, its type for a column, which fields it
+   * counts as the same one. Absent: the header is the name and the label, types are the mapping
+   * file's vocabulary as inferred, names compare case-insensitively.
+   */
+  customFields?: CustomFieldConventions;
   /** Largest attachment the destination takes, in bytes. Absent: 20 MB. */
   maxAttachmentBytes?: number;
   /** Upload one file to a record. Absent: attachment objects are queued for manual hand-off. */
@@ -139,6 +146,40 @@ export interface DestinationField {
   unique?: boolean;
   /** Picklists: the values the field offers. */
   picklistValues?: string[];
+}
+
+/** A custom column as `discover` profiled it: what a destination needs to propose a field. */
+export interface CustomFieldColumn {
+  header: string;
+  column: string;
+  /** InferredType of engine/custom-fields.ts: text, long_text, number, date, checkbox, picklist, email, phone. */
+  inferred_type: string;
+  /** Numbers: every value is whole. */
+  integers?: boolean;
+  /** Numbers: some value carries a currency. */
+  money?: boolean;
+  distinct_count: number;
+}
+
+/**
+ * A destination's rules for custom fields. Field types are the mapping file's vocabulary (the
+ * types lib.custom_value reads: text, textarea, integer, double, currency, date, datetime,
+ * boolean, picklist, multiselectpicklist, email, phone, website); the adapter's createFields
+ * turns them into its own.
+ */
+export interface CustomFieldConventions {
+  /** Modules that take custom fields. Absent: every module. */
+  modules?: string[];
+  /** The field's type for a column, with why (named as the destination names it). */
+  type(column: CustomFieldColumn, module: string): { type: string; why: string };
+  /** The field as a mapping names it (what views write in `_custom` and setup creates), valid for the destination: characters, length, prefix. */
+  name(header: string, column: string): string;
+  /** The label setup sends for a field of this name (valid characters and length; where the destination derives the API name from the label, one that derives this very name). */
+  label(header: string, name: string): string;
+  /** Two fields (a name or a label) the destination counts as the same field compare equal under this key (labels without case, say, or names as written). */
+  key(nameOrLabel: string): string;
+  /** The n-th variant (n >= 2) of a name that clashes with a field already there. */
+  numbered(name: string, n: number): string;
 }
 
 export interface DestinationModule {

@@ -78,6 +78,29 @@ export interface SourceConnector {
   sampleDir: string;
   /** Folder with attachment bodies, relative to the export folder, if the source has one. */
   filesDir?: string;
+  /**
+   * The export's own list of its custom fields (a definitions file of the export), as raw
+   * columns: `discover` proposes a field for every definition (with a
+   * column in this export or not), typed as the definition says. Absent: custom fields are
+   * inferred from the columns alone.
+   */
+  customFieldDefinitions?: CustomFieldDefinitionsSpec;
+}
+
+export interface CustomFieldDefinitionsSpec {
+  /** The raw table (FileSpec.name) holding the definitions. */
+  file: string;
+  /** Raw columns: the field's name (the header its column carries), its type, the object it belongs to, its options. */
+  field: string;
+  type: string;
+  object: string;
+  options?: string;
+  /** What separates two options in the options column. */
+  optionSeparator?: string;
+  /** The object column's values (compared lower-case) -> the raw table whose custom columns they name. */
+  objects: Record<string, string>;
+  /** A field defined twice for one object: the first definition counts (default) or the last, as the source's staging model reads them. */
+  wins?: 'first' | 'last';
 }
 
 /** Raw schema name for a source. */

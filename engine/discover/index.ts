@@ -4,7 +4,7 @@ import { customFieldsFile, mappingHeaderKey, readCustomFieldMappings } from '../
 import type { StepContext } from '../steps/context.ts';
 
 export { profileSource, saveProfiles, type ColumnProfile } from './profile.ts';
-export { proposeMapping, mergeMappings, zohoApiName, targetModule } from './mapping.ts';
+export { proposeMapping, mergeMappings, targetModule, type ProposalContext } from './mapping.ts';
 export { notMigratedInventory, notMigratedMarkdown } from './not-migrated.ts';
 
 /**

@@ -322,6 +322,8 @@ interface Reject {
   reason: string;
   message: string;
   raw: string;
+  /** the id the row carries, when its id column could be read (a ragged row): its children's loads name it */
+  key?: string | null;
 }
 
 async function landFile(db: Db, source: SourceConnector, plan: Plan & { file: string; mapping: HeaderMapping }, opts: ExtractOptions): Promise<FileResult> {
@@ -419,9 +421,9 @@ async function landFile(db: Db, source: SourceConnector, plan: Plan & { file: st
       const write: Written = {
         rejects: async (rs) => {
           await client.query(
-            `insert into etl.rejects (run_id, source, stage, object, file, line, reason_code, message, raw)
-             select $1, $2, 'extract', $3, $4, r.* from unnest($5::bigint[], $6::text[], $7::text[], $8::text[]) as r`,
-            [opts.runId ?? null, source.name, spec.name, fileLabel, rs.map((r) => r.line), rs.map((r) => r.reason), rs.map((r) => r.message), rs.map((r) => r.raw.replace(/\0/g, ''))],
+            `insert into etl.rejects (run_id, source, stage, object, file, line, reason_code, message, raw, source_key)
+             select $1, $2, 'extract', $3, $4, r.* from unnest($5::bigint[], $6::text[], $7::text[], $8::text[], $9::text[]) as r`,
+            [opts.runId ?? null, source.name, spec.name, fileLabel, rs.map((r) => r.line), rs.map((r) => r.reason), rs.map((r) => r.message), rs.map((r) => r.raw.replace(/\0/g, '')), rs.map((r) => r.key ?? null)],
           );
         },
         findings: async (fs) => {
@@ -612,6 +614,7 @@ async function carefulLand(
             line: ev.line, reason: rec.length < width ? 'RAGGED_SHORT' : 'RAGGED_LONG',
             message: `${fileLabel}, line ${ev.line}: ${rec.length} fields where the header has ${width}`,
             raw: ev.raw,
+            key: p.idIndex >= 0 && p.idIndex < rec.length ? rec[p.idIndex]!.replace(/\0/g, '').trim() || null : null,
           });
           continue;
         }

@@ -20,6 +20,7 @@ import { ident } from '../extract/headers.ts';
 import { CliError } from '../errors.ts';
 import { loadAttachmentRow, type AttachmentRow } from './attachments.ts';
 import { WriteIntents } from './intents.ts';
+import { parentStates, parentVerdict, verdictRank, type ParentState, type ParentVerdict } from './parents.ts';
 import { dropSnapshot, snapshotRelation, takeSnapshot } from './snapshot.ts';
 
 export interface ObjectCounts {
@@ -158,7 +159,7 @@ export class ObjectLoader {
   // Rejects, queue entries, current states and their log rows are written set-based, one
   // statement each per page (flush), never one round trip per record.
   private pendingRejects: { source_key: string; field: string | null; reason: string; message: string }[] = [];
-  private pendingQueue = new Map<string, { kind: string; key: string; detail: string; records: string[] }>();
+  private pendingQueue = new Map<string, { kind: string; key: string; detail: string; records: { key: string; reason: string; message: string }[] }>();
   private pendingSkips: { source_key: string; reason: string; message: string }[] = [];
   private pendingLog: LogRow[] = [];
 
@@ -168,13 +169,19 @@ export class ObjectLoader {
     this.pendingLog.push({ sourceKey, action: 'reject', reason, message });
   }
 
-  async queue(sourceKey: string, kind: string, key: string, detail: string): Promise<void> {
+  /**
+   * The record waits on the queue item (kind, key), opened with `detail` if new. Its own reason
+   * and message default to the item's (a child waiting for its parent has its own).
+   */
+  async queue(sourceKey: string, kind: string, key: string, detail: string, own?: { reason: string; message: string }): Promise<void> {
     this.counts.queued++;
     const id = `${kind}\0${key}`;
     const q = this.pendingQueue.get(id) ?? { kind, key, detail, records: [] };
-    q.records.push(sourceKey);
+    const reason = own?.reason ?? kind.toUpperCase();
+    const message = own?.message ?? detail;
+    q.records.push({ key: sourceKey, reason, message });
     this.pendingQueue.set(id, q);
-    this.pendingLog.push({ sourceKey, action: 'queue', reason: kind.toUpperCase(), message: detail });
+    this.pendingLog.push({ sourceKey, action: 'queue', reason, message });
   }
 
   async skip(sourceKey: string, reason: string, message: string): Promise<void> {
@@ -214,7 +221,7 @@ export class ObjectLoader {
         obj,
         runId,
         'queued',
-        items.flatMap((i) => i.records.map((k) => ({ source_key: k, reason: i.kind.toUpperCase(), message: i.detail, queue_id: idOf.get(`${i.kind}\0${i.key}`) }))),
+        items.flatMap((i) => i.records.map((r) => ({ source_key: r.key, reason: r.reason, message: r.message, queue_id: idOf.get(`${i.kind}\0${i.key}`) }))),
       );
       this.pendingQueue.clear();
     }
@@ -267,11 +274,15 @@ export class ObjectLoader {
     );
     // Lookups of these rows, resolved in one query per referenced object set.
     const refs = new Map<string, LookupRef>();
+    const parents = new Map<string, Map<string, ParentState>>();
     for (const [field, objects] of this.lookupObjects) {
       const wanted = rows.map((r) => r[field]).filter((v) => v !== null && v !== undefined).map(String);
       if (!wanted.length) continue;
       const res = await db.pool.query('select object, source_key, dest_id, dest_module from etl.id_map where pipeline = $1 and object = any($2) and source_key = any($3)', [pipeline.name, objects, wanted]);
       for (const r of res.rows) refs.set(`${field}\0${r.source_key}`, { id: r.dest_id, module: r.dest_module });
+      // Parents not in the destination: their current state decides what the child does (engine/load/parents.ts).
+      const missing = [...new Set(wanted.filter((v) => !refs.has(`${field}\0${v}`)))];
+      if (missing.length) parents.set(field, await parentStates(db, pipeline.name, objects, missing));
     }
     const users = obj.owner ? await this.userMap() : new Map<string, string | null>();
     const keyField = destination.upsert && destination.idempotencyField ? destination.idempotencyField : undefined;
@@ -300,6 +311,24 @@ export class ObjectLoader {
       if (row._custom && typeof row._custom === 'object')
         for (const [f, v] of Object.entries(row._custom as Record<string, unknown>)) if (v !== null && v !== undefined) fields[f] = v;
 
+      // A parent that is not in the destination decides first (the queue contract,
+      // engine/load/parents.ts): the child waits on a waiting parent, whoever owns it.
+      let verdict: ParentVerdict | undefined;
+      for (const [field] of this.lookupObjects) {
+        const v = fields[field];
+        if (v === null || v === undefined || refs.has(`${field}\0${String(v)}`)) continue;
+        const vd = parentVerdict(obj.name, sourceKey, field, String(v), parents.get(field)?.get(String(v)));
+        if (!verdict || verdictRank(vd) > verdictRank(verdict)) verdict = vd;
+      }
+      if (verdict?.action === 'queue') {
+        await this.queue(sourceKey, verdict.kind, verdict.key, verdict.message, { reason: verdict.reason, message: verdict.message });
+        continue;
+      }
+      if (verdict) {
+        await this.reject(sourceKey, verdict.reason, verdict.message);
+        continue;
+      }
+
       // Owner: the source email, matched in the users step.
       let ownerId: string | undefined;
       if (obj.owner) {
@@ -317,21 +346,12 @@ export class ObjectLoader {
       }
       const hashInput = { ...fields, __owner: ownerId ?? null };
       const lookups: Record<string, LookupRef> = {};
-      let unresolved: string | undefined;
+      // (every lookup resolves here: one that did not was decided above)
       for (const [field] of this.lookupObjects) {
         const v = fields[field];
         delete fields[field];
         if (v === null || v === undefined) continue;
-        const ref = refs.get(`${field}\0${String(v)}`);
-        if (!ref) {
-          unresolved = `${field} -> ${String(v)}`;
-          break;
-        }
-        lookups[field] = ref;
-      }
-      if (unresolved) {
-        await this.reject(sourceKey, 'LOOKUP_UNRESOLVED', `${obj.name} ${sourceKey}: referenced record not loaded (${unresolved})`);
-        continue;
+        lookups[field] = refs.get(`${field}\0${String(v)}`)!;
       }
       const prev = existing.get(sourceKey);
       if (obj.attachment) {

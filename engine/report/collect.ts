@@ -19,6 +19,9 @@ export interface Finding {
   field: string | null;
   value: string | null;
   message: string | null;
+  /** the export file and line of the record (the view's own, else found from its key) */
+  file?: string | null;
+  line?: string | number | null;
 }
 
 export interface CategoryCount {

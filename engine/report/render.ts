@@ -16,7 +16,7 @@ export const csvName = (category: string) => `findings_${category.toLowerCase().
 
 /** A category's findings as CSV (the project's one writer: engine/util/csv-write.ts). */
 export function findingsCsv(rows: Finding[]): string {
-  const cols = ['category', 'severity', 'object', 'source_key', 'field', 'value', 'message', 'dq_view'] as const;
+  const cols = ['category', 'severity', 'object', 'source_key', 'field', 'value', 'message', 'dq_view', 'file', 'line'] as const;
   return csvText(cols, rows.map((r) => cols.map((c) => r[c])));
 }
 

@@ -46,12 +46,6 @@ interface Plan {
   skipped: string[];
 }
 
-/** A label from which the destination derives exactly this API name (spaces -> underscores). */
-function labelFor(apiName: string, label: string): string {
-  const derived = label.trim().replace(/[^A-Za-z0-9 ]/g, '').replace(/\s+/g, '_');
-  return derived === apiName ? label : apiName.replace(/_/g, ' ');
-}
-
 async function valuesFrom(ctx: StepContext, sql: string, what: string): Promise<string[]> {
   try {
     const { rows, fields } = await ctx.db.pool.query(sql);
@@ -245,7 +239,7 @@ export const setup: Step = async (ctx) => {
     for (const [module, list] of byModule) {
       const outcomes = await schema.createFields(
         module,
-        list.map((n) => ({ apiName: n.apiName, label: labelFor(n.apiName, n.label), type: n.type, length: n.length, unique: n.unique, picklistValues: n.values, lookupModule: n.lookupModule })),
+        list.map((n) => ({ apiName: n.apiName, label: dest.customFields?.label(n.label, n.apiName) ?? n.label, type: n.type, length: n.length, unique: n.unique, picklistValues: n.values, lookupModule: n.lookupModule })),
       );
       const after = await schema.listFields(module);
       for (const [i, n] of list.entries()) {

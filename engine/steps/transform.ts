@@ -10,6 +10,7 @@ import { loadModels, modelsDir } from '../transform/models.ts';
 import { applyComments } from '../transform/comments.ts';
 import { writeCustomFunctions } from '../extract/custom-columns.ts';
 import { writeOrphanView } from '../extract/orphans.ts';
+import { writeHeadersView, writeLineageView } from '../extract/lineage.ts';
 import { resolveConventions, saveConventions } from '../extract/conventions.ts';
 import type { Step, StepContext } from './context.ts';
 import { recordBuilt, requireOwnLanding, withSourceLock } from '../landing.ts';
@@ -78,7 +79,11 @@ export async function buildPipelineModels(
   });
   // The orphan check of every reference the connector declares (dq_<source>.orphan_values).
   await writeOrphanView(db, pipeline.source);
+  // Where each record came from (file, line), for findings that name it by key (lib.dq_findings).
+  await writeLineageView(db, pipeline.source);
+  await writeHeadersView(db, pipeline.source);
   // What an analyst reads in the database: comments on every model and column, snake_case views.
   await applyComments(db, pipeline, loadModels(modelsDir()));
   return { maps, result };
 }
+

@@ -63,6 +63,10 @@ export const servicetrackerToZoho: PipelineDefinition = {
       sourceCount: 'stg_servicetracker.attachments',
     },
   ],
+  // discover proposes each export file's custom columns as fields of the module its records
+  // load to (the views carry them in _custom). service_history feeds both Tasks and Events: its
+  // custom columns are proposed unmapped, for a person to choose.
+  customFieldTargets: { clients: 'Accounts', work_orders: 'Deals', contracts: 'Service_Contracts', parts: 'Products', work_order_parts: 'Deal_Parts' },
   schema: {
     fields: [
       f('Accounts', 'Primary_Contact', 'Primary Contact', 'lookup', { lookupModule: 'Contacts' }),

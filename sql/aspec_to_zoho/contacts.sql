@@ -28,11 +28,9 @@ select
     'ASPEC ' || cu.untyped), '')                               as "Description",
   k.contact_id                                                 as "ASPEC_Contact_ID",
   -- custom fields typed in custom_values (a value that does not type is kept in Description)
-  coalesce(cu.payload, '{}'::jsonb)                            as _custom,
-  case when sa.state = 'waiting'
-       then format('WAITING_FOR_PARENT: its Account companies:%s waits in the reconciliation queue', k.account_company_id) end as _queue_reason
+  -- (an Account that waits in the queue holds the contact: the load's parent rule, engine/load/parents.ts)
+  coalesce(cu.payload, '{}'::jsonb)                            as _custom
 from stg_aspec.contacts k
 left join stg_aspec.owner_refs o on o.owner_raw = k.owner_raw
 left join aspec_to_zoho.record_tags t on t.object = 'contacts' and t.record_id = k.contact_id
 left join aspec_to_zoho.custom_payload cu on cu.object = 'contacts' and cu.record_id = k.contact_id
-left join aspec_to_zoho.record_state sa on sa.source_key = 'companies:' || k.account_company_id

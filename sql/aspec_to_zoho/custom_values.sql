@@ -18,7 +18,7 @@ with mapping as (
                         and lib.header_key(c.header) = lib.header_key(m.source_header)
   left join stg_aspec.custom_field_definitions d on d.object = m.object and d.field_key = lib.header_key(m.source_header)
   left join aspec_to_zoho.map_custom_field_type t on lower(btrim(t.aspec_type)) = d.type_key
-  where lib.parse_bool(m.confirmed) and m.field is not null
+  where lib.parse_bool(m.confirmed) and m.field is not null and m.module is not null  -- setup creates no field without its module
   order by m.object, m.field, (c.header = m.source_header) desc
 ),
 raw_values as (

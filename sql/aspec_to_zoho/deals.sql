@@ -29,8 +29,6 @@ select
     when o.expected_close is null
       then format('NO_CLOSE_DATE: Zoho requires Closing_Date and Expected Close is %s; give the opportunity a date in ASPEC (or here) and re-run',
                   coalesce('"' || o.expected_close_raw || '" (' || coalesce(o.expected_close_issue, 'not a date') || ')', 'empty'))
-    when sa.state = 'waiting' then format('WAITING_FOR_PARENT: its Account companies:%s waits in the reconciliation queue', o.account_company_id)
-    when sk.state = 'waiting' then format('WAITING_FOR_PARENT: its Contact contacts:%s waits in the reconciliation queue', o.contact_id)
   end                                                          as _queue_reason
 from stg_aspec.opportunities o
 cross join stg_aspec.conventions cv
@@ -38,5 +36,3 @@ left join aspec_to_zoho.deal_stages s on s.stage_key = o.stage_key
 left join stg_aspec.owner_refs ow on ow.owner_raw = o.owner_raw
 left join aspec_to_zoho.record_tags t on t.object = 'opportunities' and t.record_id = o.opportunity_id
 left join aspec_to_zoho.custom_payload cu on cu.object = 'opportunities' and cu.record_id = o.opportunity_id
-left join aspec_to_zoho.record_state sa on sa.source_key = 'companies:' || o.account_company_id
-left join aspec_to_zoho.record_state sk on sk.source_key = 'contacts:' || o.contact_id and o.contact_known

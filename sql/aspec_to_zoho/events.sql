@@ -17,7 +17,6 @@ select
   case
     when a.orphan then format('ORPHAN: meeting %s names no contact, company or opportunity the export has', a.activity_id)
     when a.occurred_at is null then format('UNPARSEABLE_DATE: meeting %s has date %s; Start_DateTime is mandatory', a.activity_id, coalesce('"' || a.date_raw || '"', 'none'))
-  end                                                          as _reject_reason,
-  a.waiting_reason                                             as _queue_reason
+  end                                                          as _reject_reason
 from aspec_to_zoho.activities a
 where a.type = 'Meeting'

@@ -8,7 +8,6 @@ select
     '- ' || concat_ws(', ', coalesce(a.owner_name, 'unknown author'), coalesce(a.local_time, a.date_raw))) as "Note_Content",
   coalesce(a.deal_key, a.contact_key, a.account_key)           as "Parent_Id",
   a.owner_email                                                as "Owner",
-  case when a.orphan then format('ORPHAN: note %s names no contact, company or opportunity the export has', a.activity_id) end as _reject_reason,
-  a.waiting_reason                                             as _queue_reason
+  case when a.orphan then format('ORPHAN: note %s names no contact, company or opportunity the export has', a.activity_id) end as _reject_reason
 from aspec_to_zoho.activities a
 where a.type = 'Note'

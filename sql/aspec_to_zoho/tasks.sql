@@ -19,8 +19,7 @@ select
   a.contact_key                                                as "Who_Id",
   a.owner_email                                                as "Owner",
   a.activity_id                                                as "ASPEC_Activity_ID",
-  case when a.orphan then format('ORPHAN: %s %s names no contact, company or opportunity the export has', lower(a.type), a.activity_id) end as _reject_reason,
-  a.waiting_reason                                             as _queue_reason
+  case when a.orphan then format('ORPHAN: %s %s names no contact, company or opportunity the export has', lower(a.type), a.activity_id) end as _reject_reason
 from aspec_to_zoho.activities a
 left join aspec_to_zoho.map_activity_status m on lower(btrim(m.aspec_status)) = lower(a.status)
 where a.type in ('Call', 'Task', 'Email')

@@ -65,8 +65,8 @@ select 'not_a_number', 'warning', 'companies', company_id, 'Employees', employee
 from stg_leadtrac.companies where employees_raw is not null and employees is null
 
 union all
-select 'custom_field_without_column', 'info', 'custom_fields', d.object, d.field, d.type,
-       'defined in custom_fields.csv but no export file has the column: nothing to migrate'
+select 'custom_field_without_column', 'info', 'custom_fields', d.object || ':' || d.field, 'Field', d.field,
+       'defined in custom_fields.csv (type ' || coalesce(d.type, 'none') || ') but no export file has the column: nothing to migrate'
 from stg_leadtrac.custom_fields d where d.column_name is null
 union all
 select 'unknown_type', 'error', 'activities', activity_id, 'Type', type_raw, 'not Call, Email, Note, Meeting or Appointment: the activity is rejected'
@@ -78,33 +78,11 @@ from stg_leadtrac.leads where owner_matched_by = 'unresolved'
 union all
 select 'missing_owner', 'warning', 'leads', lead_id, 'Owner Email', null, 'no owner: the lead goes to the fallback owner (else Nutshell makes the API user its owner)'
 from stg_leadtrac.leads where owner_matched_by = 'none'
--- links and hierarchy
-union all
-select 'orphan', 'warning', 'lead_people', lp.lead_id || '/' || lp.person_id, case when l.lead_id is null then 'Lead ID' else 'Person ID' end,
-       case when l.lead_id is null then lp.lead_id else lp.person_id end, 'link to a record that is not in the export: ignored'
-from stg_leadtrac.lead_people lp
-left join stg_leadtrac.leads l on l.lead_id = lp.lead_id
-left join stg_leadtrac.people p on p.person_id = lp.person_id
-where l.lead_id is null or p.person_id is null
-union all
-select 'orphan', 'warning', 'person_companies', pc.person_id || '/' || pc.company_id, 'Company ID', pc.company_id, 'link to a company or person that is not in the export: ignored'
-from stg_leadtrac.person_companies pc
-left join stg_leadtrac.companies c on c.company_id = pc.company_id
-left join stg_leadtrac.people p on p.person_id = pc.person_id
-where c.company_id is null or p.person_id is null
-union all
-select 'orphan', 'warning', 'companies', t.company_id, 'Parent Company ID', t.parent_company_id, 'parent company not in the export: kept as text in Parent Company'
-from stg_leadtrac.company_tree t where t.parent_company_id is not null and not t.parent_exists
+-- links and hierarchy (a value that names no record: dq_leadtrac.orphan_values, generated from the
+-- connector's declared references)
 union all
 select 'parent_cycle', 'error', 'companies', t.company_id, 'Parent Company ID', t.parent_company_id, 'the parent chain loops back to this company: loaded without hierarchy order; fix the parent in LeadTrac'
 from stg_leadtrac.company_tree t where t.in_cycle
-union all
-select 'orphan', 'warning', 'documents', d.document_id, case when d.lead_id is not null then 'Lead ID' else 'Person ID' end, coalesce(d.lead_id, d.person_id),
-       'document of a record that is not in the export (or of none): listed in handoff_documents only'
-from stg_leadtrac.documents d
-left join stg_leadtrac.leads l on l.lead_id = d.lead_id
-left join stg_leadtrac.people p on p.person_id = d.person_id
-where l.lead_id is null and p.person_id is null
 union all
 select 'several_primary', 'info', 'lead_people', lead_id, 'Is Primary', marked::text, 'several people marked primary: the most recently modified of them is the lead''s person'
 from (select lead_id, count(*) filter (where is_primary) as marked from stg_leadtrac.lead_people group by lead_id) x where marked > 1

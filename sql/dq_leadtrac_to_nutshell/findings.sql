@@ -21,7 +21,7 @@ select 'missing_parent', 'warning', 'activities', 'activities:' || ap.activity_i
        case when ap.shown_under is null then 'no parent in the export: queued' else 'linked to the parents that exist only' end
 from leadtrac_to_nutshell.activity_parents ap where cardinality(ap.missing) > 0
 union all
-select 'multi_parent', 'info', 'activities', 'activities:' || ap.activity_id, 'parents', ap.parents_text,
+select 'multi_parent', 'info', 'activities', 'activities:' || ap.activity_id, 'Lead ID / Person ID / Company ID', ap.parents_text,
        'several parents: linked to each (notes: to the most specific, the others named in the text)'
 from leadtrac_to_nutshell.activity_parents ap
 where (ap.lead_id is not null)::int + (ap.person_id is not null)::int + (ap.company_id is not null)::int > 1

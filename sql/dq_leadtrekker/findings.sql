@@ -5,10 +5,10 @@ select 'duplicate_id' as category, 'warning' as severity, 'leads' as object, 'le
        'Lead ID' as field, lead_id as value, 'Lead ID appears ' || id_rows || ' times; the last row is used' as message
 from stg_leadtrekker.leads where id_rows > 1
 union all
-select 'missing_mandatory', 'error', 'leads', 'leads:' || lead_id, 'Name', null, 'lead has no name (First/Last or Name)'
+select 'missing_mandatory', 'error', 'leads', 'leads:' || lead_id, 'Name / First Name / Last Name', null, 'lead has no name (First/Last or Name)'
 from stg_leadtrekker.leads where last_name is null
 union all
-select 'uncertain_name', 'info', 'leads', 'leads:' || lead_id, 'Name', full_name, name_uncertain
+select 'uncertain_name', 'info', 'leads', 'leads:' || lead_id, 'Name / First Name / Last Name', full_name, name_uncertain
 from stg_leadtrekker.leads where name_uncertain is not null and last_name is not null
 union all
 select 'invalid_email', 'warning', 'leads', 'leads:' || lead_id, 'Email', email_raw, 'not a valid email address'

@@ -52,7 +52,8 @@ from stg_leadtrekker.leads l
 where l.source is not null
   and not exists (select 1 from leadtrekker_to_nutshell.map_lead_source m where lower(btrim(m.leadtrekker_source)) = lower(l.source))
 union all
-select 'owner_without_user', 'error', o.object, o.source_key, 'Owner', o.owner,
+-- the column as the export names the owner: leads' Owner, activities' User, reminders' Assigned To
+select 'owner_without_user', 'error', o.object, o.source_key, case o.object when 'tasks' then 'Assigned To' when 'activities' then 'User' else 'Owner' end, o.owner,
        'no Nutshell user with this email (users step): the record is queued until an admin provisions the user'
 from (
   select 'contacts' as object, source_key, owner_email as owner from leadtrekker_to_nutshell.contacts

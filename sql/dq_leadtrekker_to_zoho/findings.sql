@@ -12,7 +12,8 @@ from stg_leadtrekker.leads s
 where s.source is not null
   and not exists (select 1 from leadtrekker_to_zoho.map_lead_source m where lower(m.leadtrekker_source) = lower(s.source))
 union all
-select 'owner_without_user', 'error', o.object, o.source_key, 'Owner', o.owner,
+-- the column as the export names the owner: leads' Owner, activities' User, reminders' Assigned To
+select 'owner_without_user', 'error', o.object, o.source_key, case o.object when 'reminder_tasks' then 'Assigned To' when 'calls' then 'User' when 'email_tasks' then 'User' else 'Owner' end, o.owner,
        'no Zoho user with this email (users step): the record is queued until an admin provisions the user'
 from (
   select 'leads' as object, source_key, "Owner" as owner from leadtrekker_to_zoho.leads

@@ -9,7 +9,7 @@ from (
   union all select 'contracts', 'Contract ID', contract_id, id_rows, _line from stg_servicetracker.contracts where id_rows > 1
   union all select 'assets', 'Asset ID', asset_id, id_rows, _line from stg_servicetracker.assets where id_rows > 1
   union all select 'parts', 'Part Number', part_number, id_rows, _line from stg_servicetracker.parts where id_rows > 1
-  union all select 'work_order_parts', 'Work Order ID + Part Number', line_id, id_rows, _line from stg_servicetracker.work_order_parts where id_rows > 1
+  union all select 'work_order_parts', 'Work Order ID / Part Number', line_id, id_rows, _line from stg_servicetracker.work_order_parts where id_rows > 1
   union all select 'service_history', 'Entry ID', entry_id, id_rows, _line from stg_servicetracker.service_history where id_rows > 1
   union all select 'attachments', 'Attachment ID', attachment_id, id_rows, _line from stg_servicetracker.attachments where id_rows > 1
   union all select 'portal_users', 'Username', username, id_rows, _line from stg_servicetracker.portal_users where id_rows > 1

@@ -26,7 +26,7 @@ select
   case when ap.company_id is not null then 'accounts:' || ap.company_id end as participants_company,
   a.owner_email,
   case when a.kind is not null and ap.shown_under is null
-       then 'NO_PARENT: ' || a.type_raw || ' ' || a.activity_id || case when cardinality(ap.missing) > 0 then ' names ' || array_to_string(ap.missing, ', ') || ', not in the export' else ' names no lead, person or company' end
+       then 'NO_PARENT: ' || a.type_raw || ' ' || a.activity_id || case when cardinality(ap.missing) > 0 then ' names ' || array_to_string(ap.missing_why, '; ') else ' names no lead, person or company' end
             || ': attach it by hand or drop it' end      as "_queue_reason",
   case when a.kind is null
        then 'UNKNOWN_TYPE: activity ' || a.activity_id || ' has type "' || coalesce(a.type_raw, '') || '" (not Call, Email, Note, Meeting or Appointment)'

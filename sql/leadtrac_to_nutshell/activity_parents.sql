@@ -12,6 +12,10 @@ select
   array_remove(array[case when a.lead_id is not null and l.lead_id is null then 'lead ' || a.lead_id end,
                      case when a.person_id is not null and p.person_id is null then 'person ' || a.person_id end,
                      case when a.company_id is not null and c.company_id is null then 'company ' || a.company_id end], null) as missing,
+  -- the same, with why each is missing (rejected at extract, or not in the export: lib.parent_missing)
+  array_remove(array[case when a.lead_id is not null and l.lead_id is null then lib.parent_missing('leadtrac', 'leads', a.lead_id, 'lead') end,
+                     case when a.person_id is not null and p.person_id is null then lib.parent_missing('leadtrac', 'people', a.person_id, 'person') end,
+                     case when a.company_id is not null and c.company_id is null then lib.parent_missing('leadtrac', 'companies', a.company_id, 'company') end], null) as missing_why,
   case when l.lead_id is not null then 'leads:' || a.lead_id
        when p.person_id is not null then 'contacts:' || a.person_id
        when c.company_id is not null then 'accounts:' || a.company_id end as shown_under,

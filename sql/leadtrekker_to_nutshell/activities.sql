@@ -29,7 +29,7 @@ select
   lp.lead_key                                             as leads,
   coalesce(a.user_email, lower(a.user_raw))               as owner_email,
   case when lp.lead_id is null
-       then 'NO_PERSON: ' || a.type || ' ' || a.activity_id || ' is on lead ' || a.lead_id || ', which is not in the export: attach it by hand or drop it' end as "_queue_reason",
+       then 'NO_PERSON: ' || a.type || ' ' || a.activity_id || ' is on ' || lib.parent_missing('leadtrekker', 'leads', a.lead_id, 'lead') || ': attach it by hand or drop it' end as "_queue_reason",
   case when lp.lead_id is not null and a.occurred_at is null
        then 'UNPARSEABLE_DATE: ' || a.type || ' ' || a.activity_id || ' has date ' || coalesce('"' || a.occurred_raw || '"', 'none') || '; Nutshell activities need a start time' end as "_reject_reason"
 from stg_leadtrekker.activities a

@@ -11,7 +11,7 @@ select
     coalesce(a.body_text, '(empty note)'))                 as note,
   coalesce(lp.contact_key, lp.lead_key)                   as entity,
   case when lp.lead_id is null
-       then 'NO_PERSON: note ' || a.activity_id || ' is on lead ' || a.lead_id || ', which is not in the export: attach it by hand or drop it' end as "_queue_reason"
+       then 'NO_PERSON: note ' || a.activity_id || ' is on ' || lib.parent_missing('leadtrekker', 'leads', a.lead_id, 'lead') || ': attach it by hand or drop it' end as "_queue_reason"
 from stg_leadtrekker.activities a
 cross join stg_leadtrekker.conventions cv
 left join leadtrekker_to_nutshell.lead_parents lp on lp.lead_id = a.lead_id

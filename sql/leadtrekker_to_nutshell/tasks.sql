@@ -15,7 +15,7 @@ select
   coalesce(lp.contact_key, lp.lead_key)                   as entity,
   coalesce(r.assigned_email, lower(r.assigned_raw))       as owner_email,
   case when lp.lead_id is null
-       then 'NO_PERSON: reminder ' || r.reminder_id || ' is on lead ' || r.lead_id || ', which is not in the export: attach it by hand or drop it' end as "_queue_reason"
+       then 'NO_PERSON: reminder ' || r.reminder_id || ' is on ' || lib.parent_missing('leadtrekker', 'leads', r.lead_id, 'lead') || ': attach it by hand or drop it' end as "_queue_reason"
 from stg_leadtrekker.reminders r
 cross join stg_leadtrekker.conventions cv
 left join leadtrekker_to_nutshell.lead_parents lp on lp.lead_id = r.lead_id

@@ -16,13 +16,9 @@ select
   a.size_bytes                                            as "Size",
   a.path                                                  as file_path,
   case when not a.lead_exists
-       then 'ORPHAN: attachment ' || a.attachment_id || ' refers to lead ' || a.lead_id || ', which is not in the export' end as "_reject_reason",
-  coalesce(
+       then 'ORPHAN: attachment ' || a.attachment_id || ' refers to ' || lib.parent_missing('leadtrekker', 'leads', a.lead_id, 'lead') end as "_reject_reason",
   case when a.size_bytes > s.max_bytes
        then 'OVER_SIZE_LIMIT: ' || a.file_name || ' is ' || round(a.size_bytes / 1048576.0, 1) || ' MB; Zoho takes at most '
-            || (s.max_bytes / 1048576) || ' MB per file: listed for manual hand-off' end,
-  case when w.source_key is not null
-       then 'PARENT_QUEUED: lead ' || a.lead_id || ' waits in the reconciliation queue (' || w.kind || ' ' || w.key || '); this attachment follows it' end) as "_queue_reason"
+            || (s.max_bytes / 1048576) || ' MB per file: listed for manual hand-off' end as "_queue_reason"
 from stg_leadtrekker.attachments a
-left join leadtrekker_to_zoho.waiting_leads w on w.source_key = 'leads:' || a.lead_id
 cross join leadtrekker_to_zoho.attachment_limit s

@@ -20,11 +20,8 @@ select
   'leads:' || a.lead_id                                   as "What_Id",
   coalesce(a.user_email, lower(a.user_raw))               as "Owner",
   case
-    when not a.lead_exists then 'ORPHAN: call ' || a.activity_id || ' refers to lead ' || a.lead_id || ', which is not in the export'
+    when not a.lead_exists then 'ORPHAN: call ' || a.activity_id || ' refers to ' || lib.parent_missing('leadtrekker', 'leads', a.lead_id, 'lead')
     when a.occurred_at is null then 'UNPARSEABLE_DATE: call ' || a.activity_id || ' has date ' || coalesce('"' || a.occurred_raw || '"', 'none') || '; Call_Start_Time is mandatory'
-  end                                                     as "_reject_reason",
-  case when w.source_key is not null
-       then 'PARENT_QUEUED: lead ' || a.lead_id || ' waits in the reconciliation queue (' || w.kind || ' ' || w.key || '); this call follows it' end as "_queue_reason"
+  end                                                     as "_reject_reason"
 from stg_leadtrekker.activities a
-left join leadtrekker_to_zoho.waiting_leads w on w.source_key = 'leads:' || a.lead_id
 where a.type = 'call'

@@ -8,10 +8,7 @@ select
                      coalesce(to_char(a.occurred_at at time zone cv.timezone, 'YYYY-MM-DD HH24:MI'), a.occurred_raw))) as "Note_Content",
   'leads:' || a.lead_id                                   as "Parent_Id",
   case when not a.lead_exists
-       then 'ORPHAN: note ' || a.activity_id || ' refers to lead ' || a.lead_id || ', which is not in the export' end as "_reject_reason",
-  case when w.source_key is not null
-       then 'PARENT_QUEUED: lead ' || a.lead_id || ' waits in the reconciliation queue (' || w.kind || ' ' || w.key || '); this note follows it' end as "_queue_reason"
+       then 'ORPHAN: note ' || a.activity_id || ' refers to ' || lib.parent_missing('leadtrekker', 'leads', a.lead_id, 'lead') end as "_reject_reason"
 from stg_leadtrekker.activities a
 cross join stg_leadtrekker.conventions cv
-left join leadtrekker_to_zoho.waiting_leads w on w.source_key = 'leads:' || a.lead_id
 where a.type = 'note'

@@ -11,9 +11,6 @@ select
   'leads:' || r.lead_id                                   as "What_Id",
   coalesce(r.assigned_email, lower(r.assigned_raw))       as "Owner",
   case when not r.lead_exists
-       then 'ORPHAN: reminder ' || r.reminder_id || ' refers to lead ' || r.lead_id || ', which is not in the export' end as "_reject_reason",
-  case when w.source_key is not null
-       then 'PARENT_QUEUED: lead ' || r.lead_id || ' waits in the reconciliation queue (' || w.kind || ' ' || w.key || '); this reminder follows it' end as "_queue_reason"
+       then 'ORPHAN: reminder ' || r.reminder_id || ' refers to ' || lib.parent_missing('leadtrekker', 'leads', r.lead_id, 'lead') end as "_reject_reason"
 from stg_leadtrekker.reminders r
-left join leadtrekker_to_zoho.waiting_leads w on w.source_key = 'leads:' || r.lead_id
 left join leadtrekker_to_zoho.map_reminder_status m on lower(m.leadtrekker_status) = r.status

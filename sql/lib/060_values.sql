@@ -165,7 +165,8 @@ $$;
 -- A duration in whole seconds: bare numbers are in bare_unit ('seconds' or 'minutes'), mm:ss,
 -- h:mm:ss, '12 min', '1h 30m', '45 sec', '2.5 minutes', '1 hr 5 min' (also French and
 -- Afrikaans unit words: heures, sekondes...). Null when unreadable, or beyond int's range.
-create or replace function lib.parse_duration_seconds(v text, bare_unit text) returns int
+-- (lib.parse_duration_seconds below, which answers an empty cell without this call.)
+create or replace function lib.duration_seconds_general(v text, bare_unit text) returns int
 language plpgsql immutable parallel safe as $$
 declare
   s text := lower(btrim(v, E' \t\r\n\u00a0'));
@@ -204,6 +205,13 @@ begin
   end if;
   return case when total <= 2147483647 then round(total)::int end;
 end
+$$;
+
+-- The duration rule above, called only for a value: plain SQL, inlined into the calling query,
+-- so an empty cell (most activities are not calls) costs a comparison, not a PL/pgSQL call.
+create or replace function lib.parse_duration_seconds(v text, bare_unit text) returns int
+language sql immutable parallel safe as $$
+  select case when v is null or v = '' then null else lib.duration_seconds_general(v, bare_unit) end
 $$;
 
 -- Old signatures, kept while callers move to the ones naming the source's decimal separator.

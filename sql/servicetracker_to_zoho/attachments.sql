@@ -11,7 +11,7 @@ select
   a.size_bytes::float8                                as "Size",
   a.path                                              as "File_Path",
   case when not a.work_order_exists and a.work_order_id is not null
-       then 'ORPHAN: work order ' || a.work_order_id || ' is not in work_orders.csv' end as _reject_reason,
+       then 'ORPHAN: ' || lib.parent_missing('servicetracker', 'work_orders', a.work_order_id, 'work order') end as _reject_reason,
   case when a.over_limit
        then format('OVER_SIZE_LIMIT: %s bytes is over Zoho''s %s-byte file limit; listed in handoff_oversize_attachments', a.size_bytes, a.limit_bytes) end as _skip_reason
 from servicetracker_to_zoho.attachment_files a

@@ -13,7 +13,7 @@ with mapping as (
   from servicetracker_to_zoho.map_custom_fields m
   join etl.raw_columns c on c.source = 'servicetracker' and c.file = m.object and c.is_custom
                         and lib.header_key(c.header) = lib.header_key(m.source_header)
-  where lib.parse_bool(m.confirmed) and m.field is not null
+  where lib.parse_bool(m.confirmed) and m.field is not null and m.module is not null  -- setup creates no field without its module
   order by m.object, m.field, (c.header = m.source_header) desc
 ),
 records as (

@@ -13,7 +13,7 @@ select
   round(l.quantity * l.unit_price, 2)::float8         as "Line_Total",
   'ServiceTracker ' || cu.untyped                     as "Description",
   coalesce(cu.payload, '{}'::jsonb)                   as "_custom",
-  case when not l.work_order_exists then 'ORPHAN: work order ' || l.work_order_id || ' is not in work_orders.csv' end as _reject_reason
+  case when not l.work_order_exists then 'ORPHAN: ' || lib.parent_missing('servicetracker', 'work_orders', l.work_order_id, 'work order') end as _reject_reason
 from stg_servicetracker.work_order_parts l
 left join stg_servicetracker.work_orders w on w.work_order_id = l.work_order_id
 left join servicetracker_to_zoho.custom_payload cu on cu.object = 'work_order_parts' and cu.record_id = l.line_id

@@ -13,7 +13,7 @@ select
   a.entry_id                                          as "ST_Entry_ID",
   a.owner_email                                       as "Owner",
   coalesce(a.custom_payload, '{}'::jsonb)             as "_custom",
-  case when not a.work_order_exists then 'ORPHAN: work order ' || a.work_order_id || ' is not in work_orders.csv'
+  case when not a.work_order_exists then 'ORPHAN: ' || lib.parent_missing('servicetracker', 'work_orders', a.work_order_id, 'work order')
        when a.occurred_at is null then 'NO_START: visit has no start time or date' end as _reject_reason
 from servicetracker_to_zoho.activities a
 where a.scheduled

@@ -10,12 +10,24 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
 import { extractSource } from '../../engine/extract/extract-source.ts';
 import { discover } from '../../engine/steps/discover.ts';
-import { requireConfirmedCustomFields } from '../../engine/discover/index.ts';
+import { mergeMappings, requireConfirmedCustomFields } from '../../engine/discover/index.ts';
 import { readCustomFieldMappings, writeCustomFieldMappings } from '../../engine/custom-fields.ts';
 import type { PipelineDefinition } from '../../engine/pipeline.ts';
 import type { StepContext } from '../../engine/steps/context.ts';
 import type { Destination } from '../../engine/destination.ts';
 import { leadtrekker } from '../../connectors/sources/leadtrekker/index.ts';
+import { zohoDestination } from '../../connectors/destinations/zoho/index.ts';
+import { nutshellDestination } from '../../connectors/destinations/nutshell/index.ts';
+
+// The destinations' sandboxes, reached over their own sockets: discover reads their metadata.
+const destinations = new Map<string, Destination>();
+async function sandbox(name: string): Promise<Destination> {
+  if (!destinations.has(name)) {
+    const factory = name === 'nutshell' ? nutshellDestination() : zohoDestination();
+    destinations.set(name, await factory.connect({ databaseUrl: db.url, env: {}, log: () => {} }));
+  }
+  return destinations.get(name)!;
+}
 
 let db: TestDb;
 let tmp: string;
@@ -25,6 +37,7 @@ beforeAll(async () => {
   await extractSource(db, leadtrekker, leadtrekker.sampleDir, { force: true });
 });
 afterAll(async () => {
+  for (const d of destinations.values()) await d.close();
   await db?.drop();
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
@@ -50,7 +63,7 @@ function ctxFor(pipeline: PipelineDefinition, strictGates = false): StepContext 
     runId: 0 as unknown as number,
     input: leadtrekker.sampleDir,
     log: (m) => logs.push(m),
-    destination: async () => ({ isSandbox: true, name: pipeline.destination.name }) as Destination,
+    destination: () => sandbox(pipeline.destination.name),
     summary: {},
   };
 }
@@ -105,10 +118,51 @@ describe('discover', () => {
     await discover(ctxFor(pipeline));
     const mapping = readCustomFieldMappings(path.join(tmp, 'out', 'custom-fields.csv'));
     const m = (c: string) => mapping.find((x) => x.source_column === c)!;
-    expect(m('budget_zar')).toMatchObject({ field: 'Budget (ZAR)', field_type: 'Currency' });
-    expect(m('newsletter_opt_in').field_type).toBe('Decision');
-    expect(m('preferred_contact_date').field_type).toBe('Date');
-    expect(m('industry').field_type).toBe('Decision');
+    // Nutshell's cf: names, in the mapping's type vocabulary the connector creates as Nutshell types
+    expect(m('budget_zar')).toMatchObject({ field: 'cf:Budget (ZAR)', field_type: 'currency' });
+    expect(m('budget_zar').reason).toMatch(/Currency/);
+    expect(m('newsletter_opt_in')).toMatchObject({ field: 'cf:Newsletter Opt-in', field_type: 'boolean' });
+    expect(m('newsletter_opt_in').reason).toMatch(/Decision Yes\/No/);
+    expect(m('preferred_contact_date').field_type).toBe('date');
+    expect(m('industry')).toMatchObject({ field: 'cf:Industry', field_type: 'picklist' });
+  });
+
+  it('never proposes a name the destination module already has: a standard field gives a numbered name, a custom field nobody else writes is reused', async () => {
+    const pipeline = pipelineFor('zoho');
+    rmSync(path.join(tmp, 'out', 'custom-fields.csv'), { force: true });
+    const zoho = await sandbox('zoho');
+    // Leads has the standard Industry picklist; give it a custom field a proposal would take too.
+    const created = await zoho.schema!.createFields('Leads', [{ apiName: 'Preferred_Contact_Date', label: 'Preferred Contact Date', type: 'date' }]);
+    expect(created[0]).toMatchObject({ ok: true });
+    await discover(ctxFor(pipeline));
+    const mapping = readCustomFieldMappings(path.join(tmp, 'out', 'custom-fields.csv'));
+    const m = (c: string) => mapping.find((x) => x.source_column === c)!;
+    expect(m('industry')).toMatchObject({ module: 'Leads', field: 'Industry_2' });
+    expect(m('industry').reason).toMatch(/standard field Industry/);
+    expect(m('preferred_contact_date')).toMatchObject({ field: 'Preferred_Contact_Date', field_type: 'date' });
+    expect(m('preferred_contact_date').reason).toMatch(/already has the custom field Preferred_Contact_Date: mapped onto it/);
+    // no two rows of a module share a name as Zoho compares them
+    const keys = mapping.filter((r) => r.module).map((r) => `${r.module}.${r.field.toLowerCase()}`);
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  it('keeps the confirmed rows of a repeated header with the column spelled as they are, never on both', () => {
+    const row = (column: string, header: string, field: string, confirmed: boolean) =>
+      ({ object: 'leads', source_column: column, source_header: header, inferred_type: 'text' as const, module: 'Leads', field, field_type: 'text', confirmed, reason: '' });
+    const proposed = [row('region', 'Region', 'Region', false), row('region_2', 'REGION', 'REGION_2', false)];
+    const { rows } = mergeMappings([row('region', 'Region', 'Sales_Region', true), row('region_2', 'REGION', 'Region_Code', true)], proposed);
+    expect(rows.map((r) => `${r.source_column}:${r.field}:${r.confirmed}`)).toEqual(['region:Sales_Region:true', 'region_2:Region_Code:true']);
+    // a confirmed row spelled as neither goes to the first column only
+    const other = mergeMappings([row('region', 'region ', 'Sales_Region', true)], proposed).rows;
+    expect(other.map((r) => `${r.source_column}:${r.field}:${r.confirmed}`)).toEqual(['region:Sales_Region:true', 'region_2:REGION_2:false']);
+  });
+
+  it('reads back every header it writes: a quote, a comma, #, a line break, a leading formula mark', () => {
+    const file = path.join(tmp, 'hostile-headers.csv');
+    const headers = ['# of Staff', 'He said "call me"', 'Partner, Referral', '-Region', '=SUM(A1)', 'Two\nlines', 'Cost ($)', 'Größe/Size'];
+    const rows = headers.map((h, i) => ({ object: 'leads', source_column: `c${i}`, source_header: h, inferred_type: 'text' as const, module: 'Leads', field: `cf:${h}`, field_type: 'text', confirmed: true, reason: `why: ${h}` }));
+    writeCustomFieldMappings(file, rows);
+    expect(readCustomFieldMappings(file)).toEqual(rows);
   });
 
   it('stops load at CUSTOM_FIELDS_UNCONFIRMED (exit 3) until every row is confirmed', async () => {

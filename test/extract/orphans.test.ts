@@ -128,12 +128,12 @@ describe('through transform and the report\'s findings', () => {
     expect(f).toEqual([
       {
         dq_view: 'dq_leadtrekker.orphan_values', category: 'orphan', severity: 'error', object: 'activities', source_key: 'activities:A-ORPHAN',
-        field: 'Lead ID', value: 'LT-NOPE',
+        field: 'Lead ID', value: 'LT-NOPE', file: 'activities.csv', line: physical,
         message: `activities.csv, line ${physical}, Lead ID "LT-NOPE": no record of leads.csv has this Lead ID; the activity has no lead to load on`,
       },
       {
         dq_view: 'dq_leadtrekker.orphan_values', category: 'orphan', severity: 'warning', object: 'activities', source_key: 'activities:A-ORPHAN',
-        field: 'User Email', value: 'nobody@nowhere.example',
+        field: 'User Email', value: 'nobody@nowhere.example', file: 'activities.csv', line: physical,
         message: `activities.csv, line ${physical}, User Email "nobody@nowhere.example": no record of users.csv has this Email or Name; the owner is left unresolved (no user in users.csv)`,
       },
     ]);

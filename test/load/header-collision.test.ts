@@ -63,9 +63,11 @@ describe('a new column whose name collides with a confirmed custom column', () =
     await ok('discover');
     const mapping = readCustomFieldMappings(path.join(out, 'custom-fields.csv')).filter((m) => m.source_header.startsWith('Budget'));
     expect(mapping.map(({ source_column, source_header, field, confirmed }) => ({ source_column, source_header, field, confirmed }))).toEqual([
-      { source_column: 'budget_zar', source_header: 'Budget ZAR', field: 'Budget_ZAR', confirmed: false },
+      // the confirmed row writes Budget_ZAR, so the new column is proposed a field of its own
+      { source_column: 'budget_zar', source_header: 'Budget ZAR', field: 'Budget_ZAR_2', confirmed: false },
       { source_column: 'budget_zar_2', source_header: 'Budget (ZAR)', field: 'Budget_ZAR', confirmed: true },
     ]);
+    expect(mapping[0]!.reason).toMatch(/Budget_ZAR .*proposed as Budget_ZAR_2/);
     // The new column is what nobody confirmed; the confirmed one is not asked about again.
     await ok('transform');
     const gate = await step('load', { strictGates: true });

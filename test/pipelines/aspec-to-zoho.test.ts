@@ -213,7 +213,7 @@ describe('aspec-to-zoho (seed 004)', () => {
     // a contact of a company missing from the export loads without an Account, reported
     const orphan = raw.find((r) => r.company_id && !r.account_company_id)!;
     expect(contacts.get(`contacts:${orphan.contact_id}`)!.data.Account_Name ?? null).toBeNull();
-    expect((await q(`select 1 from dq_aspec.orphan_references where object = 'contacts' and source_key = $1`, [orphan.contact_id])).length).toBe(1);
+    expect((await q(`select 1 from dq_aspec.orphan_values where object = 'contacts' and source_key = $1 and field = 'Company ID'`, [`contacts:${orphan.contact_id}`])).length).toBe(1);
     // contacts sharing an email all load (Zoho does not enforce unique emails), each reported
     const dupes = await q(`select source_key, value from dq_aspec.duplicate_emails`);
     expect(dupes.length).toBeGreaterThan(1);
@@ -359,7 +359,7 @@ describe('aspec-to-zoho (seed 004)', () => {
     const missing = raw.find((a) => a.contact_id && !a.contact_known && a.account_company_id && a.type.toLowerCase() !== 'note' && !a.opportunity_id)!;
     const rec = (missing.type.toLowerCase() === 'meeting' ? events : tasks).get(`activities:${missing.activity_id}`)!;
     expect(rec.data.What_Id.id).toBe(accounts.get(`companies:${missing.account_company_id}`)!.id);
-    expect(rec.data.Description).toContain(`ASPEC contact ${missing.contact_id} is not in the export`);
+    expect(rec.data.Description).toContain(`ASPEC contact ${missing.contact_id}, which is not in the export`);
   });
 
   it('User/owner -> Users by email: archived users and owners without a Zoho user wait in the reconciliation queue until a person decides', async () => {

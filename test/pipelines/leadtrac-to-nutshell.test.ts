@@ -356,7 +356,7 @@ describe('seed 003: LeadTrac -> Nutshell', () => {
     expect(durations).toBeGreaterThan(10);
     // activities naming only a parent not in the export wait in the queue with their reason
     const queued = await q(`select source_key, message from etl.load_log where pipeline = $1 and object in ('activities', 'notes') and action = 'queue'`, [P]);
-    expect(queued.some((r) => /NO_PARENT: .* names lead L9999, not in the export/.test(r.message))).toBe(true);
+    expect(queued.some((r) => /NO_PARENT: .* names lead L9999, which is not in the export/.test(r.message))).toBe(true);
   });
 
   it('Lead statuses and sources: every value the data uses exists in Nutshell before leads load', async () => {

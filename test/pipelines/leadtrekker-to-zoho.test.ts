@@ -172,7 +172,7 @@ describe('seed 000: Leadtrekker -> Zoho CRM', () => {
       if (c.action === 'reject') expect(c.message, c.source_key).toMatch(/^UNPARSEABLE_DATE: /);
       else {
         expect(c.action, c.source_key).toBe('queue');
-        expect(c.message).toMatch(/^PARENT_QUEUED: /);
+        expect(c.message).toMatch(/^WAITING_FOR_PARENT: /);
       }
     }
     expect(children.some((c) => c.action === 'queue')).toBe(true);

@@ -89,7 +89,9 @@ describe('status', () => {
     const state = await stateCounts();
     const leads = text.stdout.split('\n').find((l) => /^\s+leads\s/.test(l))!;
     expect(leads.trim().split(/\s+/).slice(2, 5).map((x) => Number(x.replace(/,/g, '')))).toEqual([state.leads!.loaded, state.leads!.queued ?? 0, state.leads!.rejected ?? 0]);
-    expect(text.stdout).toMatch(/Waiting, and why:\n\s+\d+\s+(USER|PARENT_QUEUED) \(on [a-z.]+@ltk-demo\.co\.za\): /);
+    expect(text.stdout).toMatch(/Waiting, and why:\n\s+\d+\s+(USER \(on [a-z.]+@ltk-demo\.co\.za\)|WAITING_FOR_PARENT): /);
+    // the records that wait for a parent, and the owners' own
+    expect(text.stdout).toMatch(/Waiting, and why:[\s\S]*\d+\s+USER \(on [a-z.]+@ltk-demo\.co\.za\): /);
     expect(text.stdout).toMatch(/Rejected, and why:[\s\S]*MISSING_LAST_NAME: leads 3; e\.g\. MISSING_LAST_NAME: lead LT-\d+ has no name/);
     expect(text.stdout).toMatch(/Next:\n\s+1\. \d+ record\(s\) owned by \S+ .*wait: \S+ has no active zoho user/);
 

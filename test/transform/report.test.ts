@@ -120,9 +120,9 @@ describe('report step', () => {
     expect(files).toEqual(['findings_dq_view_contract.csv', 'findings_duplicate_email.csv', 'findings_invalid_email.csv', 'findings_orphan.csv', 'findings_uncertain_name.csv', 'report.html']);
     const orphan = readFileSync(path.join(out, 'report', 'findings_orphan.csv'), 'utf8').trim().split('\n');
     expect(orphan).toHaveLength(251);
-    expect(orphan[0]).toBe('category,severity,object,source_key,field,value,message,dq_view');
+    expect(orphan[0]).toBe('category,severity,object,source_key,field,value,message,dq_view,file,line');
     // counted under the specific view, not the union
-    expect(orphan.slice(1).every((l) => l.endsWith(',dq_leadtrekker.orphans'))).toBe(true);
+    expect(orphan.slice(1).every((l) => /,dq_leadtrekker\.orphans,[^,]*,[^,]*$/.test(l))).toBe(true);
     const inv = readFileSync(path.join(out, 'report', 'findings_invalid_email.csv'), 'utf8');
     expect(inv).toContain(`"'=HYPERLINK(""http://evil.example/x"",""click"")"`);
     expect(inv).toContain(",'+27 82,");

@@ -18,6 +18,7 @@ import { inProcess } from '../lifecycle/helpers.ts';
 import { generate, GENERATORS } from '../../tools/generate/index.ts';
 import { registry } from '../../pipelines/registry.ts';
 import { STEP_INFO } from '../../engine/steps/catalog.ts';
+import { modelSchemas } from '../../engine/pipeline.ts';
 
 const seed = process.env.CRM_MIGRATE_TEST_SEED ?? String(1 + Math.floor(Math.random() * 1_000_000));
 const SIZE: Record<string, number> = { leadtrekker: 80, servicetracker: 50, leadtrac: 60, aspec: 60 };
@@ -82,6 +83,19 @@ describe(`high-mess export, seed ${seed} (CRM_MIGRATE_TEST_SEED=${seed} replays 
         [p.name],
       );
       expect(silent, 'records held back without a reason').toEqual([]);
+
+      // For the record of a run: what this export loaded, rejected and queued, and its findings by category.
+      const sum = (k: 'loaded' | 'already_loaded' | 'rejected' | 'queued' | 'skipped') => objects.reduce((n, o) => n + o[k], 0);
+      const reasons = await q(`select state, reason_code, count(*)::int as n from etl.record_status where pipeline = $1 and state in ('rejected', 'queued') group by 1, 2 order by 1, 3 desc`, [p.name]);
+      const cats = await q(`select category, count(*)::int as n from lib.dq_findings($1::text[]) group by 1 order by 2 desc, 1`, [modelSchemas(p).filter((x) => x.startsWith('dq_'))]);
+      console.log(
+        [
+          `${p.name} (seed ${seed}): loaded ${sum('loaded') + sum('already_loaded')}, rejected ${sum('rejected')}, queued ${sum('queued')}, skipped ${sum('skipped')}`,
+          `  by object: ${objects.map((o) => `${o.object} ${o.loaded + o.already_loaded}/${o.rejected}/${o.queued}/${o.skipped}`).join(', ')} (loaded/rejected/queued/skipped)`,
+          `  reasons: ${reasons.map((r) => `${r.state} ${r.reason_code} ${r.n}`).join(', ') || 'none'}`,
+          `  findings: ${cats.map((c) => `${c.category} ${c.n}`).join(', ')}`,
+        ].join('\n'),
+      );
     }, 300_000);
   }
 });

@@ -13,6 +13,7 @@
 import { z } from 'zod';
 import type { Destination, DestinationFactory, DestinationField, DestinationRule, OrgProbe, Payload, RecordOutcome } from '../../../engine/destination.ts';
 import { CliError } from '../../../engine/errors.ts';
+import { NUTSHELL_CUSTOM_FIELD_MODULES, nutshellCustomFields } from './custom-fields.ts';
 import { entitySchema, NutshellClient, NutshellError, type NutshellEntity } from './client.ts';
 import { NUTSHELL_MODULES, nutshellAsWritten, shapeNutshellRecord } from './shape.ts';
 import type { FaultConfig, NutshellSandboxSeed } from './sandbox/server.ts';
@@ -340,6 +341,7 @@ export function createNutshellAdapter(client: NutshellClient, target: string, is
     async listUsers() {
       return (await client.users()).map((u) => ({ id: String(u.id), email: (u.emails[0] ?? '').toLowerCase(), name: u.name, active: u.isEnabled }));
     },
+    customFields: nutshellCustomFields,
     schema: {
       listModules: async () => NUTSHELL_MODULES.map((m) => ({ apiName: m, label: m, custom: false })),
       async listFields(module) {
@@ -350,7 +352,7 @@ export function createNutshellAdapter(client: NutshellClient, target: string, is
         const out: RecordOutcome[] = [];
         for (const f of fields) {
           const t = REST_TYPE[f.type];
-          if (!t || !['Contacts', 'Accounts', 'Leads'].includes(module)) {
+          if (!t || !NUTSHELL_CUSTOM_FIELD_MODULES.includes(module)) {
             out.push({ ok: false, code: 'NOT_SUPPORTED', message: `Nutshell cannot create a ${f.type} custom field on ${module}`, field: f.apiName });
             continue;
           }

@@ -12,6 +12,7 @@ import { CliError } from '../../../engine/errors.ts';
 import { isMoney } from '../../../engine/values.ts';
 import { CreditBudget } from './credits.ts';
 import { ZohoClient, ZOHO_MAX_BATCH, bulkUpsertViaJob, zohoBulkWritable } from './client.ts';
+import { zohoCustomFields } from './custom-fields.ts';
 import type { ZohoSandboxSeed } from './sandbox/server.ts';
 import { ZOHO_REHEARSAL_FAULTS, zohoInjectedFaults } from './sandbox/rehearsal.ts';
 
@@ -228,6 +229,7 @@ export function zohoDestination(opts: ZohoDestinationOptions = {}): DestinationF
         uploadAttachment: (module, parentId, file) => client.uploadAttachment(module, parentId, file),
         listAttachments: (module, parentId) => client.listAttachments(module, parentId),
         convertLead: (id, body) => client.convertLead(id, body),
+        customFields: zohoCustomFields,
         schema: {
           async listModules() {
             return (await client.modules()).map((m) => ({ apiName: m.api_name, label: m.plural_label ?? m.module_name, custom: m.generated_type === 'custom' }));

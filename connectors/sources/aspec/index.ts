@@ -11,6 +11,18 @@ export const aspec: SourceConnector = {
   conventions: { dateOrder: 'dmy', timezone: 'America/Toronto', phoneCountry: 'CA', decimalSeparator: '.', currency: 'CAD' },
   sampleDir: path.join(here, 'sample'),
   filesDir: 'files',
+  // discover proposes every definition (a per-user field, one with no column in the export)
+  customFieldDefinitions: {
+    file: 'custom_field_definitions',
+    field: 'field',
+    type: 'type',
+    object: 'attached_to',
+    options: 'options',
+    optionSeparator: '|',
+    objects: { contact: 'contacts', company: 'companies', opportunity: 'opportunities' },
+    // the export's last row wins (stg_aspec.custom_field_definitions)
+    wins: 'last',
+  },
   files: [
     {
       name: 'contacts',

@@ -11,6 +11,16 @@ export const leadtrac: SourceConnector = {
   conventions: { dateOrder: 'mdy', timezone: 'America/New_York', phoneCountry: 'US', decimalSeparator: '.', currency: 'USD' },
   sampleDir: path.join(here, 'sample'),
   filesDir: 'files',
+  // discover proposes every definition, with a column in the export or not
+  customFieldDefinitions: {
+    file: 'custom_fields',
+    field: 'field',
+    type: 'type',
+    object: 'object',
+    options: 'options',
+    optionSeparator: '|',
+    objects: { lead: 'leads', leads: 'leads', person: 'people', people: 'people', company: 'companies', companies: 'companies' },
+  },
   files: [
     {
       name: 'leads',
