@@ -17,7 +17,7 @@ import { NUTSHELL_CUSTOM_FIELD_MODULES, nutshellCustomFields } from './custom-fi
 import { entitySchema, NutshellClient, NutshellError, type NutshellEntity } from './client.ts';
 import { NUTSHELL_MODULES, nutshellAsWritten, shapeNutshellRecord } from './shape.ts';
 import type { FaultConfig, NutshellSandboxSeed } from './sandbox/server.ts';
-import { NUTSHELL_REHEARSAL_FAULTS, nutshellInjectedFaults } from './sandbox/rehearsal.ts';
+import { NUTSHELL_REHEARSAL_FAULTS, nutshellInjectedFaults } from './rehearsal.ts';
 
 export { shapeNutshellRecord, NUTSHELL_MODULES } from './shape.ts';
 

@@ -14,7 +14,7 @@ import { CreditBudget } from './credits.ts';
 import { ZohoClient, ZOHO_MAX_BATCH, bulkUpsertViaJob, zohoBulkWritable } from './client.ts';
 import { zohoCustomFields } from './custom-fields.ts';
 import type { ZohoSandboxSeed } from './sandbox/server.ts';
-import { ZOHO_REHEARSAL_FAULTS, zohoInjectedFaults } from './sandbox/rehearsal.ts';
+import { ZOHO_REHEARSAL_FAULTS, zohoInjectedFaults } from './rehearsal.ts';
 
 export interface ZohoDestinationOptions {
   /** Users and other state the sandbox org starts with (for rehearsals on sample data). */

@@ -2,8 +2,10 @@
  * The faults `npm run chaos` injects through the Nutshell sandbox (its fault matrix), and how
  * many it injected, read from the sandbox's request log.
  */
-import pg from 'pg';
-import type { SandboxFault } from '../../../../engine/destination.ts';
+// pg is imported when a rehearsal reads the sandbox: the adapter (and so every start of the
+// command line) loads this module, and start-up loads no database code.
+import type pg from 'pg';
+import type { SandboxFault } from '../../../engine/destination.ts';
 
 export const NUTSHELL_REHEARSAL_FAULTS: SandboxFault[] = [
   { name: 'dropped after write', faults: { dropAfterWrite: 0.2 } },
@@ -11,7 +13,7 @@ export const NUTSHELL_REHEARSAL_FAULTS: SandboxFault[] = [
 ];
 
 export async function nutshellInjectedFaults(url: string, slowerThanMs?: number): Promise<number> {
-  const pool = new pg.Pool({ connectionString: url, max: 1 });
+  const pool = new (await import('pg')).default.Pool({ connectionString: url, max: 1 });
   pool.on('error', () => {});
   try {
     if (slowerThanMs) return (await pool.query(`select count(*)::int as n from sandbox_nutshell.request_log where latency_ms > $1`, [slowerThanMs])).rows[0].n as number;

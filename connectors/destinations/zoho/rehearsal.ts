@@ -2,11 +2,13 @@
  * The faults `npm run chaos` injects through the Zoho sandbox (its fault matrix), and how many
  * it injected, read from the sandbox's request log.
  */
-import pg from 'pg';
-import type { SandboxFault } from '../../../../engine/destination.ts';
+// pg is imported when a rehearsal reads the sandbox: the adapter (and so every start of the
+// command line) loads this module, and start-up loads no database code.
+import type pg from 'pg';
+import type { SandboxFault } from '../../../engine/destination.ts';
 
 async function withPool<T>(url: string, fn: (pool: pg.Pool) => Promise<T>): Promise<T> {
-  const pool = new pg.Pool({ connectionString: url, max: 1 });
+  const pool = new (await import('pg')).default.Pool({ connectionString: url, max: 1 });
   pool.on('error', () => {});
   try {
     return await fn(pool);
