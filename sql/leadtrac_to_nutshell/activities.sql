@@ -25,10 +25,12 @@ select
   case when ap.person_id is not null then 'contacts:' || ap.person_id end as participants_person,
   case when ap.company_id is not null then 'accounts:' || ap.company_id end as participants_company,
   a.owner_email,
-  case when a.kind is not null and ap.shown_under is null
+  case when a.kind is not null and ap.shown_under is null and not ap.parent_rejected
        then 'NO_PARENT: ' || a.type_raw || ' ' || a.activity_id || case when cardinality(ap.missing) > 0 then ' names ' || array_to_string(ap.missing_why, '; ') else ' names no lead, person or company' end
             || ': attach it by hand or drop it' end      as "_queue_reason",
-  case when a.kind is null
+  case when a.kind is not null and ap.shown_under is null and ap.parent_rejected
+       then 'PARENT_REJECTED: ' || a.type_raw || ' ' || a.activity_id || ' names ' || array_to_string(ap.missing_why, '; ')
+       when a.kind is null
        then 'UNKNOWN_TYPE: activity ' || a.activity_id || ' has type "' || coalesce(a.type_raw, '') || '" (not Call, Email, Note, Meeting or Appointment)'
        when ap.shown_under is not null and a.occurred_at is null
        then 'UNPARSEABLE_DATE: ' || a.type_raw || ' ' || a.activity_id || ' has date ' || coalesce('"' || a.occurred_raw || '"', 'none') || '; Nutshell activities need a start time' end as "_reject_reason"

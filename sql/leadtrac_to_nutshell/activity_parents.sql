@@ -3,7 +3,8 @@
 -- The parents each activity names, checked against the export (docs/sources.md, activities with several parents:
 -- several parents is attached to every parent the destination can link, and shown under the
 -- most specific one: lead, then person, then company). A named parent that is not in the export
--- is dropped from the links (dq finding); with none left the activity is queued.
+-- is dropped from the links (dq finding); with none left the activity is queued, or rejected
+-- when a parent it names was rejected at extract.
 select
   a.activity_id,
   case when l.lead_id is not null then a.lead_id end     as lead_id,
@@ -16,6 +17,11 @@ select
   array_remove(array[case when a.lead_id is not null and l.lead_id is null then lib.parent_missing('leadtrac', 'leads', a.lead_id, 'lead') end,
                      case when a.person_id is not null and p.person_id is null then lib.parent_missing('leadtrac', 'people', a.person_id, 'person') end,
                      case when a.company_id is not null and c.company_id is null then lib.parent_missing('leadtrac', 'companies', a.company_id, 'company') end], null) as missing_why,
+  -- whether a named parent that is missing was rejected at extract: with no parent left, the
+  -- activity is then rejected with that reason rather than queued (the queue contract)
+  (a.lead_id is not null and l.lead_id is null and lib.parent_rejected_at_extract('leadtrac', 'leads', a.lead_id))
+    or (a.person_id is not null and p.person_id is null and lib.parent_rejected_at_extract('leadtrac', 'people', a.person_id))
+    or (a.company_id is not null and c.company_id is null and lib.parent_rejected_at_extract('leadtrac', 'companies', a.company_id)) as parent_rejected,
   case when l.lead_id is not null then 'leads:' || a.lead_id
        when p.person_id is not null then 'contacts:' || a.person_id
        when c.company_id is not null then 'accounts:' || a.company_id end as shown_under,

@@ -13,9 +13,11 @@ select
     '',
     coalesce(a.body, '(empty note)'))                    as note,
   ap.shown_under                                         as entity,
-  case when ap.shown_under is null
+  case when ap.shown_under is null and not ap.parent_rejected
        then 'NO_PARENT: note ' || a.activity_id || case when cardinality(ap.missing) > 0 then ' names ' || array_to_string(ap.missing_why, '; ') else ' names no lead, person or company' end
-            || ': attach it by hand or drop it' end      as "_queue_reason"
+            || ': attach it by hand or drop it' end      as "_queue_reason",
+  case when ap.shown_under is null and ap.parent_rejected
+       then 'PARENT_REJECTED: note ' || a.activity_id || ' names ' || array_to_string(ap.missing_why, '; ') end as "_reject_reason"
 from stg_leadtrac.activities a
 join leadtrac_to_nutshell.activity_parents ap on ap.activity_id = a.activity_id
 cross join stg_leadtrac.conventions cv
