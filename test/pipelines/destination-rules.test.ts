@@ -68,7 +68,8 @@ describe(`destination rules (seed ${seed})`, () => {
     expect(without.length, 'the export has leads without a company').toBeGreaterThan(0);
     const refused = await q(`select source_key from etl.rejects where pipeline = 'leadtrekker-to-zoho' and stage = 'load' and object = 'leads' and reason_code = 'MANDATORY_NOT_FOUND' and field in ('Company', 'Last_Name')`);
     expect(refused.map((r) => r.source_key)).toEqual([]);
-    const filled = new Map(findings('mandatory_filled').filter((f) => f.field === 'Company').map((f) => [f.source_key, f]));
+    // the finding names the column as this export's header writes it (Company, Company Name, ...)
+    const filled = new Map(findings('mandatory_filled').filter((f) => /requires Company on Leads/.test(f.message!)).map((f) => [f.source_key, f]));
     const sent = await q(`select source_key, "Company", _reject_reason from leadtrekker_to_zoho.leads where source_key = any($1)`, [without.map((r) => r.key)]);
     for (const r of sent.filter((x) => !x._reject_reason)) {
       expect(r.Company, r.source_key).toBeTruthy();
