@@ -13,6 +13,7 @@ import type { PipelineDefinition } from '../../engine/pipeline.ts';
 let db: TestDb;
 const pipeline = {
   name: 'rules-check',
+  destination: { name: 'nutshell', title: 'Nutshell' },
   objects: [
     { name: 'people', module: 'Contacts' },
     { name: 'leads', module: 'Leads' },
