@@ -33,7 +33,7 @@ const code = (sql: string) => sql.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/--[
  *   select 'x', case ... end, ...        (severity computed)
  *   select 'x', f.severity, ...          (severity taken from a subquery)
  */
-export function categoryLiterals(sql: string, q = `'`): string[] {
+function categoryLiterals(sql: string, q = `'`): string[] {
   const text = code(sql);
   const lit = (n: string) => `${q}(${n})${q}(?:::text)?`;
   const found = new Set<string>();
@@ -64,7 +64,7 @@ function engineCategories(p: (typeof registry.pipelines)[number]): string[] {
 }
 
 /** Every category a pipeline can emit, with the file that writes it. */
-export function pipelineCategories(p: (typeof registry.pipelines)[number]): Map<string, string> {
+function pipelineCategories(p: (typeof registry.pipelines)[number]): Map<string, string> {
   const out = new Map<string, string>();
   for (const dir of [dqSchema(p.source.name), `dq_${pipelineSchema(p)}`])
     for (const f of sqlFiles(path.join(ROOT, 'sql', dir)))
@@ -92,8 +92,11 @@ describe('each pipeline README names every finding category its SQL can emit', (
   for (const p of registry.pipelines)
     it(p.name, () => {
       const categories = pipelineCategories(p);
-      // a scan that finds (almost) nothing is broken, not passing
-      expect(categories.size, `categories found for ${p.name}`).toBeGreaterThanOrEqual(5);
+      // a scan that finds (almost) nothing is broken, not passing: counted apart for the
+      // pipeline's SQL and for the engine (3 destination rules, orphan, dq_view_contract)
+      const fromSql = [...categories.values()].filter((f) => f !== 'engine').length;
+      expect(fromSql, `categories found in the dq SQL of ${p.name}`).toBeGreaterThanOrEqual(5);
+      expect(categories.size - fromSql, `categories found in the engine for ${p.name}`).toBeGreaterThanOrEqual(5);
       const documented = documentedCategories(readmeOf(p.name));
       const missing = [...categories].filter(([c]) => !documented.has(c)).map(([c, f]) => `${c} (${f})`);
       expect(missing, `categories not named in backticks in pipelines/${p.name}/README.md`).toEqual([]);
