@@ -273,6 +273,29 @@ export interface SandboxControl {
    * differs between two such states ([] = equal, else one line per difference).
    */
   probe(pool: pg.Pool): Promise<OrgProbe>;
+  /** The faults a rehearsal injects through this sandbox, each in a load of its own (`npm run chaos`'s fault matrix). */
+  rehearsalFaults?: SandboxFault[];
+  /** Calls the sandbox in `databaseUrl` answered with an injected fault (with `slowerThanMs`: calls that took longer). */
+  injectedFaults?(databaseUrl: string, slowerThanMs?: number): Promise<number>;
+}
+
+/** One kind of fault a destination's sandbox injects, as a rehearsal runs it. */
+export interface SandboxFault {
+  name: string;
+  /** Fault injection (the sandbox's CRM_SANDBOX_FAULTS JSON; the rehearsal adds its own seed). */
+  faults?: Record<string, unknown>;
+  /** More environment for the load (a client timeout...). */
+  env?: Record<string, string>;
+  /**
+   * Environment for the load derived from the uninterrupted reference load's database (an org
+   * whose day holds fewer API credits than that load spent).
+   */
+  envFromReference?(referenceUrl: string): Promise<Record<string, string>>;
+  /** The first run must stop with this error code; then `between` runs and the load resumes. */
+  expectStop?: string;
+  between?(databaseUrl: string): Promise<void>;
+  /** Report how many calls took longer than this (the client's timeout). */
+  slowerThanMs?: number;
 }
 
 /** A sandbox org's state, comparable with `diff`. */

@@ -8,6 +8,8 @@ import { aspecToZoho } from './aspec-to-zoho/pipeline.ts';
 
 export const registry: CliRegistry = {
   pipelines: [leadtrekkerToZoho, servicetrackerToZoho, leadtrekkerToNutshell, aspecToZoho, leadtracToNutshell],
+  // npm run chaos without --pipeline: one pipeline per destination.
+  rehearsed: [leadtrekkerToZoho.name, leadtracToNutshell.name],
   sandboxes: {
     // Loaded when started: the CLI reads this registry for `--help` and `list` too.
     async zoho({ databaseUrl, port, host }) {

@@ -24,6 +24,8 @@ export interface SandboxCommand {
 export interface CliRegistry {
   pipelines: PipelineDefinition[];
   sandboxes: Record<string, SandboxCommand>;
+  /** The pipelines `npm run chaos` rehearses by default (one per destination with a sandbox). */
+  rehearsed?: string[];
 }
 
 export async function main(argv: string[], registry: CliRegistry): Promise<number> {

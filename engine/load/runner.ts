@@ -9,10 +9,15 @@
  *   2. This process's workers (--workers N, each a graphile-worker runner with its own id)
  *      take jobs. A worker claims a chunk in etl.load_chunks before loading it, so a chunk
  *      runs once even if its job were duplicated; superseded plans' jobs do nothing.
- *   3. Every worker beats in etl.load_workers. A worker whose heartbeat is older than
- *      CRM_WORKER_STALE_SECONDS (default 10) is dead (kill -9, machine lost): its running
- *      chunks go back to pending with a new job (its own job stays locked by the dead process's
- *      graphile-worker pool, whose id no other process knows) and another worker reloads them.
+ *   3. Every worker beats in etl.load_workers and holds a session advisory lock of its own on
+ *      a connection kept for the run (the server releases it the moment the process dies). A
+ *      worker whose heartbeat is older than CRM_WORKER_STALE_SECONDS (default 10) *and* whose
+ *      lock nobody holds is dead (kill -9, machine lost): its running chunks go back to pending
+ *      with a new job (its own job stays locked by the dead process's graphile-worker pool,
+ *      whose id no other process knows) and another worker reloads them. A live process whose
+ *      beats are late (a loaded machine) is never taken for dead: its chunks are not handed to
+ *      a second worker, nor its plans superseded, which on a destination without idempotent
+ *      writes would create the same records twice.
  *      Reloading is safe: rows already recorded in etl.id_map count as already loaded, and rows
  *      written but not recorded are upserts keyed on the idempotency field (no duplicate).
  *   4. The coordinator waits until every chunk is done, sums their counts and checks
@@ -21,6 +26,7 @@
  */
 import os from 'node:os';
 import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 import { run, makeWorkerUtils, Logger, type Runner, type WorkerUtils, type Task } from 'graphile-worker';
 import type { Db } from '../db/connection.ts';
 import type { Destination } from '../destination.ts';
@@ -52,6 +58,20 @@ export interface RunLoadOptions {
 
 const env = (k: string, d: number) => (process.env[k] && Number.isFinite(Number(process.env[k])) ? Number(process.env[k]) : d);
 
+/** First key of the session advisory lock a live worker holds (second: hashtext(worker_id)). */
+const LIVE_LOCK = 0x6372_6d4c; // 'crmL'
+
+/**
+ * SQL: the worker `col` names is alive: its process holds its lock in this database. pg_locks
+ * shows a two-key advisory lock as classid = key 1, objid = key 2, objsubid = 2.
+ */
+export const workerAlive = (col: string) =>
+  `exists (select 1 from pg_locks l where l.locktype = 'advisory' and l.granted and l.objsubid = 2 and l.classid = ${LIVE_LOCK}::oid
+            and l.objid = hashtext(${col})::oid and l.database = (select oid from pg_database where datname = current_database()))`;
+
+/** SQL: the worker row `w` is live: beating, or beating late but its process still holds its lock. */
+const liveWorker = (w: string, staleParam: string) => `(${w}.heartbeat_at >= now() - make_interval(secs => ${staleParam}) or ${workerAlive(`${w}.worker_id`)})`;
+
 export async function runLoad(o: RunLoadOptions): Promise<ObjectCounts[]> {
   const { db, pipeline } = o;
   const staleSeconds = env('CRM_WORKER_STALE_SECONDS', 10);
@@ -64,17 +84,31 @@ export async function runLoad(o: RunLoadOptions): Promise<ObjectCounts[]> {
   await utils.migrate();
   const me = `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   const workerIds = Array.from({ length: Math.max(1, o.workers) }, (_, i) => `crm-${me}:${i}`);
-  await db.pool.query(
-    `insert into etl.load_workers (worker_id, pipeline, run_id, pid, host) select unnest($1::text[]), $2, $3, $4, $5`,
-    [workerIds, pipeline.name, o.runId, process.pid, os.hostname()],
-  );
+  // Each worker's lock, held by a connection of its own for the whole run: the proof of life
+  // that no late heartbeat can take away. The server drops a vanished client's connection after
+  // about a minute of silence (keepalives), a killed process's at once.
+  const alive = new pg.Client({ connectionString: db.url, keepAlive: true });
+  alive.on('error', () => {});
+  await alive.connect();
+  try {
+    await alive.query(`set tcp_keepalives_idle = 30; set tcp_keepalives_interval = 10; set tcp_keepalives_count = 3`).catch(() => {});
+    for (const w of workerIds) await alive.query(`select pg_advisory_lock($1, hashtext($2))`, [LIVE_LOCK, w]);
+    await db.pool.query(
+      `insert into etl.load_workers (worker_id, pipeline, run_id, pid, host) select unnest($1::text[]), $2, $3, $4, $5`,
+      [workerIds, pipeline.name, o.runId, process.pid, os.hostname()],
+    );
+  } catch (err) {
+    await alive.end().catch(() => {});
+    await utils.release();
+    throw err;
+  }
   const beat = setInterval(() => {
     db.pool.query(`update etl.load_workers set heartbeat_at = now() where worker_id = any($1)`, [workerIds]).catch(() => {});
   }, 1000);
 
   const reap = async () => {
     const { rows } = await db.pool.query(
-      `delete from etl.load_workers where heartbeat_at < now() - make_interval(secs => $1) and not (worker_id = any($2)) returning worker_id`,
+      `delete from etl.load_workers w where not ${liveWorker('w', '$1')} and not (worker_id = any($2)) returning worker_id`,
       [staleSeconds, workerIds],
     );
     if (rows.length) o.log(`load: ${rows.length} worker(s) stopped beating; their chunks are picked up again`);
@@ -162,6 +196,7 @@ export async function runLoad(o: RunLoadOptions): Promise<ObjectCounts[]> {
     clearInterval(beat);
     await Promise.allSettled(runners.map((r) => r.stop()));
     await db.pool.query(`delete from etl.load_workers where worker_id = any($1)`, [workerIds]).catch(() => {});
+    await alive.end().catch(() => {});
     await utils.release();
   }
 }
@@ -179,7 +214,7 @@ async function planFor(o: RunLoadOptions, obj: LoadObject, task: string, utils: 
     await requireOwnLanding(client, pipeline, { built: true });
     const open = await client.query(`select plan_id from etl.load_plans where pipeline = $1 and object = $2 and status = 'open' order by plan_id desc`, [pipeline.name, obj.name]);
     const others = await client.query(
-      `select count(*)::int as n from etl.load_workers where pipeline = $1 and not (worker_id = any($2)) and heartbeat_at >= now() - make_interval(secs => $3)`,
+      `select count(*)::int as n from etl.load_workers w where pipeline = $1 and not (worker_id = any($2)) and ${liveWorker('w', '$3')}`,
       [pipeline.name, mine, staleSeconds],
     );
     // A chunk of the open plan that a live worker runs (this process's too: its reaper may have
@@ -188,7 +223,7 @@ async function planFor(o: RunLoadOptions, obj: LoadObject, task: string, utils: 
     const running = open.rowCount
       ? await client.query(
           `select count(*)::int as n from etl.load_chunks c join etl.load_workers w on w.worker_id = c.worker_id
-            where c.plan_id = $1 and c.status = 'running' and w.heartbeat_at >= now() - make_interval(secs => $2)`,
+            where c.plan_id = $1 and c.status = 'running' and ${liveWorker('w', '$2')}`,
           [open.rows[0].plan_id, staleSeconds],
         )
       : undefined;

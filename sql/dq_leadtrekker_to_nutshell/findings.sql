@@ -65,9 +65,9 @@ join etl.user_map m on m.pipeline = 'leadtrekker-to-nutshell' and m.source_email
 union all
 select 'no_person', 'error', v.object, v.source_key, 'Lead ID', null, v.reason
 from (
-  select 'activities' as object, source_key, "_queue_reason" as reason from leadtrekker_to_nutshell.activities
-  union all select 'notes', source_key, "_queue_reason" from leadtrekker_to_nutshell.notes
-  union all select 'tasks', source_key, "_queue_reason" from leadtrekker_to_nutshell.tasks
+  select 'activities' as object, source_key, coalesce("_queue_reason", case when "_reject_reason" like 'PARENT_REJECTED:%' then "_reject_reason" end) as reason from leadtrekker_to_nutshell.activities
+  union all select 'notes', source_key, coalesce("_queue_reason", "_reject_reason") from leadtrekker_to_nutshell.notes
+  union all select 'tasks', source_key, coalesce("_queue_reason", "_reject_reason") from leadtrekker_to_nutshell.tasks
 ) v
 where v.reason is not null
 union all

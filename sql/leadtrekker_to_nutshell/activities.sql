@@ -28,9 +28,11 @@ select
   lp.contact_key                                          as participants,
   lp.lead_key                                             as leads,
   coalesce(a.user_email, lower(a.user_raw))               as owner_email,
-  case when lp.lead_id is null
+  case when lp.lead_id is null and not lib.parent_rejected_at_extract('leadtrekker', 'leads', a.lead_id)
        then 'NO_PERSON: ' || a.type || ' ' || a.activity_id || ' is on ' || lib.parent_missing('leadtrekker', 'leads', a.lead_id, 'lead') || ': attach it by hand or drop it' end as "_queue_reason",
-  case when lp.lead_id is not null and a.occurred_at is null
+  case when lp.lead_id is null and lib.parent_rejected_at_extract('leadtrekker', 'leads', a.lead_id)
+       then 'PARENT_REJECTED: ' || a.type || ' ' || a.activity_id || ' is on ' || lib.parent_missing('leadtrekker', 'leads', a.lead_id, 'lead')
+       when lp.lead_id is not null and a.occurred_at is null
        then 'UNPARSEABLE_DATE: ' || a.type || ' ' || a.activity_id || ' has date ' || coalesce('"' || a.occurred_raw || '"', 'none') || '; Nutshell activities need a start time' end as "_reject_reason"
 from stg_leadtrekker.activities a
 cross join stg_leadtrekker.conventions cv

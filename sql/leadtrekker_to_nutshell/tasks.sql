@@ -14,8 +14,10 @@ select
          then 'Due (as exported, not a date): ' || r.due_raw end) as description,
   coalesce(lp.contact_key, lp.lead_key)                   as entity,
   coalesce(r.assigned_email, lower(r.assigned_raw))       as owner_email,
-  case when lp.lead_id is null
-       then 'NO_PERSON: reminder ' || r.reminder_id || ' is on ' || lib.parent_missing('leadtrekker', 'leads', r.lead_id, 'lead') || ': attach it by hand or drop it' end as "_queue_reason"
+  case when lp.lead_id is null and not lib.parent_rejected_at_extract('leadtrekker', 'leads', r.lead_id)
+       then 'NO_PERSON: reminder ' || r.reminder_id || ' is on ' || lib.parent_missing('leadtrekker', 'leads', r.lead_id, 'lead') || ': attach it by hand or drop it' end as "_queue_reason",
+  case when lp.lead_id is null and lib.parent_rejected_at_extract('leadtrekker', 'leads', r.lead_id)
+       then 'PARENT_REJECTED: reminder ' || r.reminder_id || ' is on ' || lib.parent_missing('leadtrekker', 'leads', r.lead_id, 'lead') end as "_reject_reason"
 from stg_leadtrekker.reminders r
 cross join stg_leadtrekker.conventions cv
 left join leadtrekker_to_nutshell.lead_parents lp on lp.lead_id = r.lead_id

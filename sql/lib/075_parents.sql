@@ -25,3 +25,14 @@ begin
   return format('%s %s, which is not in the export', what, id);
 end
 $$;
+
+-- Whether a parent the export refers to was rejected at extract (etl.rejects): the queue
+-- contract rejects its children with that reason instead of queuing them as orphans.
+create or replace function lib.parent_rejected_at_extract(source text, object text, id text)
+returns boolean
+language sql stable as $$
+  select id is not null and exists (
+    select 1 from etl.rejects e
+     where e.stage = 'extract' and e.source = parent_rejected_at_extract.source
+       and e.object = parent_rejected_at_extract.object and btrim(e.source_key) = btrim(parent_rejected_at_extract.id))
+$$;

@@ -79,7 +79,10 @@ describe('a child of a parent rejected at extract is told so', () => {
     for (const o of p.objects) {
       const rel = viewOf(p, o).split('.').map(ident).join('.');
       const rows = await q(`select to_jsonb(v)::text as j from ${rel} v`);
-      for (const { j } of rows)
+      for (const { j } of rows) {
+        // a child of a rejected parent is rejected with the parent's reason, never queued
+        const queued = String((JSON.parse(j as string) as Record<string, unknown>)._queue_reason ?? '');
+        expect(queued, `${o.name} is queued on a parent rejected at extract`).not.toMatch(/which was rejected at extract/);
         for (const b of broken.values()) {
           const what = new RegExp(`[a-z]+ ${b.id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w-]), which (was rejected at extract|is not in the export)`, 'g');
           for (const m of (j as string).matchAll(what)) {
@@ -87,6 +90,7 @@ describe('a child of a parent rejected at extract is told so', () => {
             told++;
           }
         }
+      }
     }
     expect(told, 'children told their parent was rejected at extract').toBeGreaterThan(0);
   }, 240_000);

@@ -41,8 +41,8 @@ beforeAll(async () => {
   cpSync(path.join(sqlDir, 'lib'), path.join(dir, 'lib'), { recursive: true });
   await db.pool.query(`
     create schema raw_leadtrekker;
-    create table raw_leadtrekker.leads (lead_id text, name text, email text, status text, _line int);
-    insert into raw_leadtrekker.leads values
+    create table raw_leadtrekker.leads (lead_id text, name text, email text, status text, _file text default 'leads.csv', _line int);
+    insert into raw_leadtrekker.leads (lead_id, name, email, status, _line) values
       ('1', 'DR JAN VAN DER MERWE', 'Jan@Example.com', 'New', 2),
       ('2', 'Smith', 'bad-email', 'Won', 3),
       ('3', 'Mary Anne Smith', null, 'Weird', 4),

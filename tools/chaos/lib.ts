@@ -29,7 +29,7 @@ import pg from 'pg';
 import { openDb, type Db } from '../../engine/db/connection.ts';
 import { migrateToLatest } from '../../engine/db/migrate.ts';
 import { projectRoot } from '../../engine/paths.ts';
-import type { OrgDump } from '../../engine/destination.ts';
+import type { OrgDump, SandboxFault } from '../../engine/destination.ts';
 import type { PipelineDefinition } from '../../engine/pipeline.ts';
 import type { StepFlags } from '../../engine/steps/context.ts';
 import { runOneStep } from '../../engine/steps/run-one.ts';
@@ -417,7 +417,7 @@ export interface ChaosOptions {
   seed: number;
   /** Size of the generated export (the source generator's main object). */
   size: number;
-  /** Fault names to run (default all of FAULTS that apply to the destination); [] for none. */
+  /** Fault names to run (default every fault the destination's sandbox rehearses); [] for none. */
   faults?: string[];
   /** Every fourth crash trial kills delta or rollback --all instead of load (default true). */
   otherSteps?: boolean;
@@ -441,51 +441,8 @@ const KEEP_GOING = { rejectThreshold: 1 };
 /** Retries fast and dead workers noticed fast, so a trial takes seconds, not minutes. */
 const BASE_ENV: Record<string, string> = { CRM_RETRY_BASE_MS: '10', CRM_RETRY_ATTEMPTS: '15', CRM_WORKER_STALE_SECONDS: '2', CRM_LOAD_CHUNK: '50' };
 
-export interface FaultSpec {
-  name: string;
-  /** The destination whose sandbox injects this fault (paths and ledgers are its own). */
-  destination: string;
-  faults?: Record<string, unknown>;
-  org?: Record<string, unknown>;
-  env?: Record<string, string>;
-  /** Between runs (the credit day rolling over). */
-  between?: (url: string) => Promise<void>;
-  /** The first run must stop with this error code (then resume). */
-  expectStop?: string;
-  /** Report how many calls took longer than this (the client's timeout). */
-  slowerThanMs?: number;
-}
-
-const WRITES = ['/crm/v8/'];
-export const FAULTS: FaultSpec[] = [
-  { name: '429 storm', destination: 'zoho', faults: { rate429: 0.5, paths: WRITES } },
-  { name: '5xx bursts', destination: 'zoho', faults: { rate5xx: 0.35, paths: WRITES } },
-  // Calls of 0-1.4 s against a client that gives up after 1 s (CRM_HTTP_TIMEOUT_MS): the
-  // server still finishes the ones the client abandoned, the ambiguous case again.
-  { name: 'slow responses past the client timeout', destination: 'zoho', faults: { latencyMs: 700, jitterMs: 700, paths: WRITES }, env: { CRM_HTTP_TIMEOUT_MS: '1000' }, slowerThanMs: 1000 },
-  { name: 'dropped before write', destination: 'zoho', faults: { dropBeforeWrite: 0.25, paths: WRITES } },
-  { name: 'dropped after write', destination: 'zoho', faults: { dropAfterWrite: 0.3, paths: WRITES } },
-  { name: 'token expiry', destination: 'zoho', faults: { tokenTtlSeconds: 1, latencyMs: 150, revokeTokensEvery: 6, paths: WRITES } },
-  {
-    name: 'credit budget',
-    destination: 'zoho',
-    // A day of as many credits as the reference load's record calls: with the metadata calls
-    // on top the load cannot finish in one day, stops cleanly, the day rolls over (the
-    // sandbox's credit ledger and ours are emptied) and the same command resumes.
-    env: { CRM_CREDIT_RESERVE: '0' },
-    expectStop: 'CREDIT_BUDGET',
-    async between(url) {
-      const pool = new pg.Pool({ connectionString: url, max: 1 });
-      await pool.query(`delete from sandbox_zoho.credit_ledger`).catch(() => {});
-      await pool.query(`delete from etl.api_usage`).catch(() => {});
-      await pool.end();
-    },
-  },
-  { name: 'partial batch failures', destination: 'zoho', faults: { recordRejectRate: 0.05, paths: WRITES } },
-  { name: 'all at once', destination: 'zoho', faults: { rate429: 0.1, rate5xx: 0.05, dropBeforeWrite: 0.02, dropAfterWrite: 0.05, latencyMs: 50, jitterMs: 20, tokenTtlSeconds: 2, recordRejectRate: 0.01, paths: WRITES } },
-  { name: 'dropped after write', destination: 'nutshell', faults: { dropAfterWrite: 0.2 } },
-  { name: 'all at once', destination: 'nutshell', faults: { rate429: 0.1, rate5xx: 0.05, dropBeforeWrite: 0.03, dropAfterWrite: 0.05, latencyMs: 20, jitterMs: 10 } },
-];
+/** The faults a pipeline's destination rehearses (its sandbox's own list). */
+export const faultsOf = (p: PipelineDefinition): SandboxFault[] => p.destination.sandbox?.rehearsalFaults ?? [];
 
 export interface ChaosReport {
   pipelines: string[];
@@ -667,16 +624,14 @@ async function rehearse(p: PipelineDefinition, o: ChaosOptions & { tag: string; 
 
     // The fault matrix: each fault the destination's sandbox injects, a load of its own, then the
     // same load once more without it (a person re-runs after the outage).
-    const faults = FAULTS.filter((f) => f.destination === p.destination.name && (!o.faults || o.faults.includes(f.name)));
-    const refCredits = faults.some((f) => f.expectStop === 'CREDIT_BUDGET') ? await spentCredits(loaded) : 0;
+    const faults = faultsOf(p).filter((f) => !o.faults || o.faults.includes(f.name));
     for (const [j, f] of faults.entries()) {
       const started = Date.now();
       const row = blankRow(p, f.name, 'fault', '');
       try {
         const url = await createDb(o.adminUrl, `${tag}_f${j}`, `${tag}_base`);
-        const env: Record<string, string> = { ...BASE_ENV, ...(f.env ?? {}) };
+        const env: Record<string, string> = { ...BASE_ENV, ...(f.env ?? {}), ...((await f.envFromReference?.(loaded)) ?? {}) };
         if (f.faults) env.CRM_SANDBOX_FAULTS = JSON.stringify({ seed: o.seed * 31 + j, ...f.faults });
-        if (f.expectStop === 'CREDIT_BUDGET') env.CRM_SANDBOX_ORG = JSON.stringify({ dailyCredits: Math.max(4, refCredits) });
         let stops = 0;
         let last: StepResult | undefined;
         while (row.runs < 12) {
@@ -691,8 +646,8 @@ async function rehearse(p: PipelineDefinition, o: ChaosOptions & { tag: string; 
           row.findings.push(`${last.code}: ${firstLine(last.message)}`);
           break;
         }
-        if (f.expectStop && !stops) row.findings.push(`never stopped at ${f.expectStop} (credits ${refCredits})`);
-        const injected = await injectedFaults(url, p.destination.name, f.slowerThanMs);
+        if (f.expectStop && !stops) row.findings.push(`never stopped at ${f.expectStop}`);
+        const injected = (await control.injectedFaults?.(url, f.slowerThanMs)) ?? 0;
         const clean = await runStepIn(url, p, 'load', input, KEEP_GOING, { ...BASE_ENV });
         row.runs++;
         if (!clean.ok) row.error = `re-run without the fault failed: ${clean.code}: ${firstLine(clean.message)}`;
@@ -716,35 +671,10 @@ async function rehearse(p: PipelineDefinition, o: ChaosOptions & { tag: string; 
   }
 }
 
-async function spentCredits(url: string): Promise<number> {
-  const pool = new pg.Pool({ connectionString: url, max: 1 });
-  try {
-    // Only the load's own calls (the ledger also holds setup's metadata calls).
-    const { rows } = await pool.query(`select coalesce(sum(credits), 0)::int as n from sandbox_zoho.credit_ledger where path like '/crm/v8/%' and path not like '/crm/v8/settings%'`);
-    return rows[0].n as number;
-  } finally {
-    await pool.end();
-  }
-}
-
 async function bareRejectCount(url: string): Promise<number> {
   const pool = new pg.Pool({ connectionString: url, max: 1 });
   try {
     return (await pool.query(`select count(*)::int as n from etl.rejects where stage = 'load' and (reason_code is null or reason_code = '' or message is null or message = '')`)).rows[0].n as number;
-  } finally {
-    await pool.end();
-  }
-}
-
-/** Faults the sandbox logged (each sandbox keeps a request log in its own schema, sandbox_<destination>). */
-async function injectedFaults(url: string, destination: string, slowerThanMs?: number): Promise<number> {
-  const pool = new pg.Pool({ connectionString: url, max: 1 });
-  const log = `sandbox_${destination.replace(/\W/g, '')}.request_log`;
-  try {
-    if (slowerThanMs) return (await pool.query(`select count(*)::int as n from ${log} where latency_ms > $1`, [slowerThanMs])).rows[0].n as number;
-    return (await pool.query(`select count(*)::int as n from ${log} where fault is not null`)).rows[0].n as number;
-  } catch {
-    return 0;
   } finally {
     await pool.end();
   }

@@ -17,11 +17,14 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureEmbeddedServer, stopEmbeddedServer } from '../../engine/db/embedded.ts';
 import { registry } from '../../pipelines/registry.ts';
-import { failed, FAULTS, renderTable, runChaos, type ChaosReport, type TrialResult } from './lib.ts';
+import { failed, faultsOf, renderTable, runChaos, type ChaosReport, type TrialResult } from './lib.ts';
 
-const DEFAULT_PIPELINES = 'leadtrekker-to-zoho,leadtrac-to-nutshell';
+// The registry's choice, else the first pipeline of each destination that has a sandbox.
+const DEFAULT_PIPELINES = (
+  registry.rehearsed ?? [...new Map(registry.pipelines.filter((p) => p.destination.sandbox).map((p) => [p.destination.name, p.name] as const).reverse()).values()].reverse()
+).join(',');
 const USAGE = `Usage: npm run chaos -- [--trials N per pipeline (10)] [--seed S (1)] [--pipeline a,b (${DEFAULT_PIPELINES})] [--size N (20)] [--faults "429 storm,token expiry" | none] [--keep] [--json]
-Faults: ${[...new Set(FAULTS.map((f) => `${f.name} (${f.destination})`))].join(', ')}`;
+Faults: ${[...new Set(registry.pipelines.flatMap((p) => faultsOf(p).map((f) => `${f.name} (${p.destination.name})`)))].join(', ')}`;
 
 async function main(): Promise<number> {
   let v;
@@ -67,7 +70,7 @@ async function main(): Promise<number> {
     return 2;
   }
   const faults = v.faults === undefined ? undefined : v.faults.trim() === 'none' ? [] : v.faults.split(',').map((s) => s.trim()).filter(Boolean);
-  const unknown = faults?.filter((f) => !FAULTS.some((x) => x.name === f)) ?? [];
+  const unknown = faults?.filter((f) => !pipelines.some((p) => faultsOf(p!).some((x) => x.name === f))) ?? [];
   if (unknown.length) {
     process.stderr.write(`unknown fault(s): ${unknown.join(', ')}\n${USAGE}\n`);
     return 2;

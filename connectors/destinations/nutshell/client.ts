@@ -39,6 +39,9 @@ export interface NutshellClientOptions {
   giveUpMs?: number;
 }
 
+/** Failures to connect at all: the request never left this machine, so a write was surely not applied. */
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
 export const NUTSHELL_DISCOVERY_URL = 'https://api.nutshell.com/v1/json';
 
 const rpcError = z.object({ code: z.number(), message: z.string(), data: z.unknown().optional() });
@@ -193,7 +196,9 @@ export class NutshellClient {
         signal: AbortSignal.timeout(this.opts.timeoutMs ?? 60_000),
       });
     } catch (err) {
-      throw new NutshellError('CONNECTION_LOST', `Nutshell ${method} at ${hostOf(url)}: no answer (${netReason(err)})`, undefined, undefined, !READ.test(method), { cause: err });
+      // A connection never made carried no request: only a write that may have gone out is ambiguous.
+      const reason = netReason(err);
+      throw new NutshellError('CONNECTION_LOST', `Nutshell ${method} at ${hostOf(url)}: no answer (${reason})`, undefined, undefined, !READ.test(method) && !NOT_SENT.has(reason), { cause: err });
     }
     let text: string;
     try {
@@ -351,7 +356,8 @@ export class NutshellClient {
         signal: AbortSignal.timeout(this.opts.timeoutMs ?? 60_000),
       });
     } catch (err) {
-      throw new NutshellError('CONNECTION_LOST', `Nutshell REST ${method} ${path} at ${hostOf(base)}: no answer (${netReason(err)})`, undefined, undefined, method !== 'GET', { cause: err });
+      const reason = netReason(err);
+      throw new NutshellError('CONNECTION_LOST', `Nutshell REST ${method} ${path} at ${hostOf(base)}: no answer (${reason})`, undefined, undefined, method !== 'GET' && !NOT_SENT.has(reason), { cause: err });
     }
     const text = await res.text();
     let json: unknown = null;

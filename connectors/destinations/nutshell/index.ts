@@ -17,6 +17,7 @@ import { NUTSHELL_CUSTOM_FIELD_MODULES, nutshellCustomFields } from './custom-fi
 import { entitySchema, NutshellClient, NutshellError, type NutshellEntity } from './client.ts';
 import { NUTSHELL_MODULES, nutshellAsWritten, shapeNutshellRecord } from './shape.ts';
 import type { FaultConfig, NutshellSandboxSeed } from './sandbox/server.ts';
+import { NUTSHELL_REHEARSAL_FAULTS, nutshellInjectedFaults } from './sandbox/rehearsal.ts';
 
 export { shapeNutshellRecord, NUTSHELL_MODULES } from './shape.ts';
 
@@ -431,6 +432,8 @@ export function nutshellDestination(opts: NutshellDestinationOptions = {}): Dest
         const { dumpNutshellOrg } = await import('./sandbox/dump.ts');
         return dumpNutshellOrg(databaseUrl, pipeline, modules);
       },
+      rehearsalFaults: NUTSHELL_REHEARSAL_FAULTS,
+      injectedFaults: nutshellInjectedFaults,
       // Live entities only. Tags, custom fields and lead sources are the instance's lists of values
       // (what picklist values are elsewhere): setup and the load's get-or-create add them, and
       // rollback leaves them.

@@ -14,6 +14,7 @@ import { CreditBudget } from './credits.ts';
 import { ZohoClient, ZOHO_MAX_BATCH, bulkUpsertViaJob, zohoBulkWritable } from './client.ts';
 import { zohoCustomFields } from './custom-fields.ts';
 import type { ZohoSandboxSeed } from './sandbox/server.ts';
+import { ZOHO_REHEARSAL_FAULTS, zohoInjectedFaults } from './sandbox/rehearsal.ts';
 
 export interface ZohoDestinationOptions {
   /** Users and other state the sandbox org starts with (for rehearsals on sample data). */
@@ -268,6 +269,8 @@ export function zohoDestination(opts: ZohoDestinationOptions = {}): DestinationF
         const { dumpZohoOrg } = await import('./sandbox/dump.ts');
         return dumpZohoOrg(databaseUrl, pipeline, modules, ZOHO_KEY_FIELD);
       },
+      rehearsalFaults: ZOHO_REHEARSAL_FAULTS,
+      injectedFaults: zohoInjectedFaults,
       async probe(pool) {
         const { snapshotZohoOrg, diffZohoSnapshots } = await import('./sandbox/snapshot.ts');
         type State = Pick<Awaited<ReturnType<typeof snapshotZohoOrg>>, 'records' | 'attachments'>;
