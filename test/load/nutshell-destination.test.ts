@@ -131,6 +131,21 @@ describe('nutshell destination', () => {
     expect(await count('Leads', `data->>'description' = $2`, ['Only once'])).toBe(1);
   });
 
+  it('finds a note whose answer was lost among the notes its parent lists instead of writing it twice', async () => {
+    const [acct] = await dest.insert('Accounts', [dest.shape('Accounts', { name: 'Note Parent' }, {})]);
+    const entity = { entity: { id: acct!.id!, module: 'Accounts' } };
+    // the same text already on the parent, written by this load: not the one that landed
+    const [earlier] = await dest.insert('Notes', [dest.shape('Notes', { note: 'Said once' }, entity)]);
+    sb.setFaults({ seed: 1, dropAfterWrite: 1 });
+    const [n] = await dest.insert('Notes', [dest.shape('Notes', { note: 'Said once' }, entity)]);
+    sb.setFaults(undefined);
+    expect(n).toMatchObject({ ok: true, code: 'SUCCESS', message: 'found after a lost answer' });
+    expect(n!.id).not.toBe(earlier!.id);
+    const notes = await count('Notes', `data->>'note' = $2`, ['Said once']);
+    expect(notes).toBe(2);
+    expect(((await dest.get('Accounts', acct!.id!)) as { notes?: { id: number }[] }).notes?.map((x) => String(x.id)).sort()).toEqual([earlier!.id, n!.id].sort());
+  });
+
   it('retries throttled calls, and reports (never throws) a record whose connection keeps dropping', async () => {
     sb.setFaults({ seed: 5, rate429: 0.5 });
     const many = await dest.insert('Accounts', Array.from({ length: 6 }, (_, i) => dest.shape('Accounts', { name: `Throttled ${i}` }, {})));

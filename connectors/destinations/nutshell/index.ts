@@ -222,8 +222,31 @@ export function createNutshellAdapter(client: NutshellClient, target: string, is
     }
   }
 
-  /** After a lost answer: did the create land? The person by e-mail, else the records created since the call was sent. */
+  /** Notes this loader created (a note found after a lost answer is never one of them). */
+  const notesCreated = new Set<number>();
+
+  /**
+   * After a lost answer to newNote: its parent's full render lists the parent's notes (reference
+   * 3.2); a note with exactly the text sent, created since shortly before the call and not one
+   * this loader created already, is the one that landed.
+   */
+  async function findLandedNote(rec: Payload, sentAt: number): Promise<NutshellEntity | undefined> {
+    const parent = rec.entity as { entityType: string; id: number } | undefined;
+    if (!parent) return undefined;
+    const p = await client.get(parent.entityType, Number(parent.id));
+    const listed = Array.isArray(p?.notes) ? (p!.notes as { id?: unknown }[]) : [];
+    for (const stub of [...listed].reverse()) {
+      const id = Number(stub.id);
+      if (!Number.isInteger(id) || notesCreated.has(id)) continue;
+      const n = await client.get('Notes', id);
+      if (n && !n.deletedTime && String(n.note ?? '') === String(rec.note ?? '') && !(createdAt(n) < sentAt - 5_000)) return n;
+    }
+    return undefined;
+  }
+
+  /** After a lost answer: did the create land? The person by e-mail, a note on its parent, else the records created since the call was sent. */
   async function findLanded(module: string, sent: Payload, rec: Payload, sentAt: number): Promise<NutshellEntity | undefined> {
+    if (module === 'Notes') return findLandedNote(rec, sentAt);
     if (module === 'Contacts' && emailsOf(rec).length) return (await client.searchByEmail(emailsOf(rec)[0]!)).contacts[0];
     const recent = await createdSince(module, new Date(sentAt - 60_000));
     return recent?.find((r) => isSameNutshellRecord(module, sent, r));
@@ -245,16 +268,16 @@ export function createNutshellAdapter(client: NutshellClient, target: string, is
       try {
         const e = await send();
         recordsWritten++;
+        if (module === 'Notes') notesCreated.add(Number(e.id));
         return { ok: true, id: String(e.id), code: 'SUCCESS' };
       } catch (err) {
         if (!(err instanceof NutshellError && err.ambiguous) || attempt > 0) throw err;
         const landed = await findLanded(module, shaped, rec, sentAt);
         if (landed) {
           recordsWritten++;
+          if (module === 'Notes') notesCreated.add(Number(landed.id));
           return { ok: true, id: String(landed.id), code: 'SUCCESS', message: 'found after a lost answer' };
         }
-        if (module === 'Notes')
-          return { ok: false, code: 'AMBIGUOUS_WRITE', message: 'the answer to newNote was lost and notes cannot be searched; check the parent record before re-running', retryable: true, maybeWritten: true };
       }
     }
   }

@@ -288,6 +288,13 @@ export class Shaper {
       if (r.data.outcomeId) wanted.push({ entityType: 'Lead_Outcomes', id: r.data.outcomeId });
     }
     const refs = await this.store.many(wanted);
+    // A person's, company's or lead's full render lists its notes (reference 3.2: notes [...]), as stubs.
+    const parents = rows.filter((r) => ['Contacts', 'Accounts', 'Leads'].includes(r.entityType)).map((r) => ({ entityType: r.entityType, id: r.id }));
+    const notes = new Map<string, Data[]>();
+    for (const n of await this.store.notesOf(parents)) {
+      const k = `${n.data.parent.entityType}:${n.data.parent.id}`;
+      notes.set(k, [...(notes.get(k) ?? []), this.stub(n)]);
+    }
     const stubOf = (v: Ref | null | undefined) => {
       if (!v) return null;
       const row = refs.get(`${v.entityType}:${v.id}`);
@@ -317,6 +324,7 @@ export class Shaper {
       if (['Contacts', 'Accounts', 'Leads'].includes(r.entityType)) {
         out.tags ??= [];
         out.customFields ??= {};
+        out.notes = notes.get(`${r.entityType}:${r.id}`) ?? [];
       }
       if (r.deletedTime) out.deletedTime = fmtDate(r.deletedTime);
       return out;

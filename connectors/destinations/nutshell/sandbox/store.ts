@@ -53,6 +53,18 @@ export class Store {
     return out;
   }
 
+  /** The live notes attached to each of `parents` (a parent's full render lists its notes). */
+  async notesOf(parents: { entityType: string; id: number }[]): Promise<EntityRow[]> {
+    if (!parents.length) return [];
+    const { rows } = await this.pool.query(
+      `select ${COLS.split(', ').map((c) => `e.${c}`).join(', ')} from sandbox_nutshell.entities e
+         join jsonb_to_recordset($1::jsonb) as r(t text, i int) on e.data->'parent'->>'entityType' = r.t and (e.data->'parent'->>'id')::int = r.i
+        where e.entity_type = 'Notes' and e.deleted_time is null order by e.id`,
+      [JSON.stringify(parents.map((r) => ({ t: r.entityType, i: r.id })))],
+    );
+    return rows.map(toRow);
+  }
+
   async all(entityType: string, includeDeleted = false): Promise<EntityRow[]> {
     const { rows } = await this.pool.query(
       `select ${COLS} from sandbox_nutshell.entities where entity_type = $1 ${includeDeleted ? '' : 'and deleted_time is null'} order by id`,
