@@ -21,6 +21,7 @@ import { prepare } from '../load/harness.ts';
 import { registry } from '../../pipelines/registry.ts';
 import { modelSchemas, pipelineSchema, viewOf, type PipelineDefinition } from '../../engine/pipeline.ts';
 import { generate } from '../../tools/generate/index.ts';
+import type { Finding } from '../../engine/report/collect.ts';
 import { destinationRuleFindings } from '../../engine/report/destination-rules.ts';
 import { documentedCategories, readmeOf } from '../helpers/findings-readme.ts';
 
@@ -32,18 +33,8 @@ afterAll(async () => {
   for (const c of cleanup) await c();
 });
 
-interface Row {
-  dq_view: string;
-  category: string;
-  severity: string;
-  object: string | null;
-  source_key: string | null;
-  field: string | null;
-  value: string | null;
-  message: string | null;
-  file: string | null;
-  line: string | null;
-}
+/** A finding as the report collects it (lib.dq_findings). */
+type Row = Finding;
 
 /** Findings that break the rule, grouped by view and category (a readable failure). */
 async function gaps(db: TestDb, p: PipelineDefinition): Promise<{ rows: Row[]; missing: Record<string, string[]> }> {

@@ -235,8 +235,8 @@ export function createNutshellAdapter(client: NutshellClient, target: string, is
     if (!parent) return undefined;
     const p = await client.get(parent.entityType, Number(parent.id));
     const listed = Array.isArray(p?.notes) ? (p!.notes as { id?: unknown }[]) : [];
-    for (const stub of [...listed].reverse()) {
-      const id = Number(stub.id);
+    for (const entry of [...listed].reverse()) {
+      const id = Number(entry.id);
       if (!Number.isInteger(id) || notesCreated.has(id)) continue;
       const n = await client.get('Notes', id);
       if (n && !n.deletedTime && String(n.note ?? '') === String(rec.note ?? '') && !(createdAt(n) < sentAt - 5_000)) return n;
